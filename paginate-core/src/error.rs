@@ -1,0 +1,368 @@
+//! The crate's error types. Every message names the operation and the key or value at fault.
+
+use std::fmt;
+
+/// A boxed error from a transport, kept as the [`Error::Transport`] source.
+pub type BoxError = Box<dyn std::error::Error + Send + Sync + 'static>;
+
+/// Everything that can go wrong while building a model or running a paginator.
+#[non_exhaustive]
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// The transport failed. The run ends; its resume token still points at this page (L7).
+    #[error("{operation}: the transport failed on page {page}: {source}")]
+    Transport {
+        /// The operation being paginated.
+        operation: String,
+        /// The number (from 1) of the page that was being fetched.
+        page: u64,
+        /// The transport's own error, reachable through [`std::error::Error::source`].
+        #[source]
+        source: BoxError,
+    },
+
+    /// The starting token could not be used (R3–R5). No request was sent.
+    #[error("{operation}: invalid starting token {token:?}: {reason}")]
+    InvalidToken {
+        /// The operation being paginated.
+        operation: String,
+        /// The token as given, shortened to its first 80 characters.
+        token: String,
+        /// What is wrong with it.
+        #[source]
+        reason: TokenError,
+    },
+
+    /// A page size was asked for but the model has no `limit_key` (O2). No request was sent.
+    #[error(
+        "{operation}: page size {page_size} was requested, but the model has no `limit_key` to send it in"
+    )]
+    PageSizeWithoutLimitKey {
+        /// The operation being paginated.
+        operation: String,
+        /// The page size that was asked for.
+        page_size: u64,
+    },
+
+    /// The request parameters were not a JSON object. No request was sent.
+    #[error("{operation}: request parameters must be a JSON object, not {found}")]
+    ParamsNotObject {
+        /// The operation being paginated.
+        operation: String,
+        /// The JSON type that was given instead.
+        found: &'static str,
+    },
+
+    /// The service sent the same next token on two pages in a row (L6, policy `Error`).
+    #[error(
+        "{operation}: the same next token was received twice in a row, on pages {} and {page}: {token}",
+        page - 1
+    )]
+    DuplicateToken {
+        /// The operation being paginated.
+        operation: String,
+        /// The page whose next token repeated the previous page's.
+        page: u64,
+        /// The repeated token, as JSON.
+        token: String,
+    },
+
+    /// The service sent a next token it had already sent earlier in the run (L6, policy `Error`).
+    #[error(
+        "{operation}: page {page} returned a next token already seen earlier in this run, so the tokens form a cycle: {token}"
+    )]
+    TokenCycle {
+        /// The operation being paginated.
+        operation: String,
+        /// The page whose next token closed the cycle.
+        page: u64,
+        /// The repeated token, as JSON.
+        token: String,
+    },
+
+    /// A page was not a JSON object.
+    #[error("{operation}: page {page} is {found}, not a JSON object")]
+    PageNotObject {
+        /// The operation being paginated.
+        operation: String,
+        /// The page number (from 1).
+        page: u64,
+        /// The JSON type of the page.
+        found: &'static str,
+    },
+
+    /// A result key holds a value that cannot be counted, cut or iterated as asked
+    /// (M1, M2: an object cannot be cut; a number cannot be counted).
+    #[error(
+        "{operation}: result key `{key}` on page {page} holds {found}, which cannot be {action}"
+    )]
+    UnsupportedResult {
+        /// The operation being paginated.
+        operation: String,
+        /// The result key.
+        key: String,
+        /// The page number (from 1).
+        page: u64,
+        /// The JSON type found there.
+        found: &'static str,
+        /// What was being attempted: "counted", "cut", "iterated".
+        action: &'static str,
+    },
+
+    /// `build_full_result` met a result key whose type changed between pages (G4).
+    #[error(
+        "{operation}: cannot merge result key `{key}`: page {page} has {found} where earlier pages had {expected}"
+    )]
+    ResultTypeMismatch {
+        /// The operation being paginated.
+        operation: String,
+        /// The result key.
+        key: String,
+        /// The page number (from 1).
+        page: u64,
+        /// The JSON type of the merged value so far.
+        expected: &'static str,
+        /// The JSON type on this page.
+        found: &'static str,
+    },
+
+    /// An expression failed while being evaluated on a page (a JMESPath runtime error,
+    /// for example a function called with an argument of the wrong type).
+    #[error("{operation}: expression `{expression}` failed on page {page}: {reason}")]
+    Expression {
+        /// The operation being paginated.
+        operation: String,
+        /// The expression.
+        expression: String,
+        /// The page number (from 1).
+        page: u64,
+        /// The interpreter's message.
+        reason: String,
+    },
+
+    /// A search expression did not parse.
+    #[error("{operation}: invalid search expression `{expression}`: {reason}")]
+    InvalidSearch {
+        /// The operation being paginated.
+        operation: String,
+        /// The expression as given.
+        expression: String,
+        /// The parser's message and position.
+        reason: String,
+    },
+
+    /// A key given to [`crate::Pages::items_of`] is not one of the model's result keys.
+    #[error(
+        "{operation}: `{key}` is not a result key of this operation; its result keys are {known:?}"
+    )]
+    UnknownResultKey {
+        /// The operation being paginated.
+        operation: String,
+        /// The key that was asked for.
+        key: String,
+        /// The model's result keys.
+        known: Vec<String>,
+    },
+
+    /// A pagination model is invalid (S1).
+    #[error("invalid pagination model for {operation}: {problem}")]
+    InvalidModel {
+        /// The operation whose model is invalid.
+        operation: String,
+        /// What is wrong.
+        problem: ModelProblem,
+    },
+
+    /// A `paginators-1.json` document is not shaped as botocore writes them.
+    #[error("invalid paginators document: {reason}")]
+    InvalidRegistry {
+        /// What is wrong.
+        reason: String,
+    },
+
+    /// The registry has no paginator for this operation (S2).
+    #[error("no paginator for operation `{operation}`{}", suggestion(.did_you_mean))]
+    UnknownOperation {
+        /// The operation that was asked for.
+        operation: String,
+        /// The closest known operation name, if any is close.
+        did_you_mean: Option<String>,
+    },
+}
+
+fn suggestion(s: &Option<String>) -> String {
+    s.as_ref()
+        .map(|s| format!("; did you mean `{s}`?"))
+        .unwrap_or_default()
+}
+
+/// What is wrong with a pagination model (S1).
+#[non_exhaustive]
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ModelProblem {
+    /// A required field is missing or empty.
+    Missing {
+        /// The field: `input_token`, `output_token` or `result_key`.
+        field: &'static str,
+    },
+    /// A field has a value of the wrong JSON type.
+    WrongType {
+        /// The field.
+        field: String,
+        /// What was expected.
+        expected: &'static str,
+        /// The JSON type found.
+        found: &'static str,
+    },
+    /// `input_token` and `output_token` have different lengths.
+    TokenCountMismatch {
+        /// How many input tokens.
+        input: usize,
+        /// How many output tokens.
+        output: usize,
+    },
+    /// An expression does not parse.
+    BadExpression {
+        /// The field.
+        field: &'static str,
+        /// The expression.
+        expression: String,
+        /// The parser's message and position.
+        reason: String,
+    },
+    /// A result or non-aggregate key is valid JMESPath but not a dotted path of identifiers.
+    NotADottedPath {
+        /// The field.
+        field: &'static str,
+        /// The expression.
+        expression: String,
+    },
+    /// The same name appears twice where names must be distinct.
+    Duplicate {
+        /// The field.
+        field: &'static str,
+        /// The repeated name.
+        name: String,
+    },
+    /// A field that is not part of botocore's paginator schema.
+    UnknownField {
+        /// The field.
+        field: String,
+    },
+}
+
+impl fmt::Display for ModelProblem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ModelProblem::Missing { field } => write!(f, "`{field}` is missing or empty"),
+            ModelProblem::WrongType {
+                field,
+                expected,
+                found,
+            } => write!(f, "`{field}` must be {expected}, not {found}"),
+            ModelProblem::TokenCountMismatch { input, output } => write!(
+                f,
+                "`input_token` has {input} entries but `output_token` has {output}; they pair up by position"
+            ),
+            ModelProblem::BadExpression {
+                field,
+                expression,
+                reason,
+            } => write!(
+                f,
+                "`{field}` expression `{expression}` does not parse: {reason}"
+            ),
+            ModelProblem::NotADottedPath { field, expression } => write!(
+                f,
+                "`{field}` entry `{expression}` must be a dotted path of identifiers (like `Contents` or `EngineDefaults.Parameters`)"
+            ),
+            ModelProblem::Duplicate { field, name } => {
+                write!(f, "`{field}` lists `{name}` more than once")
+            }
+            ModelProblem::UnknownField { field } => write!(
+                f,
+                "unknown field `{field}` (expected input_token, output_token, result_key, limit_key, more_results, non_aggregate_keys)"
+            ),
+        }
+    }
+}
+
+/// Why a starting token was refused (R3–R5).
+#[non_exhaustive]
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum TokenError {
+    /// Longer than the 64 KiB limit.
+    #[error("the token is {len} bytes long; the limit is {limit}")]
+    TooLarge {
+        /// Its length in bytes.
+        len: usize,
+        /// The limit in bytes.
+        limit: usize,
+    },
+    /// It starts like an encoded token but is not valid base64 (often: cut short when copied).
+    #[error("it looks like an encoded token but is not valid base64: {reason}")]
+    BadBase64 {
+        /// The decoder's message.
+        reason: String,
+    },
+    /// The base64 decodes to bytes that are not UTF-8.
+    #[error("the decoded token is not UTF-8 (invalid byte at offset {at})")]
+    InvalidUtf8 {
+        /// Offset of the first invalid byte.
+        at: usize,
+    },
+    /// The base64 decodes to text that is not JSON.
+    #[error("the decoded token is not JSON: {reason}")]
+    NotJson {
+        /// The JSON parser's message.
+        reason: String,
+    },
+    /// The base64 decodes to JSON that is not an object.
+    #[error("the decoded token is a JSON {found}, not an object")]
+    NotAnObject {
+        /// The JSON type found.
+        found: &'static str,
+    },
+    /// The token names a key that is not an input token of the model: refused, because it
+    /// would otherwise be sent to the service as a request parameter.
+    #[error(
+        "the token contains key `{key}`, which is not an input token of this operation (expected {allowed:?})"
+    )]
+    UnknownKey {
+        /// The unexpected key.
+        key: String,
+        /// The model's input tokens.
+        allowed: Vec<String>,
+    },
+    /// `boto_truncate_amount` is not an integer in `0..=4294967295`.
+    #[error("`boto_truncate_amount` must be an integer from 0 to 4294967295, not {found}")]
+    BadOffset {
+        /// The value found, as written.
+        found: String,
+    },
+    /// `boto_encoded_keys` is not a list of key paths.
+    #[error("`boto_encoded_keys` must be a list of key paths, not {found}")]
+    BadEncodedKeys {
+        /// The value found, as JSON.
+        found: String,
+    },
+    /// A legacy `___` token has more parts than the model has input tokens.
+    #[error(
+        "the legacy token has {parts} `___`-separated parts but the operation has {tokens} input token(s)"
+    )]
+    TooManyParts {
+        /// Parts found.
+        parts: usize,
+        /// Input tokens of the model.
+        tokens: usize,
+    },
+}
+
+/// Shortens a user-supplied value for an error message.
+pub(crate) fn preview(s: &str) -> String {
+    const LIMIT: usize = 80;
+    match s.char_indices().nth(LIMIT) {
+        Some((cut, _)) => format!("{}…", &s[..cut]),
+        None => s.to_owned(),
+    }
+}

@@ -1,0 +1,106 @@
+//! boto3-style pagination for Rust.
+//!
+//! Describe an operation's pagination once — which request parameter carries the
+//! continuation, where the next token is on a page, where the results are — and get, over a
+//! transport you implement once for your API client: pages, flattened items, JMESPath search,
+//! a merged full result, `max_items` / `page_size`, and resume tokens that are byte-compatible
+//! with botocore's (a token from boto3 or the AWS CLI resumes here, and the reverse).
+//!
+//! The behaviour follows botocore's paginator rule by rule; where botocore is known to lose
+//! or repeat data this crate does better, as documented on each item.
+//!
+//! # A run, start to finish
+//!
+//! ```
+//! use paginate_core::{Model, from_fn};
+//! use serde_json::{Map, Value, json};
+//!
+//! // 1. The model: S3 ListObjects, exactly as botocore's paginators-1.json has it.
+//! let model = Model::builder("ListObjects")
+//!     .input_token("Marker")
+//!     .output_token("NextMarker || Contents[-1].Key")
+//!     .more_results("IsTruncated")
+//!     .limit_key("MaxKeys")
+//!     .result_key("Contents")
+//!     .result_key("CommonPrefixes")
+//!     .build()?;
+//!
+//! // 2. The transport: params in, page out. Here an in-memory bucket of 7 keys.
+//! let keys: Vec<String> = (1..=7).map(|i| format!("photo-{i}.jpg")).collect();
+//! let s3 = from_fn(|_op: &str, params: &Map<String, Value>| {
+//!     let after = params.get("Marker").and_then(Value::as_str).unwrap_or("");
+//!     let max = params.get("MaxKeys").and_then(Value::as_u64).unwrap_or(1000) as usize;
+//!     let rest: Vec<&String> = keys.iter().filter(|k| k.as_str() > after).collect();
+//!     let page: Vec<Value> = rest.iter().take(max).map(|k| json!({"Key": k, "Size": 100})).collect();
+//!     Ok::<_, std::io::Error>(json!({"Contents": page, "IsTruncated": rest.len() > max}))
+//! });
+//!
+//! // 3. Pages, at most 5 items, 3 per request; stop, keep the token, resume later.
+//! let mut pages = model.paginate(&s3, json!({"Bucket": "photos"})).max_items(5).page_size(3);
+//! let mut seen = 0;
+//! for page in &mut pages {
+//!     seen += page?["Contents"].as_array().map_or(0, Vec::len);
+//! }
+//! assert_eq!(seen, 5);
+//! let token = pages.resume_token().expect("two items are left");
+//!
+//! let rest: Vec<Value> = model
+//!     .paginate(&s3, json!({"Bucket": "photos"}))
+//!     .starting_token(token)
+//!     .items()
+//!     .collect::<Result<_, _>>()?;
+//! assert_eq!(rest, [json!({"Key": "photo-6.jpg", "Size": 100}), json!({"Key": "photo-7.jpg", "Size": 100})]);
+//!
+//! // 4. JMESPath over every page, and the whole listing merged into one result.
+//! let names: Vec<Value> = model
+//!     .paginate(&s3, json!({"Bucket": "photos"}))
+//!     .search("Contents[?Size > `50`].Key")?
+//!     .collect::<Result<_, _>>()?;
+//! assert_eq!(names.len(), 7);
+//! let full = model.paginate(&s3, json!({"Bucket": "photos"})).build_full_result()?;
+//! assert_eq!(full["Contents"].as_array().map(Vec::len), Some(7));
+//! # Ok::<(), paginate_core::Error>(())
+//! ```
+//!
+//! # Where models come from
+//!
+//! - [`Model::builder`] in code;
+//! - [`Model::from_botocore`] from one entry of a botocore `paginators-1.json`;
+//! - [`Registry::from_json`] from a whole `paginators-1.json`, looked up by operation name as
+//!   boto3's `client.get_paginator("list_objects")` does. [`Registry::apply_service_model`]
+//!   reads the service's `service-2.json` so string-typed limits are sent as strings.
+//!
+//! # Resume tokens
+//!
+//! [`Pages::resume_token`] and [`Items::resume_token`] are available after every page and
+//! every item, not only when `max_items` stops a run: store one as a checkpoint, and
+//! [`Pages::starting_token`] continues from exactly there. A token names only the model's
+//! input tokens; anything else in it is refused ([`TokenError::UnknownKey`]), so a tampered
+//! token cannot add request parameters.
+//!
+//! # Errors
+//!
+//! Every failure is an [`Error`] naming the operation and the key, page or value at fault.
+//! A transport error keeps your own error as its [`source`](std::error::Error::source). No
+//! input, token or page can make the library panic.
+
+#![deny(missing_docs)]
+#![forbid(unsafe_code)]
+
+mod engine;
+mod error;
+mod expr;
+mod model;
+mod pages;
+mod results;
+mod token;
+mod transport;
+
+pub use engine::{DuplicateTokenPolicy, PaginationConfig};
+pub use error::{BoxError, Error, ModelProblem, TokenError};
+pub use model::{LimitType, Model, ModelBuilder, Registry};
+pub use pages::{Items, Pages, Search};
+pub use transport::{Transport, from_fn};
+
+/// Re-exported so users name the same JSON types the engine uses.
+pub use serde_json;

@@ -1,0 +1,761 @@
+//! The pagination model of one operation (SEMANTICS §1), its three constructors (S2), and the
+//! registry that holds a whole `paginators-1.json` file.
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::sync::Arc;
+
+use serde_json::Value;
+
+use crate::error::{Error, ModelProblem};
+use crate::expr::{Expr, Path};
+use crate::token::json_type;
+
+/// How a page size is written into the limit parameter (O2).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[non_exhaustive]
+pub enum LimitType {
+    /// As a JSON number: `"MaxKeys": 100`. The default.
+    #[default]
+    Integer,
+    /// As a JSON string, for services whose limit is string-typed (route53 `MaxItems`): `"MaxItems": "100"`.
+    String,
+}
+
+/// An operation's compiled pagination model.
+///
+/// Validated when built (S1); its expressions are compiled once (S3). Cloning is cheap: the
+/// model is shared behind an `Arc`, so one model serves any number of runs and threads.
+///
+/// ```
+/// use paginate_core::Model;
+///
+/// let model = Model::builder("ListObjects")
+///     .input_token("Marker")
+///     .output_token("NextMarker || Contents[-1].Key")
+///     .result_key("Contents")
+///     .result_key("CommonPrefixes")
+///     .more_results("IsTruncated")
+///     .limit_key("MaxKeys")
+///     .build()?;
+/// assert_eq!(model.result_keys().collect::<Vec<_>>(), ["Contents", "CommonPrefixes"]);
+/// # Ok::<(), paginate_core::Error>(())
+/// ```
+#[derive(Clone)]
+pub struct Model(Arc<Inner>);
+
+pub(crate) struct Inner {
+    pub(crate) operation: String,
+    pub(crate) input_tokens: Vec<String>,
+    pub(crate) output_tokens: Vec<Expr>,
+    pub(crate) result_keys: Vec<Path>,
+    pub(crate) limit_key: Option<String>,
+    pub(crate) limit_type: LimitType,
+    pub(crate) more_results: Option<Expr>,
+    pub(crate) non_aggregate_keys: Vec<Path>,
+}
+
+impl fmt::Debug for Model {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let m = &self.0;
+        f.debug_struct("Model")
+            .field("operation", &m.operation)
+            .field("input_token", &m.input_tokens)
+            .field("output_token", &self.output_tokens().collect::<Vec<_>>())
+            .field("result_key", &self.result_keys().collect::<Vec<_>>())
+            .field("limit_key", &m.limit_key)
+            .field("limit_type", &m.limit_type)
+            .field("more_results", &m.more_results.as_ref().map(Expr::as_str))
+            .field(
+                "non_aggregate_keys",
+                &self.non_aggregate_keys().collect::<Vec<_>>(),
+            )
+            .finish()
+    }
+}
+
+impl Model {
+    /// Starts a model for `operation` (the name the transport receives).
+    pub fn builder(operation: impl Into<String>) -> ModelBuilder {
+        ModelBuilder {
+            operation: operation.into(),
+            ..ModelBuilder::default()
+        }
+    }
+
+    /// Builds the model from one entry of a botocore `paginators-1.json`, for example
+    /// `{"input_token": "Marker", "output_token": "NextMarker", "result_key": "Contents"}`.
+    ///
+    /// ```
+    /// use paginate_core::Model;
+    ///
+    /// let entry = serde_json::json!({
+    ///     "input_token": ["StartRecordName", "StartRecordType", "StartRecordIdentifier"],
+    ///     "output_token": ["NextRecordName", "NextRecordType", "NextRecordIdentifier"],
+    ///     "more_results": "IsTruncated",
+    ///     "limit_key": "MaxItems",
+    ///     "result_key": "ResourceRecordSets"
+    /// });
+    /// let model = Model::from_botocore("ListResourceRecordSets", &entry)?;
+    /// assert_eq!(model.input_tokens().len(), 3);
+    /// # Ok::<(), paginate_core::Error>(())
+    /// ```
+    pub fn from_botocore(operation: impl Into<String>, entry: &Value) -> Result<Model, Error> {
+        let operation = operation.into();
+        let invalid = |problem| Error::InvalidModel {
+            operation: operation.clone(),
+            problem,
+        };
+        let Value::Object(fields) = entry else {
+            return Err(invalid(ModelProblem::WrongType {
+                field: "<entry>".into(),
+                expected: "an object",
+                found: json_type(entry),
+            }));
+        };
+        let mut b = Model::builder(operation.clone());
+        for (field, value) in fields {
+            let list = |name: &'static str| string_list(name, value).map_err(invalid);
+            let single = |name: &'static str| match value {
+                Value::String(s) => Ok(s.clone()),
+                other => Err(invalid(ModelProblem::WrongType {
+                    field: name.into(),
+                    expected: "a string",
+                    found: json_type(other),
+                })),
+            };
+            match field.as_str() {
+                "input_token" => b.input_tokens = list("input_token")?,
+                "output_token" => b.output_tokens = list("output_token")?,
+                "result_key" => b.result_keys = list("result_key")?,
+                "non_aggregate_keys" => b.non_aggregate_keys = list("non_aggregate_keys")?,
+                "limit_key" => b.limit_key = Some(single("limit_key")?),
+                "more_results" => b.more_results = Some(single("more_results")?),
+                other => {
+                    return Err(invalid(ModelProblem::UnknownField {
+                        field: other.to_owned(),
+                    }));
+                }
+            }
+        }
+        b.build()
+    }
+
+    /// The operation name passed to the transport.
+    pub fn operation(&self) -> &str {
+        &self.0.operation
+    }
+
+    /// The request parameters that carry the continuation, in model order.
+    pub fn input_tokens(&self) -> &[String] {
+        &self.0.input_tokens
+    }
+
+    /// The output token expressions, paired with [`Model::input_tokens`] by position.
+    pub fn output_tokens(&self) -> impl ExactSizeIterator<Item = &str> {
+        self.0.output_tokens.iter().map(Expr::as_str)
+    }
+
+    /// The result keys; the first is the primary key, the one `max_items` counts (M1).
+    pub fn result_keys(&self) -> impl ExactSizeIterator<Item = &str> {
+        self.0.result_keys.iter().map(Path::as_str)
+    }
+
+    /// The request parameter that receives the page size, if any.
+    pub fn limit_key(&self) -> Option<&str> {
+        self.0.limit_key.as_deref()
+    }
+
+    /// How the page size is written into [`Model::limit_key`].
+    pub fn limit_type(&self) -> LimitType {
+        self.0.limit_type
+    }
+
+    /// The `more_results` expression, if any.
+    pub fn more_results(&self) -> Option<&str> {
+        self.0.more_results.as_ref().map(Expr::as_str)
+    }
+
+    /// The non-aggregate keys, reported from the first page of a run.
+    pub fn non_aggregate_keys(&self) -> impl ExactSizeIterator<Item = &str> {
+        self.0.non_aggregate_keys.iter().map(Path::as_str)
+    }
+
+    /// A copy of this model whose page size is written as `limit_type`.
+    pub fn with_limit_type(&self, limit_type: LimitType) -> Model {
+        let m = &self.0;
+        Model(Arc::new(Inner {
+            operation: m.operation.clone(),
+            input_tokens: m.input_tokens.clone(),
+            output_tokens: m.output_tokens.clone(),
+            result_keys: m.result_keys.clone(),
+            limit_key: m.limit_key.clone(),
+            limit_type,
+            more_results: m.more_results.clone(),
+            non_aggregate_keys: m.non_aggregate_keys.clone(),
+        }))
+    }
+
+    pub(crate) fn inner(&self) -> &Inner {
+        &self.0
+    }
+}
+
+fn string_list(field: &'static str, value: &Value) -> Result<Vec<String>, ModelProblem> {
+    let wrong = |found| ModelProblem::WrongType {
+        field: field.into(),
+        expected: "a string or a list of strings",
+        found,
+    };
+    match value {
+        Value::String(s) => Ok(vec![s.clone()]),
+        Value::Array(items) => items
+            .iter()
+            .map(|item| match item {
+                Value::String(s) => Ok(s.clone()),
+                other => Err(wrong(json_type(other))),
+            })
+            .collect(),
+        other => Err(wrong(json_type(other))),
+    }
+}
+
+/// Builds a [`Model`] field by field; [`ModelBuilder::build`] validates it (S1).
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build` is called"]
+pub struct ModelBuilder {
+    operation: String,
+    input_tokens: Vec<String>,
+    output_tokens: Vec<String>,
+    result_keys: Vec<String>,
+    limit_key: Option<String>,
+    limit_type: LimitType,
+    more_results: Option<String>,
+    non_aggregate_keys: Vec<String>,
+}
+
+impl ModelBuilder {
+    /// Adds an input token: a request parameter that carries the continuation.
+    pub fn input_token(mut self, name: impl Into<String>) -> Self {
+        self.input_tokens.push(name.into());
+        self
+    }
+
+    /// Adds an output token: a JMESPath expression evaluated on each page, paired with the
+    /// input token at the same position.
+    pub fn output_token(mut self, expression: impl Into<String>) -> Self {
+        self.output_tokens.push(expression.into());
+        self
+    }
+
+    /// Adds a result key (a dotted path). The first one added is the primary key.
+    pub fn result_key(mut self, path: impl Into<String>) -> Self {
+        self.result_keys.push(path.into());
+        self
+    }
+
+    /// Sets the request parameter that receives the page size.
+    pub fn limit_key(mut self, name: impl Into<String>) -> Self {
+        self.limit_key = Some(name.into());
+        self
+    }
+
+    /// Sets how the page size is written (O2); integers unless told otherwise.
+    pub fn limit_type(mut self, limit_type: LimitType) -> Self {
+        self.limit_type = limit_type;
+        self
+    }
+
+    /// Sets the `more_results` expression: when it is absent on a page, paging stops.
+    pub fn more_results(mut self, expression: impl Into<String>) -> Self {
+        self.more_results = Some(expression.into());
+        self
+    }
+
+    /// Adds a non-aggregate key (a dotted path) reported from the first page of a run.
+    pub fn non_aggregate_key(mut self, path: impl Into<String>) -> Self {
+        self.non_aggregate_keys.push(path.into());
+        self
+    }
+
+    /// Validates and compiles the model (S1, S3).
+    pub fn build(self) -> Result<Model, Error> {
+        let operation = self.operation;
+        let invalid = |problem| Error::InvalidModel {
+            operation: operation.clone(),
+            problem,
+        };
+        if self.input_tokens.is_empty() || self.input_tokens.iter().any(String::is_empty) {
+            return Err(invalid(ModelProblem::Missing {
+                field: "input_token",
+            }));
+        }
+        if self.output_tokens.is_empty() {
+            return Err(invalid(ModelProblem::Missing {
+                field: "output_token",
+            }));
+        }
+        if self.input_tokens.len() != self.output_tokens.len() {
+            return Err(invalid(ModelProblem::TokenCountMismatch {
+                input: self.input_tokens.len(),
+                output: self.output_tokens.len(),
+            }));
+        }
+        if let Some(name) = first_duplicate(&self.input_tokens) {
+            return Err(invalid(ModelProblem::Duplicate {
+                field: "input_token",
+                name: name.to_owned(),
+            }));
+        }
+        if self.result_keys.is_empty() {
+            return Err(invalid(ModelProblem::Missing {
+                field: "result_key",
+            }));
+        }
+        if let Some(name) = first_duplicate(&self.result_keys) {
+            return Err(invalid(ModelProblem::Duplicate {
+                field: "result_key",
+                name: name.to_owned(),
+            }));
+        }
+        if self.limit_key.as_deref() == Some("") {
+            return Err(invalid(ModelProblem::Missing { field: "limit_key" }));
+        }
+        let expr = |field: &'static str, src: &str| {
+            Expr::compile(src).map_err(|e| {
+                invalid(ModelProblem::BadExpression {
+                    field,
+                    expression: src.to_owned(),
+                    reason: e.to_string(),
+                })
+            })
+        };
+        let path = |field: &'static str, src: &str| {
+            Path::parse(src).map_err(|e| {
+                invalid(match e {
+                    Some(e) => ModelProblem::BadExpression {
+                        field,
+                        expression: src.to_owned(),
+                        reason: e.to_string(),
+                    },
+                    None => ModelProblem::NotADottedPath {
+                        field,
+                        expression: src.to_owned(),
+                    },
+                })
+            })
+        };
+        let output_tokens = self
+            .output_tokens
+            .iter()
+            .map(|s| expr("output_token", s))
+            .collect::<Result<_, _>>()?;
+        let result_keys = self
+            .result_keys
+            .iter()
+            .map(|s| path("result_key", s))
+            .collect::<Result<_, _>>()?;
+        let non_aggregate_keys = self
+            .non_aggregate_keys
+            .iter()
+            .map(|s| path("non_aggregate_keys", s))
+            .collect::<Result<_, _>>()?;
+        let more_results = self
+            .more_results
+            .as_deref()
+            .map(|s| expr("more_results", s))
+            .transpose()?;
+        Ok(Model(Arc::new(Inner {
+            operation,
+            input_tokens: self.input_tokens,
+            output_tokens,
+            result_keys,
+            limit_key: self.limit_key,
+            limit_type: self.limit_type,
+            more_results,
+            non_aggregate_keys,
+        })))
+    }
+}
+
+fn first_duplicate(names: &[String]) -> Option<&str> {
+    names
+        .iter()
+        .enumerate()
+        .find(|(i, n)| names[..*i].contains(n))
+        .map(|(_, n)| n.as_str())
+}
+
+/// Every paginator of a service, loaded from a botocore `paginators-1.json` (S2).
+///
+/// ```
+/// use paginate_core::Registry;
+///
+/// let registry = Registry::from_json(r#"{"pagination": {
+///     "ListObjects": {"input_token": "Marker", "output_token": "NextMarker || Contents[-1].Key",
+///                     "more_results": "IsTruncated", "result_key": ["Contents", "CommonPrefixes"]}
+/// }}"#)?;
+/// let model = registry.get("ListObjects")?;
+/// assert_eq!(model.operation(), "ListObjects");
+/// // boto3's spelling works too.
+/// assert_eq!(registry.get("list_objects")?.operation(), "ListObjects");
+/// assert!(registry.get("ListObject").is_err());
+/// # Ok::<(), paginate_core::Error>(())
+/// ```
+#[derive(Debug, Clone, Default)]
+pub struct Registry {
+    models: BTreeMap<String, Model>,
+}
+
+impl Registry {
+    /// Parses a `paginators-1.json` document.
+    pub fn from_json(text: &str) -> Result<Registry, Error> {
+        let doc: Value = serde_json::from_str(text).map_err(|e| Error::InvalidRegistry {
+            reason: format!("not JSON: {e}"),
+        })?;
+        Registry::from_value(&doc)
+    }
+
+    /// Loads a parsed `paginators-1.json` document: `{"pagination": {"Operation": {…}, …}}`.
+    pub fn from_value(doc: &Value) -> Result<Registry, Error> {
+        let entries = doc
+            .get("pagination")
+            .and_then(Value::as_object)
+            .ok_or_else(|| Error::InvalidRegistry {
+                reason: "expected an object with a `pagination` object".to_owned(),
+            })?;
+        let models = entries
+            .iter()
+            .map(|(op, entry)| Ok((op.clone(), Model::from_botocore(op.clone(), entry)?)))
+            .collect::<Result<_, Error>>()?;
+        Ok(Registry { models })
+    }
+
+    /// Marks string-typed limit keys (route53 `MaxItems`) from the service's botocore
+    /// `service-2.json`, so page sizes are sent as strings where the service wants them (O2).
+    /// Returns how many models changed.
+    pub fn apply_service_model(&mut self, service: &Value) -> usize {
+        let mut changed = 0;
+        for (op, model) in &mut self.models {
+            let Some(limit_key) = model.limit_key() else {
+                continue;
+            };
+            let shape_type = service
+                .pointer(&format!("/operations/{}/input/shape", escape_pointer(op)))
+                .and_then(Value::as_str)
+                .and_then(|input| {
+                    service.pointer(&format!(
+                        "/shapes/{}/members/{}/shape",
+                        escape_pointer(input),
+                        escape_pointer(limit_key)
+                    ))
+                })
+                .and_then(Value::as_str)
+                .and_then(|member| {
+                    service.pointer(&format!("/shapes/{}/type", escape_pointer(member)))
+                })
+                .and_then(Value::as_str);
+            if shape_type == Some("string") && model.limit_type() != LimitType::String {
+                *model = model.with_limit_type(LimitType::String);
+                changed += 1;
+            }
+        }
+        changed
+    }
+
+    /// The model of `operation`. Accepts the botocore name (`ListObjectsV2`) or boto3's
+    /// snake case (`list_objects_v2`). An unknown name is an [`Error::UnknownOperation`].
+    pub fn get(&self, operation: &str) -> Result<&Model, Error> {
+        if let Some(m) = self.models.get(operation) {
+            return Ok(m);
+        }
+        let wanted = fold(operation);
+        if let Some(m) = self.models.iter().find(|(k, _)| fold(k) == wanted) {
+            return Ok(m.1);
+        }
+        let did_you_mean = self
+            .models
+            .keys()
+            .map(|k| (edit_distance(&fold(k), &wanted), k))
+            .filter(|(d, k)| *d <= (k.len() / 3).max(2))
+            .min()
+            .map(|(_, k)| k.clone());
+        Err(Error::UnknownOperation {
+            operation: operation.to_owned(),
+            did_you_mean,
+        })
+    }
+
+    /// The operation names, sorted.
+    pub fn operations(&self) -> impl ExactSizeIterator<Item = &str> {
+        self.models.keys().map(String::as_str)
+    }
+
+    /// How many operations the registry holds.
+    pub fn len(&self) -> usize {
+        self.models.len()
+    }
+
+    /// True when the registry holds no operation.
+    pub fn is_empty(&self) -> bool {
+        self.models.is_empty()
+    }
+
+    /// Adds or replaces a model under its operation name.
+    pub fn insert(&mut self, model: Model) {
+        self.models.insert(model.operation().to_owned(), model);
+    }
+}
+
+fn escape_pointer(s: &str) -> String {
+    s.replace('~', "~0").replace('/', "~1")
+}
+
+fn fold(name: &str) -> String {
+    name.chars()
+        .filter(|c| *c != '_' && *c != '-')
+        .flat_map(char::to_lowercase)
+        .collect()
+}
+
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut diag = row[0];
+        row[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let up = row[j + 1];
+            row[j + 1] = (up + 1).min(row[j] + 1).min(diag + usize::from(ca != *cb));
+            diag = up;
+        }
+    }
+    row[b.len()]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn problem(entry: Value) -> ModelProblem {
+        match Model::from_botocore("Op", &entry) {
+            Err(Error::InvalidModel { operation, problem }) => {
+                assert_eq!(operation, "Op");
+                problem
+            }
+            other => panic!("expected an invalid model, got {other:?}"),
+        }
+    }
+
+    // S1: every validation, each a typed error naming the field.
+    #[test]
+    fn s1_validation() {
+        let ok = json!({"input_token": "M", "output_token": "N", "result_key": "R"});
+        assert!(Model::from_botocore("Op", &ok).is_ok());
+        assert_eq!(
+            problem(json!({"output_token": "N", "result_key": "R"})),
+            ModelProblem::Missing {
+                field: "input_token"
+            }
+        );
+        assert_eq!(
+            problem(json!({"input_token": [], "output_token": [], "result_key": "R"})),
+            ModelProblem::Missing {
+                field: "input_token"
+            }
+        );
+        assert_eq!(
+            problem(json!({"input_token": ["A", "B"], "output_token": "N", "result_key": "R"})),
+            ModelProblem::TokenCountMismatch {
+                input: 2,
+                output: 1
+            }
+        );
+        assert_eq!(
+            problem(json!({"input_token": "M", "output_token": "N"})),
+            ModelProblem::Missing {
+                field: "result_key"
+            }
+        );
+        assert!(matches!(
+            problem(json!({"input_token": "M", "output_token": "N[", "result_key": "R"})),
+            ModelProblem::BadExpression {
+                field: "output_token",
+                ..
+            }
+        ));
+        assert!(matches!(
+            problem(
+                json!({"input_token": "M", "output_token": "N", "result_key": "R", "more_results": "&&"})
+            ),
+            ModelProblem::BadExpression {
+                field: "more_results",
+                ..
+            }
+        ));
+        assert_eq!(
+            problem(json!({"input_token": "M", "output_token": "N", "result_key": "R[0]"})),
+            ModelProblem::NotADottedPath {
+                field: "result_key",
+                expression: "R[0]".into()
+            }
+        );
+        assert_eq!(
+            problem(
+                json!({"input_token": "M", "output_token": "N", "result_key": "R", "non_aggregate_keys": ["a || b"]})
+            ),
+            ModelProblem::NotADottedPath {
+                field: "non_aggregate_keys",
+                expression: "a || b".into()
+            }
+        );
+        assert_eq!(
+            problem(json!({"input_token": "M", "output_token": "N", "result_key": 3})),
+            ModelProblem::WrongType {
+                field: "result_key".into(),
+                expected: "a string or a list of strings",
+                found: "number"
+            }
+        );
+        assert_eq!(
+            problem(
+                json!({"input_token": "M", "output_token": "N", "result_key": "R", "limit_key": ["L"]})
+            ),
+            ModelProblem::WrongType {
+                field: "limit_key".into(),
+                expected: "a string",
+                found: "array"
+            }
+        );
+        assert_eq!(
+            problem(
+                json!({"input_token": ["M", "M"], "output_token": ["A", "B"], "result_key": "R"})
+            ),
+            ModelProblem::Duplicate {
+                field: "input_token",
+                name: "M".into()
+            }
+        );
+        assert_eq!(
+            problem(
+                json!({"input_token": "M", "output_token": "N", "result_key": "R", "max_items": 3})
+            ),
+            ModelProblem::UnknownField {
+                field: "max_items".into()
+            }
+        );
+        assert!(matches!(
+            problem(json!([])),
+            ModelProblem::WrongType { found: "array", .. }
+        ));
+        let msg = Model::from_botocore(
+            "ListThings",
+            &json!({"input_token": "M", "output_token": ["A", "B"], "result_key": "R"}),
+        )
+        .unwrap_err()
+        .to_string();
+        assert_eq!(
+            msg,
+            "invalid pagination model for ListThings: `input_token` has 1 entries but `output_token` has 2; they pair up by position"
+        );
+    }
+
+    // S2: the builder and a botocore entry give the same model.
+    #[test]
+    fn s2_builder_and_botocore_agree() {
+        let built = Model::builder("ListObjects")
+            .input_token("Marker")
+            .output_token("NextMarker || Contents[-1].Key")
+            .result_key("Contents")
+            .result_key("CommonPrefixes")
+            .more_results("IsTruncated")
+            .limit_key("MaxKeys")
+            .non_aggregate_key("Name")
+            .build()
+            .unwrap();
+        let loaded = Model::from_botocore(
+            "ListObjects",
+            &json!({"input_token": "Marker", "output_token": "NextMarker || Contents[-1].Key",
+                    "result_key": ["Contents", "CommonPrefixes"], "more_results": "IsTruncated",
+                    "limit_key": "MaxKeys", "non_aggregate_keys": ["Name"]}),
+        )
+        .unwrap();
+        assert_eq!(format!("{built:?}"), format!("{loaded:?}"));
+    }
+
+    #[test]
+    fn s2_registry_lookup_and_unknown_operation() {
+        let reg = Registry::from_value(&json!({"pagination": {
+            "ListObjectsV2": {"input_token": "ContinuationToken", "output_token": "NextContinuationToken", "result_key": "Contents"},
+            "ListBuckets": {"input_token": "ContinuationToken", "output_token": "ContinuationToken", "result_key": "Buckets"}
+        }}))
+        .unwrap();
+        assert_eq!(reg.len(), 2);
+        assert_eq!(
+            reg.get("list_objects_v2").unwrap().operation(),
+            "ListObjectsV2"
+        );
+        match reg.get("ListObjectV2") {
+            Err(e @ Error::UnknownOperation { .. }) => assert_eq!(
+                e.to_string(),
+                "no paginator for operation `ListObjectV2`; did you mean `ListObjectsV2`?"
+            ),
+            other => panic!("{other:?}"),
+        }
+        match reg.get("DescribeInstances") {
+            Err(Error::UnknownOperation {
+                operation,
+                did_you_mean: None,
+            }) => {
+                assert_eq!(operation, "DescribeInstances")
+            }
+            other => panic!("{other:?}"),
+        }
+        assert!(matches!(
+            Registry::from_json("{}"),
+            Err(Error::InvalidRegistry { .. })
+        ));
+        assert!(matches!(
+            Registry::from_json("nope"),
+            Err(Error::InvalidRegistry { .. })
+        ));
+        // One bad entry names its operation.
+        match Registry::from_value(&json!({"pagination": {"Bad": {"input_token": "A"}}})) {
+            Err(Error::InvalidModel { operation, .. }) => assert_eq!(operation, "Bad"),
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn o2_limit_type_from_service_model() {
+        let mut reg = Registry::from_value(&json!({"pagination": {
+            "ListResourceRecordSets": {"input_token": "StartRecordName", "output_token": "NextRecordName",
+                                       "limit_key": "MaxItems", "result_key": "ResourceRecordSets"},
+            "ListHostedZones": {"input_token": "Marker", "output_token": "NextMarker",
+                                "limit_key": "MaxItems", "result_key": "HostedZones"}
+        }}))
+        .unwrap();
+        let service = json!({
+            "operations": {
+                "ListResourceRecordSets": {"input": {"shape": "ListResourceRecordSetsRequest"}},
+                "ListHostedZones": {"input": {"shape": "ListHostedZonesRequest"}}
+            },
+            "shapes": {
+                "ListResourceRecordSetsRequest": {"type": "structure", "members": {"MaxItems": {"shape": "PageMaxItems"}}},
+                "ListHostedZonesRequest": {"type": "structure", "members": {"MaxItems": {"shape": "Count"}}},
+                "PageMaxItems": {"type": "string"},
+                "Count": {"type": "integer"}
+            }
+        });
+        assert_eq!(reg.apply_service_model(&service), 1);
+        assert_eq!(
+            reg.get("ListResourceRecordSets").unwrap().limit_type(),
+            LimitType::String
+        );
+        assert_eq!(
+            reg.get("ListHostedZones").unwrap().limit_type(),
+            LimitType::Integer
+        );
+    }
+}

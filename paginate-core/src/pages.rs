@@ -1,0 +1,299 @@
+//! Blocking iteration: pages (G1), items (G2), search (G3) and the full result (G4).
+
+use std::fmt;
+use std::ops::Deref;
+
+use serde_json::Value;
+
+use crate::engine::{DuplicateTokenPolicy, PaginationConfig, Run, Step};
+use crate::error::Error;
+use crate::model::Model;
+use crate::results::{FullResult, ItemCursor, SearchCursor};
+use crate::transport::Transport;
+
+impl Model {
+    /// Starts a run of this operation with `params` (a JSON object, or `null` for none) over
+    /// `transport`: anything that dereferences to a [`Transport`] (`&api`, `Arc<Api>`, …).
+    ///
+    /// Nothing is sent until the first page is asked for.
+    ///
+    /// ```
+    /// use paginate_core::{Model, from_fn};
+    /// use serde_json::json;
+    ///
+    /// let model = Model::builder("ListUsers")
+    ///     .input_token("Marker").output_token("NextMarker").result_key("Users")
+    ///     .build()?;
+    /// let api = from_fn(|_op, params| Ok::<_, std::io::Error>(match params.get("Marker") {
+    ///     None => json!({"Users": ["ana", "bo"], "NextMarker": "m1"}),
+    ///     Some(_) => json!({"Users": ["cy"]}),
+    /// }));
+    /// let users: Vec<_> = model.paginate(&api, json!({})).items().collect::<Result<_, _>>()?;
+    /// assert_eq!(users, [json!("ana"), json!("bo"), json!("cy")]);
+    /// # Ok::<(), paginate_core::Error>(())
+    /// ```
+    pub fn paginate<H>(&self, transport: H, params: Value) -> Pages<H>
+    where
+        H: Deref,
+        H::Target: Transport,
+    {
+        Pages {
+            transport,
+            run: Run::new(self.clone(), params),
+        }
+    }
+}
+
+/// The pages of one run, in order: an `Iterator<Item = Result<Value, Error>>`.
+///
+/// Configure it before iterating ([`Pages::max_items`], [`Pages::page_size`],
+/// [`Pages::starting_token`], [`Pages::duplicate_tokens`]); the options are applied when the
+/// first page is requested. After an error the iterator ends.
+#[must_use = "iterators do nothing unless iterated"]
+pub struct Pages<H> {
+    transport: H,
+    run: Run,
+}
+
+impl<H> fmt::Debug for Pages<H> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Pages")
+            .field("run", &self.run)
+            .finish_non_exhaustive()
+    }
+}
+
+impl<H> Pages<H>
+where
+    H: Deref,
+    H::Target: Transport,
+{
+    /// Returns at most `max_items` items of the primary result key across all pages (O1).
+    pub fn max_items(mut self, max_items: u64) -> Self {
+        self.run.config_mut().max_items = Some(max_items);
+        self
+    }
+
+    /// Writes `page_size` into the model's limit key on every request (O2).
+    /// Without a limit key, the first `next` is [`Error::PageSizeWithoutLimitKey`].
+    pub fn page_size(mut self, page_size: u64) -> Self {
+        self.run.config_mut().page_size = Some(page_size);
+        self
+    }
+
+    /// Resumes from a token of an earlier run, this library's or botocore's (O3, §5).
+    /// An unusable token is reported by the first `next`, before any request.
+    pub fn starting_token(mut self, token: impl Into<String>) -> Self {
+        self.run.config_mut().starting_token = Some(token.into());
+        self
+    }
+
+    /// Chooses what a repeated next token does (L6).
+    pub fn duplicate_tokens(mut self, policy: DuplicateTokenPolicy) -> Self {
+        self.run.config_mut().duplicate_tokens = policy;
+        self
+    }
+
+    /// Applies a whole [`PaginationConfig`].
+    pub fn config(mut self, config: PaginationConfig) -> Self {
+        *self.run.config_mut() = config;
+        self
+    }
+
+    /// Iterates the items of the primary result key (G2), with a resume token after each.
+    pub fn items(self) -> Items<H> {
+        Items {
+            pages: self,
+            cursor: ItemCursor::new(0),
+        }
+    }
+
+    /// Iterates the items of any declared result key, e.g. `"CommonPrefixes"` (G2).
+    pub fn items_of(self, result_key: &str) -> Result<Items<H>, Error> {
+        let model = self.run.model();
+        let position = model.result_keys().position(|k| k == result_key);
+        match position {
+            Some(key) => Ok(Items {
+                pages: self,
+                cursor: ItemCursor::new(key),
+            }),
+            None => Err(Error::UnknownResultKey {
+                operation: model.operation().to_owned(),
+                key: result_key.to_owned(),
+                known: model.result_keys().map(str::to_owned).collect(),
+            }),
+        }
+    }
+
+    /// Evaluates a JMESPath expression on every page (G3): a list result gives its elements
+    /// one by one, anything else (`null` included) is given as it is.
+    pub fn search(self, expression: &str) -> Result<Search<H>, Error> {
+        let cursor = SearchCursor::new(&self.run, expression)?;
+        Ok(Search {
+            pages: self,
+            cursor,
+        })
+    }
+
+    /// Runs to the end and merges every page into one result (G4): result keys aggregated
+    /// across pages, the non-aggregate keys of the first page, and `NextToken` when the run
+    /// stopped at `max_items`.
+    pub fn build_full_result(mut self) -> Result<Value, Error> {
+        let mut full = FullResult::default();
+        while let Some(page) = self.next() {
+            full.add(&self.run, page?)?;
+        }
+        Ok(full.finish(&self.run))
+    }
+}
+
+impl<H> Pages<H> {
+    /// A token that resumes after the last page returned, or `None` when nothing is left
+    /// (R2). Before the first page it is the run's starting position; after an error, the
+    /// page that failed.
+    pub fn resume_token(&self) -> Option<String> {
+        self.run
+            .resume_position()
+            .map(|position| self.run.encode(&position))
+    }
+
+    /// The non-aggregate keys of the run's first page, once it has arrived (G5).
+    pub fn non_aggregate_part(&self) -> Option<&Value> {
+        self.run.non_aggregate_part()
+    }
+
+    /// The model this run follows; [`Model::result_keys`] lists its result keys (G5).
+    pub fn model(&self) -> &Model {
+        self.run.model()
+    }
+
+    /// True once the run has ended because `max_items` was reached.
+    pub fn stopped_by_max_items(&self) -> bool {
+        self.run.stopped_by_max_items()
+    }
+}
+
+impl<H> Iterator for Pages<H>
+where
+    H: Deref,
+    H::Target: Transport,
+{
+    type Item = Result<Value, Error>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        let page = match self.run.step() {
+            Step::Request(operation, params) => self.transport.call(operation, params),
+            Step::Fail(e) => return Some(Err(e)),
+            Step::Finished => return None,
+        };
+        Some(match page {
+            Ok(page) => self.run.accept(page),
+            Err(e) => Err(self.run.transport_failed(e.into())),
+        })
+    }
+}
+
+impl<H> std::iter::FusedIterator for Pages<H>
+where
+    H: Deref,
+    H::Target: Transport,
+{
+}
+
+/// The items of one result key across pages; see [`Pages::items`].
+#[must_use = "iterators do nothing unless iterated"]
+#[derive(Debug)]
+pub struct Items<H> {
+    pages: Pages<H>,
+    cursor: ItemCursor,
+}
+
+impl<H> Items<H> {
+    /// A token that resumes right after the last item returned (R2): stop anywhere and
+    /// continue later with nothing skipped and nothing repeated. For a secondary result key
+    /// (which has no offsets) it resumes at the start of the current page, so its items may
+    /// come again but none is lost. `None` when nothing is left.
+    pub fn resume_token(&self) -> Option<String> {
+        self.cursor.resume_token(&self.pages.run)
+    }
+
+    /// The underlying pages, for [`Pages::non_aggregate_part`] and the like.
+    pub fn pages(&self) -> &Pages<H> {
+        &self.pages
+    }
+}
+
+impl<H> Iterator for Items<H>
+where
+    H: Deref,
+    H::Target: Transport,
+{
+    type Item = Result<Value, Error>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        loop {
+            if let Some(item) = self.cursor.next_item() {
+                return Some(Ok(item));
+            }
+            if self.cursor.failed() {
+                return None;
+            }
+            let loaded = match self.pages.next()? {
+                Ok(page) => self.cursor.load(&self.pages.run, page),
+                Err(e) => Err(e),
+            };
+            if let Err(e) = loaded {
+                self.cursor.fail();
+                return Some(Err(e));
+            }
+        }
+    }
+}
+
+/// The results of a JMESPath expression across pages; see [`Pages::search`].
+#[must_use = "iterators do nothing unless iterated"]
+#[derive(Debug)]
+pub struct Search<H> {
+    pages: Pages<H>,
+    cursor: SearchCursor,
+}
+
+impl<H> Search<H> {
+    /// A token that resumes after the last whole page searched, or before the page whose
+    /// results are being returned (results of that page may come again; none is lost).
+    pub fn resume_token(&self) -> Option<String> {
+        self.cursor.resume_token(&self.pages.run)
+    }
+
+    /// The underlying pages.
+    pub fn pages(&self) -> &Pages<H> {
+        &self.pages
+    }
+}
+
+impl<H> Iterator for Search<H>
+where
+    H: Deref,
+    H::Target: Transport,
+{
+    type Item = Result<Value, Error>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        loop {
+            if let Some(result) = self.cursor.next_result() {
+                return Some(Ok(result));
+            }
+            if self.cursor.failed() {
+                return None;
+            }
+            let loaded = match self.pages.next()? {
+                Ok(page) => self.cursor.load(&self.pages.run, &page),
+                Err(e) => Err(e),
+            };
+            if let Err(e) = loaded {
+                self.cursor.fail();
+                return Some(Err(e));
+            }
+        }
+    }
+}

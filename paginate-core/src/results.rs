@@ -1,0 +1,272 @@
+//! What a run gives back besides pages (SEMANTICS §6), page by page and without I/O:
+//! item cursors (G2), search cursors (G3) and the full-result accumulator (G4).
+//! Front ends feed them pages; the rules live here once.
+
+use std::mem;
+
+use serde_json::{Map, Value};
+
+use crate::engine::Run;
+use crate::error::Error;
+use crate::expr::Expr;
+use crate::token::{Position, json_type};
+
+/// Whether a cursor has stopped on an error, and whether that error was about the last page
+/// taken (which a resume must then fetch again).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Failed {
+    No,
+    Yes,
+    OnPage,
+}
+
+impl Failed {
+    fn set(&mut self) {
+        if *self == Failed::No {
+            *self = Failed::Yes;
+        }
+    }
+}
+
+/// The items of one result key, one page at a time, with the position of each (R2).
+#[derive(Debug)]
+pub(crate) struct ItemCursor {
+    key: usize,
+    items: std::vec::IntoIter<Value>,
+    /// Items taken from the current page.
+    taken: u64,
+    failed: Failed,
+}
+
+impl ItemCursor {
+    pub(crate) fn new(key: usize) -> ItemCursor {
+        ItemCursor {
+            key,
+            items: Vec::new().into_iter(),
+            taken: 0,
+            failed: Failed::No,
+        }
+    }
+
+    pub(crate) fn failed(&self) -> bool {
+        self.failed != Failed::No
+    }
+
+    /// Ends the cursor after an error.
+    pub(crate) fn fail(&mut self) {
+        self.failed.set();
+    }
+
+    pub(crate) fn next_item(&mut self) -> Option<Value> {
+        let item = self.items.next()?;
+        self.taken += 1;
+        Some(item)
+    }
+
+    /// Loads a page's items: a list's elements, a string's characters, an object's keys
+    /// (as botocore iterates them); nothing for a missing key.
+    pub(crate) fn load(&mut self, run: &Run, mut page: Value) -> Result<(), Error> {
+        let key = &run.model().inner().result_keys[self.key];
+        let value = key.get_mut(&mut page).map(mem::take);
+        let items = match value {
+            None | Some(Value::Null) => Vec::new(),
+            Some(Value::Array(a)) => a,
+            Some(Value::String(s)) => s.chars().map(|c| Value::String(c.into())).collect(),
+            Some(Value::Object(o)) => o.into_iter().map(|(k, _)| Value::String(k)).collect(),
+            Some(other) => {
+                self.failed = Failed::OnPage;
+                return Err(Error::UnsupportedResult {
+                    operation: run.model().operation().to_owned(),
+                    key: key.as_str().to_owned(),
+                    page: run.pages_taken(),
+                    found: json_type(&other),
+                    action: "iterated",
+                });
+            }
+        };
+        self.items = items.into_iter();
+        self.taken = 0;
+        Ok(())
+    }
+
+    /// R2: after the last item returned. Inside a page of the primary key that is the page's
+    /// token plus an offset; a secondary key has no offsets, so the page is fetched again.
+    pub(crate) fn resume_token(&self, run: &Run) -> Option<String> {
+        if self.failed == Failed::OnPage {
+            return Some(run.encode(run.last_page()));
+        }
+        if self.items.len() == 0 {
+            return run.resume_position().map(|p| run.encode(&p));
+        }
+        let page = run.last_page();
+        if self.key != 0 {
+            return Some(run.encode(page));
+        }
+        Some(run.encode(&Position {
+            values: page.values.clone(),
+            offset: Some(page.offset.unwrap_or(0) + self.taken),
+            encoded_keys: page.encoded_keys.clone(),
+        }))
+    }
+}
+
+/// The results of a search expression, one page at a time (G3).
+#[derive(Debug)]
+pub(crate) struct SearchCursor {
+    expr: Expr,
+    results: std::vec::IntoIter<Value>,
+    failed: Failed,
+}
+
+impl SearchCursor {
+    pub(crate) fn new(run: &Run, expression: &str) -> Result<SearchCursor, Error> {
+        let expr = Expr::compile(expression).map_err(|e| Error::InvalidSearch {
+            operation: run.model().operation().to_owned(),
+            expression: expression.to_owned(),
+            reason: e.to_string(),
+        })?;
+        Ok(SearchCursor {
+            expr,
+            results: Vec::new().into_iter(),
+            failed: Failed::No,
+        })
+    }
+
+    pub(crate) fn failed(&self) -> bool {
+        self.failed != Failed::No
+    }
+
+    /// Ends the cursor after an error.
+    pub(crate) fn fail(&mut self) {
+        self.failed.set();
+    }
+
+    pub(crate) fn next_result(&mut self) -> Option<Value> {
+        self.results.next()
+    }
+
+    /// A list result gives its elements (one level); anything else, `null` included, itself.
+    pub(crate) fn load(&mut self, run: &Run, page: &Value) -> Result<(), Error> {
+        let found = self.expr.search(page).map_err(|reason| {
+            self.failed = Failed::OnPage;
+            Error::Expression {
+                operation: run.model().operation().to_owned(),
+                expression: self.expr.as_str().to_owned(),
+                page: run.pages_taken(),
+                reason,
+            }
+        })?;
+        let results = match found.map(std::borrow::Cow::into_owned) {
+            Some(Value::Array(a)) => a,
+            Some(other) => vec![other],
+            None => vec![Value::Null],
+        };
+        self.results = results.into_iter();
+        Ok(())
+    }
+
+    /// While a page's results remain, the page itself (results may repeat after a resume,
+    /// none is skipped); after them, the run's position.
+    pub(crate) fn resume_token(&self, run: &Run) -> Option<String> {
+        if self.results.len() == 0 && self.failed != Failed::OnPage {
+            run.resume_position().map(|p| run.encode(&p))
+        } else {
+            Some(run.encode(run.last_page()))
+        }
+    }
+}
+
+/// Merges pages into botocore's full result (G4).
+#[derive(Debug, Default)]
+pub(crate) struct FullResult {
+    merged: Map<String, Value>,
+}
+
+impl FullResult {
+    pub(crate) fn add(&mut self, run: &Run, mut page: Value) -> Result<(), Error> {
+        for key in &run.model().inner().result_keys {
+            let Some(value) = key.get_mut(&mut page).map(mem::take) else {
+                continue;
+            };
+            if value.is_null() {
+                continue;
+            }
+            let mismatch = |expected, found| Error::ResultTypeMismatch {
+                operation: run.model().operation().to_owned(),
+                key: key.as_str().to_owned(),
+                page: run.pages_taken(),
+                expected,
+                found,
+            };
+            let Some(existing) = key.get_in_mut(&mut self.merged) else {
+                key.set(&mut self.merged, value)
+                    .map_err(|(prefix, found)| Error::ResultTypeMismatch {
+                        operation: run.model().operation().to_owned(),
+                        key: prefix,
+                        page: run.pages_taken(),
+                        expected: "object",
+                        found,
+                    })?;
+                continue;
+            };
+            match (existing, value) {
+                (Value::Array(a), Value::Array(b)) => a.extend(b),
+                (Value::String(a), Value::String(b)) => a.push_str(&b),
+                (Value::Number(a), Value::Number(b)) => *a = add_numbers(a, &b),
+                // Objects (and flags) keep the first page's value.
+                (Value::Object(_), Value::Object(_)) | (Value::Bool(_), Value::Bool(_)) => {}
+                (a, b) => return Err(mismatch(json_type(a), json_type(&b))),
+            }
+        }
+        Ok(())
+    }
+
+    /// Adds the non-aggregate part (result keys win where they overlap) and, when the run was
+    /// cut by `max_items`, `NextToken`.
+    pub(crate) fn finish(mut self, run: &Run) -> Value {
+        if let Some(Value::Object(part)) = run.non_aggregate_part() {
+            merge_missing(&mut self.merged, part);
+        }
+        if run.stopped_by_max_items()
+            && let Some(position) = run.resume_position()
+        {
+            self.merged
+                .insert("NextToken".to_owned(), Value::String(run.encode(&position)));
+        }
+        Value::Object(self.merged)
+    }
+}
+
+/// Integers stay integers while they fit; otherwise the sum is a float (Python would keep a
+/// big integer, which JSON numbers here cannot hold).
+fn add_numbers(a: &serde_json::Number, b: &serde_json::Number) -> serde_json::Number {
+    let int = |n: &serde_json::Number| {
+        n.as_i64()
+            .map(i128::from)
+            .or_else(|| n.as_u64().map(i128::from))
+    };
+    if let (Some(x), Some(y)) = (int(a), int(b)) {
+        let sum = x + y;
+        if let Ok(v) = i64::try_from(sum) {
+            return v.into();
+        }
+        if let Ok(v) = u64::try_from(sum) {
+            return v.into();
+        }
+    }
+    let sum = a.as_f64().unwrap_or(0.0) + b.as_f64().unwrap_or(0.0);
+    serde_json::Number::from_f64(sum).unwrap_or_else(|| a.clone())
+}
+
+/// Copies `from` into `into` where `into` has nothing; objects present in both are merged.
+fn merge_missing(into: &mut Map<String, Value>, from: &Map<String, Value>) {
+    for (k, v) in from {
+        match (into.get_mut(k), v) {
+            (Some(Value::Object(a)), Value::Object(b)) => merge_missing(a, b),
+            (Some(_), _) => {}
+            (None, v) => {
+                into.insert(k.clone(), v.clone());
+            }
+        }
+    }
+}

@@ -1,0 +1,65 @@
+//! The blocking transport: the one thing a user implements for their API client.
+
+use serde_json::{Map, Value};
+
+use crate::error::BoxError;
+
+/// Sends one request of a paginated operation and returns the parsed page.
+///
+/// Implement it once for your API client. `operation` is the model's operation name and
+/// `params` the request parameters of this page (a JSON object); return the response as JSON,
+/// or your own error, which stays reachable as the [`crate::Error::Transport`] source.
+///
+/// Closures implement it too; [`from_fn`] helps the compiler infer their argument types.
+/// Runs hold the transport through any handle that dereferences to it: `&api`, `Arc<Api>`, `Box<Api>`.
+///
+/// ```
+/// use paginate_core::{Transport, from_fn};
+/// use serde_json::{Map, Value, json};
+///
+/// struct Api;
+/// impl Transport for Api {
+///     type Error = std::io::Error;
+///     fn call(&self, operation: &str, params: &Map<String, Value>) -> Result<Value, Self::Error> {
+///         Ok(json!({"Operation": operation, "Echo": params}))
+///     }
+/// }
+///
+/// let echo = from_fn(|op, params| Ok::<_, std::io::Error>(json!({"op": op, "n": params.len()})));
+/// assert_eq!(echo.call("ListThings", &Map::new())?, json!({"op": "ListThings", "n": 0}));
+/// # Ok::<(), std::io::Error>(())
+/// ```
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` cannot be used as a paginate transport",
+    label = "this does not implement `paginate_core::Transport`",
+    note = "implement `Transport` for your client (one method: `call(&self, operation, params)`), or wrap a closure with `paginate_core::from_fn`"
+)]
+pub trait Transport {
+    /// The error this transport returns: anything that converts into a boxed error.
+    type Error: Into<BoxError>;
+
+    /// Sends `operation` with `params` and returns the page.
+    fn call(&self, operation: &str, params: &Map<String, Value>) -> Result<Value, Self::Error>;
+}
+
+/// Closures implement the transport directly (annotate the argument types, or use [`from_fn`]).
+impl<F, E> Transport for F
+where
+    F: Fn(&str, &Map<String, Value>) -> Result<Value, E>,
+    E: Into<BoxError>,
+{
+    type Error = E;
+    fn call(&self, operation: &str, params: &Map<String, Value>) -> Result<Value, E> {
+        self(operation, params)
+    }
+}
+
+/// Returns the closure unchanged, typed as a transport, so its argument types are inferred:
+/// `from_fn(|op, params| …)` instead of `|op: &str, params: &Map<String, Value>| …`.
+pub fn from_fn<F, E>(f: F) -> F
+where
+    F: Fn(&str, &Map<String, Value>) -> Result<Value, E>,
+    E: Into<BoxError>,
+{
+    f
+}
