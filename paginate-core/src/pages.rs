@@ -135,9 +135,9 @@ where
         })
     }
 
-    /// Runs to the end and merges every page into one result (G4): result keys aggregated
-    /// across pages, the non-aggregate keys of the first page, and `NextToken` when the run
-    /// stopped at `max_items`.
+    /// Runs to the end and merges the pages into one result (G4): result keys aggregated
+    /// across pages, the non-aggregate keys of the run's first page, and `NextToken` when the
+    /// run stopped at `max_items`. Pages already taken from the iterator are not included.
     pub fn build_full_result(mut self) -> Result<Value, Error> {
         let mut full = FullResult::default();
         while let Some(page) = self.next() {
