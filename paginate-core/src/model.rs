@@ -431,6 +431,20 @@ impl Registry {
         Ok(Registry { models })
     }
 
+    /// Loads a `paginators-1.json` document together with the service's
+    /// `paginators-1.sdk-extras.json`, whose `merge` object botocore merges into the models
+    /// (objects merged key by key, anything else replaced), as boto3 sees them.
+    pub fn from_value_with_extras(doc: &Value, extras: &Value) -> Result<Registry, Error> {
+        let Some(merge) = extras.get("merge") else {
+            return Err(Error::InvalidRegistry {
+                reason: "sdk-extras document has no `merge` object".to_owned(),
+            });
+        };
+        let mut merged = doc.clone();
+        deep_merge(&mut merged, merge);
+        Registry::from_value(&merged)
+    }
+
     /// Marks string-typed limit keys (route53 `MaxItems`) from the service's botocore
     /// `service-2.json`, so page sizes are sent as strings where the service wants them (O2).
     /// Returns how many models changed.
@@ -504,6 +518,22 @@ impl Registry {
     /// Adds or replaces a model under its operation name.
     pub fn insert(&mut self, model: Model) {
         self.models.insert(model.operation().to_owned(), model);
+    }
+}
+
+fn deep_merge(into: &mut Value, from: &Value) {
+    match (into, from) {
+        (Value::Object(a), Value::Object(b)) => {
+            for (k, v) in b {
+                match a.get_mut(k) {
+                    Some(existing) => deep_merge(existing, v),
+                    None => {
+                        a.insert(k.clone(), v.clone());
+                    }
+                }
+            }
+        }
+        (slot, v) => *slot = v.clone(),
     }
 }
 
@@ -725,6 +755,22 @@ mod tests {
             Err(Error::InvalidModel { operation, .. }) => assert_eq!(operation, "Bad"),
             other => panic!("{other:?}"),
         }
+    }
+
+    #[test]
+    fn s2_sdk_extras_merge_into_models() {
+        let doc = json!({"pagination": {"ListObjects": {
+            "input_token": "Marker", "output_token": "NextMarker", "result_key": "Contents",
+            "non_aggregate_keys": ["Old"]}}});
+        let extras = json!({"version": 1.0, "merge": {"pagination": {"ListObjects": {
+            "non_aggregate_keys": ["RequestCharged", "Prefix"]}}}});
+        let reg = Registry::from_value_with_extras(&doc, &extras).unwrap();
+        let m = reg.get("ListObjects").unwrap();
+        assert_eq!(
+            m.non_aggregate_keys().collect::<Vec<_>>(),
+            ["RequestCharged", "Prefix"]
+        );
+        assert!(Registry::from_value_with_extras(&doc, &json!({})).is_err());
     }
 
     #[test]
