@@ -45,7 +45,7 @@ pub trait Transport {
 /// Closures implement the transport directly (annotate the argument types, or use [`from_fn`]).
 impl<F, E> Transport for F
 where
-    F: Fn(&str, &Map<String, Value>) -> Result<Value, E>,
+    F: Fn(&str, &Map<String, Value>) -> Result<Value, E> + ?Sized,
     E: Into<BoxError>,
 {
     type Error = E;
