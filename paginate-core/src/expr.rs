@@ -65,7 +65,7 @@ impl Expr {
             column: e.offset,
         })?;
         check_indices(compiled.as_ast()).map_err(|offset| ParseFailure {
-            message: "array index out of range".to_owned(),
+            message: "array index or slice step out of range".to_owned(),
             column: offset,
         })?;
         let plan = match lower(compiled.as_ast()) {
@@ -117,7 +117,8 @@ fn lower(ast: &Ast) -> Option<Step> {
     })
 }
 
-/// The interpreter negates negative indices, which overflows for `i32::MIN`; refuse it up front.
+/// The interpreter negates negative indices, which overflows for `i32::MIN`, and adds a slice's
+/// step to an `i32` position, which overflows for huge steps; refuse both up front.
 fn check_indices(ast: &Ast) -> Result<(), usize> {
     let children: Vec<&Ast> = match ast {
         Ast::Index { idx, offset } if *idx == i32::MIN => return Err(*offset),
@@ -127,7 +128,7 @@ fn check_indices(ast: &Ast) -> Result<(), usize> {
             offset,
             step,
         } => {
-            if [*start, *stop, Some(*step)].contains(&Some(i32::MIN)) {
+            if [*start, *stop].contains(&Some(i32::MIN)) || step.unsigned_abs() > 1 << 30 {
                 return Err(*offset);
             }
             Vec::new()
@@ -390,6 +391,12 @@ mod tests {
         assert!(Expr::compile("a[-2147483648]").is_err());
         assert!(Expr::compile("a[::-2147483648]").is_err());
         assert!(Expr::compile("a[-2147483647]").is_ok());
+        assert!(Expr::compile("a[5::2147483647]").is_err());
+        assert!(Expr::compile("a[::-2147483647]").is_err());
+        // Ordinary slices still work through the interpreter.
+        let e = Expr::compile("a[1::2]").unwrap();
+        let page = serde_json::json!({"a": [0, 1, 2, 3, 4]});
+        assert_eq!(e.search(&page).unwrap().unwrap().into_owned(), serde_json::json!([1, 3]));
     }
 
     #[test]
