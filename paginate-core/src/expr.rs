@@ -396,7 +396,10 @@ mod tests {
         // Ordinary slices still work through the interpreter.
         let e = Expr::compile("a[1::2]").unwrap();
         let page = serde_json::json!({"a": [0, 1, 2, 3, 4]});
-        assert_eq!(e.search(&page).unwrap().unwrap().into_owned(), serde_json::json!([1, 3]));
+        assert_eq!(
+            e.search(&page).unwrap().unwrap().into_owned(),
+            serde_json::json!([1, 3])
+        );
     }
 
     #[test]
