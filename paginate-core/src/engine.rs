@@ -159,6 +159,15 @@ impl Run {
         }
     }
 
+    /// A run that reports `error` on its first step and sends nothing.
+    pub(crate) fn failed(model: Model, error: Error) -> Run {
+        let mut run = Run::new(model, Value::Null);
+        run.pending = Some(error);
+        run.phase = Phase::Failing;
+        run.resume = Resume::End;
+        run
+    }
+
     pub(crate) fn model(&self) -> &Model {
         &self.model
     }

@@ -53,6 +53,16 @@ pub enum Error {
         found: &'static str,
     },
 
+    /// A request value could not be serialized into request parameters (a `Paginated` request
+    /// whose `Serialize` implementation failed). No request was sent.
+    #[error("{operation}: the request could not be serialized into parameters: {reason}")]
+    Serialize {
+        /// The operation being paginated.
+        operation: String,
+        /// serde's message.
+        reason: String,
+    },
+
     /// The service sent the same next token on two pages in a row (L6, policy `Error`).
     #[error(
         "{operation}: the same next token was received twice in a row, on pages {} and {page}: {token}",

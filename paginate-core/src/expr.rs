@@ -78,6 +78,14 @@ impl Expr {
         })
     }
 
+    /// `@`, built without parsing.
+    pub(crate) fn identity() -> Expr {
+        Expr {
+            source: Arc::from("@"),
+            plan: Plan::Direct(Step::Identity),
+        }
+    }
+
     pub(crate) fn as_str(&self) -> &str {
         &self.source
     }
@@ -253,6 +261,14 @@ impl Path {
             source: Arc::from(source),
             parts,
         })
+    }
+
+    /// A one-identifier path, built without parsing.
+    pub(crate) fn single(name: &str) -> Path {
+        Path {
+            source: Arc::from(name),
+            parts: vec![name.to_owned()],
+        }
     }
 
     pub(crate) fn as_str(&self) -> &str {

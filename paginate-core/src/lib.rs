@@ -92,6 +92,7 @@ mod error;
 mod expr;
 mod model;
 mod pages;
+mod paginated;
 mod results;
 mod token;
 mod transport;
@@ -100,6 +101,13 @@ pub use engine::{DuplicateTokenPolicy, PaginationConfig};
 pub use error::{BoxError, Error, ModelProblem, TokenError};
 pub use model::{LimitType, Model, ModelBuilder, Registry};
 pub use pages::{Items, Pages, Search};
+#[doc(hidden)]
+pub use paginated::__private;
+pub use paginated::Paginated;
+
+/// Derives [`Paginated`](trait@Paginated) for a request struct.
+#[cfg(feature = "derive")]
+pub use paginate_derive::Paginated;
 pub use transport::{Transport, from_fn};
 
 /// Re-exported so users name the same JSON types the engine uses.

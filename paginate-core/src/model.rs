@@ -196,6 +196,21 @@ impl Model {
         }))
     }
 
+    /// A valid model built without any fallible step, for a run that can only report an
+    /// error (a derived model that failed to build, which its compile-time checks prevent).
+    pub(crate) fn placeholder() -> Model {
+        Model(Arc::new(Inner {
+            operation: "<unknown>".to_owned(),
+            input_tokens: vec!["_".to_owned()],
+            output_tokens: vec![Expr::identity()],
+            result_keys: vec![Path::single("_")],
+            limit_key: None,
+            limit_type: LimitType::Integer,
+            more_results: None,
+            non_aggregate_keys: Vec::new(),
+        }))
+    }
+
     pub(crate) fn inner(&self) -> &Inner {
         &self.0
     }

@@ -148,6 +148,14 @@ where
 }
 
 impl<H> Pages<H> {
+    /// A run whose first `next` reports `error`, without sending anything.
+    pub(crate) fn failed(model: Model, transport: H, error: Error) -> Pages<H> {
+        Pages {
+            transport,
+            run: Run::failed(model, error),
+        }
+    }
+
     /// A token that resumes after the last page returned, or `None` when nothing is left
     /// (R2). Before the first page it is the run's starting position; after an error, the
     /// page that failed.

@@ -1,0 +1,131 @@
+//! The `Paginated` trait that `#[derive(Paginated)]` implements, and the hidden support the
+//! generated code calls into.
+
+use std::ops::Deref;
+
+use serde::Serialize;
+
+use crate::error::{Error, ModelProblem};
+use crate::model::{LimitType, Model};
+use crate::pages::Pages;
+use crate::transport::Transport;
+
+/// A request type that knows its pagination model: usually written as
+/// `#[derive(Paginated)]` (see [the derive](derive@crate::Paginated)).
+///
+/// The request is serialized with serde into the params of the first page; the model
+/// decides what changes from page to page.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not a paginated request",
+    label = "this type does not implement `Paginated`",
+    note = "add `#[derive(serde::Serialize, paginate_core::Paginated)]` and a `#[paginate(...)]` attribute to the request struct"
+)]
+pub trait Paginated: Serialize {
+    /// The type's pagination model, built once per type.
+    fn pagination_model() -> Result<&'static Model, Error>;
+
+    /// Starts a run with this request as the first page's params, over `transport`:
+    /// anything that dereferences to a [`Transport`] (`&api`, `Arc<Api>`, …). All the
+    /// options of [`Pages`] apply: `max_items`, `page_size`, `starting_token`, `items`,
+    /// `search`, `build_full_result`, `resume_token`.
+    ///
+    /// A request that does not serialize into a JSON object is reported by the first
+    /// `next()`, before any request is sent.
+    fn paginate<H>(&self, transport: H) -> Pages<H>
+    where
+        H: Deref,
+        H::Target: Transport,
+    {
+        let model = match Self::pagination_model() {
+            Ok(model) => model,
+            Err(e) => return Pages::failed(Model::placeholder(), transport, e),
+        };
+        match serde_json::to_value(self) {
+            Ok(params) => model.paginate(transport, params),
+            Err(e) => {
+                let error = Error::Serialize {
+                    operation: model.operation().to_owned(),
+                    reason: e.to_string(),
+                };
+                Pages::failed(model.clone(), transport, error)
+            }
+        }
+    }
+}
+
+/// Support for the code `#[derive(Paginated)]` generates. Not a public API.
+#[doc(hidden)]
+pub mod __private {
+    use std::sync::OnceLock;
+
+    pub use serde;
+
+    use super::{Error, LimitType, Model, ModelProblem};
+
+    /// A model as the derive writes it down, already validated at compile time.
+    #[derive(Debug)]
+    pub struct Spec {
+        pub operation: &'static str,
+        pub input_token: &'static [&'static str],
+        pub output_token: &'static [&'static str],
+        pub result_key: &'static [&'static str],
+        pub limit_key: Option<&'static str>,
+        pub limit_type: LimitType,
+        pub more_results: Option<&'static str>,
+        pub non_aggregate_keys: &'static [&'static str],
+    }
+
+    /// The once-per-type model cell behind `Paginated::pagination_model`.
+    #[derive(Debug)]
+    pub struct ModelCell(OnceLock<Result<Model, (String, ModelProblem)>>);
+
+    impl ModelCell {
+        #[allow(clippy::new_without_default)]
+        pub const fn new() -> ModelCell {
+            ModelCell(OnceLock::new())
+        }
+
+        pub fn get(&'static self, spec: &Spec) -> Result<&'static Model, Error> {
+            self.0
+                .get_or_init(|| build(spec))
+                .as_ref()
+                .map_err(|(operation, problem)| Error::InvalidModel {
+                    operation: operation.clone(),
+                    problem: problem.clone(),
+                })
+        }
+    }
+
+    fn build(spec: &Spec) -> Result<Model, (String, ModelProblem)> {
+        let mut b = Model::builder(spec.operation).limit_type(spec.limit_type);
+        for t in spec.input_token {
+            b = b.input_token(*t);
+        }
+        for t in spec.output_token {
+            b = b.output_token(*t);
+        }
+        for k in spec.result_key {
+            b = b.result_key(*k);
+        }
+        for k in spec.non_aggregate_keys {
+            b = b.non_aggregate_key(*k);
+        }
+        if let Some(k) = spec.limit_key {
+            b = b.limit_key(k);
+        }
+        if let Some(e) = spec.more_results {
+            b = b.more_results(e);
+        }
+        b.build().map_err(|e| match e {
+            Error::InvalidModel { operation, problem } => (operation, problem),
+            other => (
+                spec.operation.to_owned(),
+                ModelProblem::BadExpression {
+                    field: "<derive>",
+                    expression: String::new(),
+                    reason: other.to_string(),
+                },
+            ),
+        })
+    }
+}

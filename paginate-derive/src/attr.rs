@@ -1,0 +1,203 @@
+//! The grammar of `#[paginate(...)]`: keys, each with a string or a list of strings.
+//!
+//! Parsing never stops at the first mistake: an unknown key, a duplicate or a value of the
+//! wrong shape is reported to the [`Ctxt`], its tokens are skipped, and parsing goes on.
+
+use proc_macro2::{Span, TokenTree};
+use syn::meta::ParseNestedMeta;
+use syn::parse::ParseStream;
+use syn::spanned::Spanned;
+use syn::{Attribute, Ident, Lit, LitStr, Token};
+
+use crate::ctxt::Ctxt;
+use crate::symbol::{
+    INPUT_TOKEN, KEYS, LIMIT_KEY, MORE_RESULTS, NON_AGGREGATE_KEYS, OPERATION, OUTPUT_TOKEN,
+    PAGINATE, RESULT_KEY,
+};
+
+/// A key's value: one string, or a bracketed list of strings.
+pub(crate) struct Value {
+    pub(crate) items: Vec<LitStr>,
+    /// The span of the whole value (the literal, or the brackets).
+    pub(crate) span: Span,
+}
+
+/// Everything the `#[paginate(...)]` attributes of one struct say.
+#[derive(Default)]
+pub(crate) struct Attrs {
+    pub(crate) input_token: Option<Value>,
+    pub(crate) output_token: Option<Value>,
+    pub(crate) result_key: Option<Value>,
+    pub(crate) non_aggregate_keys: Option<Value>,
+    pub(crate) more_results: Option<Value>,
+    pub(crate) limit_key: Option<Value>,
+    pub(crate) operation: Option<Value>,
+    /// The first `#[paginate]` attribute, where a missing key is reported.
+    pub(crate) first: Option<Span>,
+}
+
+impl Attrs {
+    pub(crate) fn parse(ctxt: &Ctxt, attrs: &[Attribute]) -> Attrs {
+        let mut out = Attrs::default();
+        for attr in attrs.iter().filter(|a| a.path().is_ident(PAGINATE)) {
+            out.first.get_or_insert(attr.span());
+            if let Err(e) = attr.parse_nested_meta(|meta| out.parse_key(ctxt, meta)) {
+                ctxt.syn_error(e);
+            }
+        }
+        out
+    }
+
+    fn parse_key(&mut self, ctxt: &Ctxt, meta: ParseNestedMeta<'_>) -> syn::Result<()> {
+        let Some(key) = meta.path.get_ident().cloned() else {
+            ctxt.error(meta.path.span(), "expected a key such as `input_token`");
+            return skip_value(meta.input);
+        };
+        let name = key.to_string();
+        let (slot, list_allowed) = match name.as_str() {
+            INPUT_TOKEN => (&mut self.input_token, true),
+            OUTPUT_TOKEN => (&mut self.output_token, true),
+            RESULT_KEY => (&mut self.result_key, true),
+            NON_AGGREGATE_KEYS => (&mut self.non_aggregate_keys, true),
+            MORE_RESULTS => (&mut self.more_results, false),
+            LIMIT_KEY => (&mut self.limit_key, false),
+            OPERATION => (&mut self.operation, false),
+            _ => {
+                let hint = match did_you_mean(&name, &KEYS) {
+                    Some(known) => format!("; did you mean `{known}`?"),
+                    None => format!("; expected one of {}", backticked(&KEYS)),
+                };
+                ctxt.error(
+                    key.span(),
+                    format!("unknown key `{name}` in #[paginate]{hint}"),
+                );
+                return skip_value(meta.input);
+            }
+        };
+        if !meta.input.peek(Token![=]) {
+            let example = if list_allowed { "[\"...\"]" } else { "\"...\"" };
+            ctxt.error(
+                key.span(),
+                format!("`{name}` needs a value: `{name} = {example}`"),
+            );
+            return skip_value(meta.input);
+        }
+        let input = meta.value()?;
+        let value = parse_value(ctxt, &key, input, list_allowed)?;
+        match (slot, value) {
+            (Some(_), _) => ctxt.error(
+                key.span(),
+                format!("duplicate key `{name}` in #[paginate]; it may appear only once"),
+            ),
+            (slot @ None, Some(value)) => *slot = Some(value),
+            (None, None) => {}
+        }
+        Ok(())
+    }
+}
+
+/// A string, or (where allowed) a list of strings. Anything else is reported and skipped.
+fn parse_value(
+    ctxt: &Ctxt,
+    key: &Ident,
+    input: ParseStream<'_>,
+    list_allowed: bool,
+) -> syn::Result<Option<Value>> {
+    let expected = if list_allowed {
+        "a string or a list of strings"
+    } else {
+        "a single string"
+    };
+    if input.peek(LitStr) {
+        let lit: LitStr = input.parse()?;
+        return Ok(Some(Value {
+            span: lit.span(),
+            items: vec![lit],
+        }));
+    }
+    if input.peek(syn::token::Bracket) {
+        let content;
+        let bracket = syn::bracketed!(content in input);
+        if !list_allowed {
+            ctxt.error(
+                bracket.span.join(),
+                format!("`{key}` must be {expected}, not a list"),
+            );
+            return Ok(None);
+        }
+        let mut items = Vec::new();
+        let mut ok = true;
+        while !content.is_empty() {
+            if content.peek(LitStr) {
+                items.push(content.parse::<LitStr>()?);
+            } else {
+                let tt: TokenTree = content.parse()?;
+                ctxt.error(
+                    tt.span(),
+                    format!("`{key}` must be {expected}; this element is not a string"),
+                );
+                ok = false;
+            }
+            if !content.is_empty() {
+                content.parse::<Token![,]>()?;
+            }
+        }
+        return Ok(ok.then(|| Value {
+            items,
+            span: bracket.span.join(),
+        }));
+    }
+    let found = if input.peek(Lit) {
+        "a literal that is not a string"
+    } else {
+        "this"
+    };
+    let span = input
+        .cursor()
+        .token_tree()
+        .map_or(key.span(), |(tt, _)| tt.span());
+    ctxt.error(span, format!("`{key}` must be {expected}, not {found}"));
+    skip_value(input)?;
+    Ok(None)
+}
+
+/// Skips the rest of one `key = value` entry.
+fn skip_value(input: ParseStream<'_>) -> syn::Result<()> {
+    while !input.is_empty() && !input.peek(Token![,]) {
+        input.parse::<TokenTree>()?;
+    }
+    Ok(())
+}
+
+pub(crate) fn backticked(names: &[&str]) -> String {
+    names
+        .iter()
+        .map(|n| format!("`{n}`"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// The closest candidate within a small edit distance.
+pub(crate) fn did_you_mean<'a>(name: &str, candidates: &[&'a str]) -> Option<&'a str> {
+    candidates
+        .iter()
+        .map(|c| (edit_distance(&name.to_lowercase(), &c.to_lowercase()), *c))
+        .filter(|(d, c)| *d <= (c.len() / 3).max(1))
+        .min()
+        .map(|(_, c)| c)
+}
+
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut diag = row[0];
+        row[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let up = row[j + 1];
+            row[j + 1] = (up + 1).min(row[j] + 1).min(diag + usize::from(ca != *cb));
+            diag = up;
+        }
+    }
+    row[b.len()]
+}

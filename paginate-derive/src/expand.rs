@@ -1,0 +1,64 @@
+//! Code generation. Everything here was checked already, so nothing can fail: the model is
+//! written down as data and built once per type, at first use.
+
+use proc_macro2::TokenStream;
+use quote::quote;
+use syn::DeriveInput;
+
+use crate::valid::Checked;
+
+pub(crate) fn expand(input: &DeriveInput, model: &Checked) -> TokenStream {
+    let operation = &model.operation;
+    let input_token = &model.input_token;
+    let output_token = &model.output_token;
+    let result_key = &model.result_key;
+    let non_aggregate_keys = &model.non_aggregate_keys;
+    let option = |v: &Option<String>| match v {
+        Some(s) => quote!(::core::option::Option::Some(#s)),
+        None => quote!(::core::option::Option::None),
+    };
+    let limit_key = option(&model.limit_key);
+    let more_results = option(&model.more_results);
+    let limit_type = if model.limit_is_string {
+        quote!(::paginate_core::LimitType::String)
+    } else {
+        quote!(::paginate_core::LimitType::Integer)
+    };
+    let body = quote! {
+        static MODEL: ::paginate_core::__private::ModelCell =
+            ::paginate_core::__private::ModelCell::new();
+        MODEL.get(&::paginate_core::__private::Spec {
+            operation: #operation,
+            input_token: &[#(#input_token),*],
+            output_token: &[#(#output_token),*],
+            result_key: &[#(#result_key),*],
+            limit_key: #limit_key,
+            limit_type: #limit_type,
+            more_results: #more_results,
+            non_aggregate_keys: &[#(#non_aggregate_keys),*],
+        })
+    };
+    impl_paginated(input, &body)
+}
+
+/// The `impl Paginated` around a `pagination_model` body, for any generics.
+pub(crate) fn impl_paginated(input: &DeriveInput, body: &TokenStream) -> TokenStream {
+    let ident = &input.ident;
+    let (impl_generics, ty_generics, where_clause) = input.generics.split_for_impl();
+    let predicates = where_clause.map(|w| &w.predicates);
+    quote! {
+        #[automatically_derived]
+        impl #impl_generics ::paginate_core::Paginated for #ident #ty_generics
+        where
+            #predicates
+            Self: ::paginate_core::__private::serde::Serialize,
+        {
+            fn pagination_model() -> ::core::result::Result<
+                &'static ::paginate_core::Model,
+                ::paginate_core::Error,
+            > {
+                #body
+            }
+        }
+    }
+}

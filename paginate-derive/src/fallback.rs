@@ -1,0 +1,17 @@
+//! What the derive emits when the declaration is wrong: the errors, plus an impl of the trait
+//! so that code using the type does not fail a second time with unrelated errors.
+
+use proc_macro2::TokenStream;
+use quote::quote;
+use syn::DeriveInput;
+
+use crate::expand::impl_paginated;
+
+pub(crate) fn expand(input: &DeriveInput, errors: &syn::Error) -> TokenStream {
+    let errors = errors.to_compile_error();
+    let stub = impl_paginated(input, &quote!(::core::unreachable!()));
+    quote! {
+        #errors
+        #stub
+    }
+}
