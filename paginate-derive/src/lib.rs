@@ -41,3 +41,41 @@ fn derive(input: &DeriveInput) -> proc_macro2::TokenStream {
         ),
     }
 }
+
+/// Expansion snapshots: each `expand/NAME.input.rs` is expanded, pretty-printed and compared
+/// with `expand/NAME.expanded.rs`. `PAGINATE_BLESS=1` rewrites the snapshots; review the diff.
+#[cfg(test)]
+mod snapshots {
+    use std::path::Path;
+
+    #[test]
+    fn expansions_match_their_snapshots() {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("expand");
+        let bless = std::env::var_os("PAGINATE_BLESS").is_some();
+        let mut inputs: Vec<_> = std::fs::read_dir(&dir)
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .filter(|p| p.to_string_lossy().ends_with(".input.rs"))
+            .collect();
+        inputs.sort();
+        assert!(inputs.len() >= 4, "fixtures missing in {}", dir.display());
+        let mut stale = Vec::new();
+        for input in &inputs {
+            let text = std::fs::read_to_string(input).unwrap();
+            let parsed: syn::DeriveInput = syn::parse_str(&text).unwrap();
+            let file: syn::File = syn::parse2(crate::derive(&parsed)).unwrap();
+            let expanded = prettyplease::unparse(&file);
+            let snapshot = input.to_string_lossy().replace(".input.rs", ".expanded.rs");
+            if bless {
+                std::fs::write(&snapshot, &expanded).unwrap();
+            } else if std::fs::read_to_string(&snapshot).ok().as_deref() != Some(&expanded) {
+                stale.push(format!("{snapshot}:\n{expanded}"));
+            }
+        }
+        assert!(
+            stale.is_empty(),
+            "expansions differ from their snapshots (PAGINATE_BLESS=1 to rewrite, then review):\n{}",
+            stale.join("\n")
+        );
+    }
+}

@@ -1,0 +1,33 @@
+#[automatically_derived]
+impl ::paginate_core::Paginated for ListResourceRecordSets
+where
+    Self: ::paginate_core::__private::serde::Serialize,
+{
+    fn pagination_model() -> ::core::result::Result<
+        &'static ::paginate_core::Model,
+        ::paginate_core::Error,
+    > {
+        static MODEL: ::paginate_core::__private::ModelCell = ::paginate_core::__private::ModelCell::new();
+        MODEL
+            .get(
+                &::paginate_core::__private::Spec {
+                    operation: "ListResourceRecordSets",
+                    input_token: &[
+                        "StartRecordName",
+                        "StartRecordType",
+                        "StartRecordIdentifier",
+                    ],
+                    output_token: &[
+                        "NextRecordName",
+                        "NextRecordType",
+                        "NextRecordIdentifier",
+                    ],
+                    result_key: &["ResourceRecordSets"],
+                    limit_key: ::core::option::Option::Some("MaxItems"),
+                    limit_type: ::paginate_core::LimitType::String,
+                    more_results: ::core::option::Option::Some("IsTruncated"),
+                    non_aggregate_keys: &[],
+                },
+            )
+    }
+}
