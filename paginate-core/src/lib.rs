@@ -9,6 +9,11 @@
 //! The behaviour follows botocore's paginator rule by rule; where botocore is known to lose
 //! or repeat data this crate does better, as documented on each item.
 //!
+//! Most code declares the pagination on its request struct with
+//! [`#[derive(Paginated)]`](derive@Paginated) and calls `request.paginate(&api)`; the derive's
+//! documentation covers every attribute. The example below builds the same model at run
+//! time, which is what the derive generates and what a botocore `paginators-1.json` gives.
+//!
 //! # A run, start to finish
 //!
 //! ```
@@ -105,7 +110,196 @@ pub use pages::{Items, Pages, Search};
 pub use paginated::__private;
 pub use paginated::Paginated;
 
-/// Derives [`Paginated`](trait@Paginated) for a request struct.
+/// Derives [`Paginated`](trait@Paginated) for a request struct: declare the pagination once,
+/// then `request.paginate(&api)` gives the [`Pages`] of a run with all their options.
+///
+/// The struct must also implement `serde::Serialize`: it is serialized into the params of the
+/// first page. Names in the attribute are *serialized* names, after serde's `rename` and
+/// `rename_all`. Every mistake is a compile error on the token at fault, all reported at once:
+/// unknown or duplicate keys, missing keys, values of the wrong shape, JMESPath syntax errors
+/// (with the parser's message and position), token counts that differ, and `input_token` or
+/// `limit_key` names that are not serialized fields of the struct.
+///
+/// | key | value | required | meaning |
+/// |---|---|---|---|
+/// | `input_token` | string or list | yes | request parameters that carry the continuation |
+/// | `output_token` | string or list | yes | JMESPath expressions read on each page, paired with `input_token` by position |
+/// | `result_key` | string or list | yes | dotted paths of the results; the first is the one `max_items` counts |
+/// | `more_results` | string | no | JMESPath; when absent on a page, paging stops |
+/// | `limit_key` | string | no | the parameter that receives the page size |
+/// | `non_aggregate_keys` | string or list | no | dotted paths reported from the first page |
+/// | `operation` | string | no | the name passed to the transport; defaults to the struct's name |
+///
+/// # `input_token`, `output_token`, `result_key`
+///
+/// The three keys every declaration needs. Here a token is read from `NextMarker`, or failing
+/// that from the last key of the page, and sent back as `Marker`:
+///
+/// ```
+/// use paginate_core::{Paginated, from_fn};
+/// use serde_json::{Value, json};
+///
+/// #[derive(serde::Serialize, Paginated)]
+/// #[serde(rename_all = "PascalCase")]
+/// #[paginate(
+///     input_token = "Marker",
+///     output_token = "NextMarker || Contents[-1].Key",
+///     result_key = "Contents",
+/// )]
+/// struct ListObjects {
+///     bucket: String,
+///     #[serde(skip_serializing_if = "Option::is_none")]
+///     marker: Option<String>,
+/// }
+///
+/// let s3 = from_fn(|_op, params| Ok::<_, std::io::Error>(match params.get("Marker") {
+///     None => json!({"Contents": [{"Key": "a"}, {"Key": "b"}]}),
+///     Some(m) if m == "b" => json!({"Contents": [{"Key": "c"}]}),
+///     Some(_) => json!({}),
+/// }));
+/// let request = ListObjects { bucket: "photos".into(), marker: None };
+/// let keys: Vec<Value> = request.paginate(&s3).search("Contents[].Key")?.collect::<Result<_, _>>()?;
+/// assert_eq!(keys, [json!("a"), json!("b"), json!("c"), json!(null)]);
+/// # Ok::<(), paginate_core::Error>(())
+/// ```
+///
+/// Lists pair up by position; a token missing from a page is removed from the next request
+/// (route53 sends three and drops the third when it is absent):
+///
+/// ```
+/// # use paginate_core::Paginated;
+/// #[derive(serde::Serialize, Paginated)]
+/// #[serde(rename_all = "PascalCase")]
+/// #[paginate(
+///     input_token = ["StartRecordName", "StartRecordType", "StartRecordIdentifier"],
+///     output_token = ["NextRecordName", "NextRecordType", "NextRecordIdentifier"],
+///     result_key = "ResourceRecordSets",
+/// )]
+/// struct ListResourceRecordSets {
+///     hosted_zone_id: String,
+///     start_record_name: Option<String>,
+///     start_record_type: Option<String>,
+///     start_record_identifier: Option<String>,
+/// }
+/// let model = ListResourceRecordSets::pagination_model()?;
+/// assert_eq!(model.input_tokens().len(), 3);
+/// # Ok::<(), paginate_core::Error>(())
+/// ```
+///
+/// # `more_results`
+///
+/// When the expression is absent (`false`, `null`, missing, …) on a page, paging stops even
+/// if a token is present, as with S3's `IsTruncated`:
+///
+/// ```
+/// use paginate_core::{Paginated, from_fn};
+/// use serde_json::json;
+///
+/// #[derive(serde::Serialize, Paginated)]
+/// #[paginate(input_token = "PartNumberMarker", output_token = "NextPartNumberMarker",
+///            result_key = "Parts", more_results = "IsTruncated")]
+/// struct ListParts {
+///     #[serde(rename = "PartNumberMarker")]
+///     marker: Option<u32>,
+/// }
+///
+/// // S3 ListParts ends with the non-empty token "0": IsTruncated says stop.
+/// let s3 = from_fn(|_op, _params| Ok::<_, std::io::Error>(
+///     json!({"Parts": [1], "NextPartNumberMarker": "0", "IsTruncated": false})));
+/// assert_eq!(ListParts { marker: None }.paginate(&s3).count(), 1);
+/// ```
+///
+/// # `limit_key`
+///
+/// Receives [`Pages::page_size`] on every request, with the type of the field: a field
+/// holding a string (route53's `MaxItems: Option<String>`) gets `"25"`, others get `25`.
+///
+/// ```
+/// use std::sync::Mutex;
+/// use paginate_core::{Paginated, from_fn};
+/// use serde_json::{Value, json};
+///
+/// #[derive(serde::Serialize, Paginated)]
+/// #[paginate(input_token = "NextToken", output_token = "NextToken", result_key = "Items",
+///            limit_key = "MaxItems")]
+/// struct ListItems {
+///     #[serde(rename = "NextToken")]
+///     next_token: Option<String>,
+///     #[serde(rename = "MaxItems")]
+///     max_items: Option<String>,
+/// }
+///
+/// let sent = Mutex::new(Vec::new());
+/// let api = from_fn(|_op, params| {
+///     sent.lock().unwrap().push(params["MaxItems"].clone());
+///     Ok::<_, std::io::Error>(json!({"Items": []}))
+/// });
+/// let _ = ListItems { next_token: None, max_items: None }.paginate(&api).page_size(25).count();
+/// assert_eq!(*sent.lock().unwrap(), [json!("25")]);
+/// ```
+///
+/// # `non_aggregate_keys`
+///
+/// Values taken from the first page of a run and merged into
+/// [`Pages::build_full_result`]:
+///
+/// ```
+/// use paginate_core::{Paginated, from_fn};
+/// use serde_json::json;
+///
+/// #[derive(serde::Serialize, Paginated)]
+/// #[paginate(input_token = "ExclusiveStartKey", output_token = "LastEvaluatedKey",
+///            result_key = ["Items", "Count"], non_aggregate_keys = ["ConsumedCapacity"])]
+/// struct Scan {
+///     #[serde(rename = "TableName")]
+///     table: String,
+///     #[serde(rename = "ExclusiveStartKey", skip_serializing_if = "Option::is_none")]
+///     start: Option<serde_json::Value>,
+/// }
+///
+/// let dynamodb = from_fn(|_op, params| Ok::<_, std::io::Error>(match params.get("ExclusiveStartKey") {
+///     None => json!({"Items": [1, 2], "Count": 2, "LastEvaluatedKey": {"pk": {"S": "b"}},
+///                    "ConsumedCapacity": {"CapacityUnits": 1.0}}),
+///     Some(_) => json!({"Items": [3], "Count": 1}),
+/// }));
+/// let full = Scan { table: "users".into(), start: None }.paginate(&dynamodb).build_full_result()?;
+/// assert_eq!(full, json!({"Items": [1, 2, 3], "Count": 3, "ConsumedCapacity": {"CapacityUnits": 1.0}}));
+/// # Ok::<(), paginate_core::Error>(())
+/// ```
+///
+/// # `operation`
+///
+/// The name the transport receives; the struct's name when not given:
+///
+/// ```
+/// use paginate_core::{Paginated, from_fn};
+/// use serde_json::json;
+///
+/// #[derive(serde::Serialize, Paginated)]
+/// #[paginate(operation = "DescribeLogGroups", input_token = "nextToken",
+///            output_token = "nextToken", result_key = "logGroups")]
+/// struct LogGroupsRequest {
+///     #[serde(rename = "nextToken")]
+///     next_token: Option<String>,
+/// }
+///
+/// let logs = from_fn(|op, _params| Ok::<_, std::io::Error>(json!({"logGroups": [op]})));
+/// let first = LogGroupsRequest { next_token: None }.paginate(&logs).items().next();
+/// assert_eq!(first.transpose()?, Some(json!("DescribeLogGroups")));
+/// # Ok::<(), paginate_core::Error>(())
+/// ```
+///
+/// # Mistakes are compile errors
+///
+/// ```compile_fail
+/// use paginate_core::Paginated;
+///
+/// #[derive(serde::Serialize, Paginated)]
+/// #[paginate(input_token = "Marker", output_token = "NextMarker[", result_key = "Contents")]
+/// struct ListObjects {
+///     marker: Option<String>, // serialized as `marker`, not `Marker`
+/// }
+/// ```
 #[cfg(feature = "derive")]
 pub use paginate_derive::Paginated;
 pub use transport::{Transport, from_fn};
