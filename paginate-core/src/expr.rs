@@ -21,6 +21,31 @@ pub(crate) struct ParseFailure {
     pub(crate) column: usize,
 }
 
+impl From<&jmespath::JmespathError> for ParseFailure {
+    /// Keeps the parser's reason without its jargon: "Parse error: Unexpected nud token --
+    /// found Eof" becomes "unexpected end of expression" (the derive words it the same way).
+    fn from(e: &jmespath::JmespathError) -> ParseFailure {
+        let text = e.reason.to_string();
+        let text = text.strip_prefix("Parse error: ").unwrap_or(&text);
+        let message = if text.ends_with("found Eof") {
+            "unexpected end of expression".to_owned()
+        } else {
+            let text = text
+                .replace("nud token", "token")
+                .replace(" -- found ", ", found ");
+            let mut chars = text.chars();
+            match chars.next() {
+                Some(first) => first.to_lowercase().chain(chars).collect(),
+                None => text,
+            }
+        };
+        ParseFailure {
+            message,
+            column: e.offset,
+        }
+    }
+}
+
 impl fmt::Display for ParseFailure {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{} (at character {})", self.message, self.column)
@@ -60,10 +85,7 @@ impl fmt::Debug for Expr {
 
 impl Expr {
     pub(crate) fn compile(source: &str) -> Result<Expr, ParseFailure> {
-        let compiled = jmespath::compile(source).map_err(|e| ParseFailure {
-            message: e.reason.to_string(),
-            column: e.offset,
-        })?;
+        let compiled = jmespath::compile(source).map_err(|e| ParseFailure::from(&e))?;
         check_indices(compiled.as_ast()).map_err(|offset| ParseFailure {
             message: "array index or slice step out of range".to_owned(),
             column: offset,
@@ -247,12 +269,7 @@ pub(crate) struct Path {
 impl Path {
     /// Parses a dotted path; `Err(None)` when it parses as JMESPath but is not a dotted path.
     pub(crate) fn parse(source: &str) -> Result<Path, Option<ParseFailure>> {
-        let ast = jmespath::parse(source).map_err(|e| {
-            Some(ParseFailure {
-                message: e.reason.to_string(),
-                column: e.offset,
-            })
-        })?;
+        let ast = jmespath::parse(source).map_err(|e| Some(ParseFailure::from(&e)))?;
         let mut parts = Vec::new();
         if !collect_fields(&ast, &mut parts) {
             return Err(None);
@@ -403,7 +420,10 @@ mod tests {
     #[test]
     fn s1_bad_expressions_report_the_position() {
         let err = Expr::compile("Contents[").unwrap_err();
-        assert_eq!(err.column, 9, "{err}");
+        assert_eq!(
+            err.to_string(),
+            "unexpected end of expression (at character 9)"
+        );
         assert!(Expr::compile("a[-2147483648]").is_err());
         assert!(Expr::compile("a[::-2147483648]").is_err());
         assert!(Expr::compile("a[-2147483647]").is_ok());

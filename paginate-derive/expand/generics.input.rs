@@ -7,5 +7,6 @@ where
 {
     next_token: Option<&'a str>,
     filter: F,
+    #[serde(skip)]
     columns: [u8; N],
 }

@@ -1,20 +1,14 @@
 ::core::compile_error! {
-    "unknown key `output_tokn` in #[paginate]; did you mean `output_token`?"
-}
-::core::compile_error! {
-    "missing `output_token` in #[paginate(...)]"
+    "unknown key `output_tokn` in #[paginate(...)]; did you mean `output_token`?"
 }
 ::core::compile_error! {
     "`result_key` entries must be dotted paths of identifiers, like `Contents` or `EngineDefaults.Parameters`; `Contents[0]` is not"
 }
 ::core::compile_error! {
-    "`input_token` `Markr` names no field of `ListObjects`: did you mean `Marker`? the serialized field names are `Marker`"
+    "`input_token = \"Markr\"` names no field of `ListObjects`: did you mean `Marker`? the serialized field names are `Marker`"
 }
 #[automatically_derived]
-impl ::paginate_core::Paginated for ListObjects
-where
-    Self: ::paginate_core::__private::serde::Serialize,
-{
+impl ::paginate_core::Paginated for ListObjects {
     fn pagination_model() -> ::core::result::Result<
         &'static ::paginate_core::Model,
         ::paginate_core::Error,

@@ -1,8 +1,5 @@
 #[automatically_derived]
-impl ::paginate_core::Paginated for ListResourceRecordSets
-where
-    Self: ::paginate_core::__private::serde::Serialize,
-{
+impl ::paginate_core::Paginated for ListResourceRecordSets {
     fn pagination_model() -> ::core::result::Result<
         &'static ::paginate_core::Model,
         ::paginate_core::Error,

@@ -32,17 +32,23 @@ pub(crate) struct Attrs {
     pub(crate) more_results: Option<Value>,
     pub(crate) limit_key: Option<Value>,
     pub(crate) operation: Option<Value>,
-    /// The first `#[paginate]` attribute, where a missing key is reported.
+    /// The first `#[paginate]` attribute's path, where a missing key is reported.
     pub(crate) first: Option<Span>,
+    /// Keys written, even with a value that was refused, or named by a did-you-mean: they are
+    /// not reported again as missing.
+    pub(crate) seen: Vec<&'static str>,
+    /// An attribute that could not be read at all: missing keys are not reported on top.
+    pub(crate) broken: bool,
 }
 
 impl Attrs {
     pub(crate) fn parse(ctxt: &Ctxt, attrs: &[Attribute]) -> Attrs {
         let mut out = Attrs::default();
         for attr in attrs.iter().filter(|a| a.path().is_ident(PAGINATE)) {
-            out.first.get_or_insert(attr.span());
+            out.first.get_or_insert(attr.path().span());
             if let Err(e) = attr.parse_nested_meta(|meta| out.parse_key(ctxt, meta)) {
                 ctxt.syn_error(e);
+                out.broken = true;
             }
         }
         out
@@ -64,16 +70,22 @@ impl Attrs {
             OPERATION => (&mut self.operation, false),
             _ => {
                 let hint = match did_you_mean(&name, &KEYS) {
-                    Some(known) => format!("; did you mean `{known}`?"),
+                    Some(known) => {
+                        self.seen.push(known);
+                        format!("; did you mean `{known}`?")
+                    }
                     None => format!("; expected one of {}", backticked(&KEYS)),
                 };
                 ctxt.error(
                     key.span(),
-                    format!("unknown key `{name}` in #[paginate]{hint}"),
+                    format!("unknown key `{name}` in #[paginate(...)]{hint}"),
                 );
                 return skip_value(meta.input);
             }
         };
+        if let Some(known) = KEYS.iter().find(|k| **k == name) {
+            self.seen.push(known);
+        }
         if !meta.input.peek(Token![=]) {
             let example = if list_allowed { "[\"...\"]" } else { "\"...\"" };
             ctxt.error(
@@ -87,7 +99,7 @@ impl Attrs {
         match (slot, value) {
             (Some(_), _) => ctxt.error(
                 key.span(),
-                format!("duplicate key `{name}` in #[paginate]; it may appear only once"),
+                format!("duplicate key `{name}` in #[paginate(...)]; it may appear only once"),
             ),
             (slot @ None, Some(value)) => *slot = Some(value),
             (None, None) => {}
@@ -121,8 +133,9 @@ fn parse_value(
         if !list_allowed {
             ctxt.error(
                 bracket.span.join(),
-                format!("`{key}` must be {expected}, not a list"),
+                format!("`{key}` must be {expected}, not a list: write `{key} = \"...\"`"),
             );
+            content.parse::<proc_macro2::TokenStream>()?;
             return Ok(None);
         }
         let mut items = Vec::new();
@@ -134,7 +147,10 @@ fn parse_value(
                 let tt: TokenTree = content.parse()?;
                 ctxt.error(
                     tt.span(),
-                    format!("`{key}` must be {expected}; this element is not a string"),
+                    format!(
+                        "`{key}` must be {expected}; {} is not a string",
+                        describe(&tt)
+                    ),
                 );
                 ok = false;
             }
@@ -147,18 +163,37 @@ fn parse_value(
             span: bracket.span.join(),
         }));
     }
-    let found = if input.peek(Lit) {
-        "a literal that is not a string"
-    } else {
-        "this"
-    };
-    let span = input
-        .cursor()
-        .token_tree()
-        .map_or(key.span(), |(tt, _)| tt.span());
-    ctxt.error(span, format!("`{key}` must be {expected}, not {found}"));
+    let example = if list_allowed { "[\"...\"]" } else { "\"...\"" };
+    match input.cursor().token_tree() {
+        Some((tt, _)) => ctxt.error(
+            tt.span(),
+            format!(
+                "`{key}` must be {expected}, not {}: write `{key} = {example}`",
+                describe(&tt)
+            ),
+        ),
+        None => ctxt.error(
+            key.span(),
+            format!("`{key}` needs a value: `{key} = {example}`"),
+        ),
+    }
     skip_value(input)?;
     Ok(None)
+}
+
+/// Names a token for an error message: "the integer `3`", "the identifier `Next`".
+fn describe(tt: &TokenTree) -> String {
+    match tt {
+        TokenTree::Ident(i) if *i == "true" || *i == "false" => format!("the boolean `{i}`"),
+        TokenTree::Ident(i) => format!("the identifier `{i}`"),
+        TokenTree::Literal(l) => match Lit::new(l.clone()) {
+            Lit::Int(i) => format!("the integer `{i}`"),
+            Lit::Float(f) => format!("the number `{f}`"),
+            other => format!("`{}`", quote::ToTokens::to_token_stream(&other)),
+        },
+        TokenTree::Group(g) => format!("`{g}`"),
+        TokenTree::Punct(p) => format!("`{}`", p.as_char()),
+    }
 }
 
 /// Skips the rest of one `key = value` entry.

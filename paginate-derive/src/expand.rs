@@ -42,16 +42,22 @@ pub(crate) fn expand(input: &DeriveInput, model: &Checked) -> TokenStream {
 }
 
 /// The `impl Paginated` around a `pagination_model` body, for any generics.
+///
+/// A generic struct is `Serialize` only for some arguments, so the impl is bounded by
+/// `Self: Serialize`; a plain struct is left to the supertrait, whose error for a missing
+/// `#[derive(Serialize)]` is the clearer one.
 pub(crate) fn impl_paginated(input: &DeriveInput, body: &TokenStream) -> TokenStream {
     let ident = &input.ident;
     let (impl_generics, ty_generics, where_clause) = input.generics.split_for_impl();
     let predicates = where_clause.map(|w| &w.predicates);
+    let serialize = (input.generics.type_params().next().is_some())
+        .then(|| quote!(Self: ::paginate_core::__private::serde::Serialize,));
     quote! {
         #[automatically_derived]
         impl #impl_generics ::paginate_core::Paginated for #ident #ty_generics
         where
             #predicates
-            Self: ::paginate_core::__private::serde::Serialize,
+            #serialize
         {
             fn pagination_model() -> ::core::result::Result<
                 &'static ::paginate_core::Model,

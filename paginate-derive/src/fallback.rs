@@ -9,7 +9,9 @@ use crate::expand::impl_paginated;
 
 pub(crate) fn expand(input: &DeriveInput, errors: &syn::Error) -> TokenStream {
     let errors = errors.to_compile_error();
-    let stub = impl_paginated(input, &quote!(::core::unreachable!()));
+    // A union can never be `Serialize`, so a stub impl would only add an error of its own.
+    let stub = (!matches!(input.data, syn::Data::Union(_)))
+        .then(|| impl_paginated(input, &quote!(::core::unreachable!())));
     quote! {
         #errors
         #stub

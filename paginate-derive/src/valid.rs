@@ -3,6 +3,7 @@
 //! Each problem is reported on the user's own token; all of them are reported together.
 
 use jmespath::ast::Ast;
+use syn::ext::IdentExt;
 use syn::{GenericArgument, LitStr, PathArguments, Type};
 
 use crate::ast::{Field, Input};
@@ -26,7 +27,7 @@ pub(crate) struct Checked {
 pub(crate) fn check(ctxt: &Ctxt, input: &Input<'_>) -> Option<Checked> {
     let attrs = &input.attrs;
     let mut ok = true;
-    let mut required = |value: &Option<Value>, key: &str| -> Vec<LitStr> {
+    let mut required = |value: &Option<Value>, key: &'static str| -> Vec<LitStr> {
         match value {
             Some(v) if !v.items.is_empty() => v.items.clone(),
             Some(v) => {
@@ -35,14 +36,15 @@ pub(crate) fn check(ctxt: &Ctxt, input: &Input<'_>) -> Option<Checked> {
                 Vec::new()
             }
             None => {
-                let message = if attrs.first.is_some() {
-                    format!("missing `{key}` in #[paginate(...)]")
-                } else {
-                    "missing #[paginate(...)] attribute: #[derive(Paginated)] needs at least `input_token`, `output_token` and `result_key`".to_owned()
-                };
-                // One report for a missing attribute, one per key for missing keys.
-                if attrs.first.is_some() || key == INPUT_TOKEN {
-                    ctxt.error(input.span(), message);
+                // A key written with a bad value, or a misspelt one, was reported already; a
+                // missing attribute is reported once, not once per key.
+                if attrs.first.is_none() && key == INPUT_TOKEN {
+                    ctxt.error(
+                        input.span(),
+                        "missing #[paginate(...)] attribute: #[derive(Paginated)] needs at least `input_token`, `output_token` and `result_key`",
+                    );
+                } else if attrs.first.is_some() && !attrs.broken && !attrs.seen.contains(&key) {
+                    ctxt.error(input.span(), format!("missing `{key}` in #[paginate(...)]"));
                 }
                 ok = false;
                 Vec::new()
@@ -104,7 +106,8 @@ pub(crate) fn check(ctxt: &Ctxt, input: &Input<'_>) -> Option<Checked> {
     }
     let value = |lits: &[LitStr]| lits.iter().map(LitStr::value).collect::<Vec<_>>();
     ok.then(|| Checked {
-        operation: operation.map_or_else(|| input.original.ident.to_string(), |l| l.value()),
+        operation: operation
+            .map_or_else(|| input.original.ident.unraw().to_string(), |l| l.value()),
         input_token: value(&input_token),
         output_token: value(&output_token),
         result_key: value(&result_key),
@@ -131,11 +134,29 @@ fn report_jmespath(ctxt: &Ctxt, lit: &LitStr, key: &str, e: &jmespath::JmespathE
         lit.span(),
         format!(
             "`{key}` is not a valid JMESPath expression: {} at character {} of `{}`",
-            e.reason,
+            jmespath_reason(e),
             e.offset,
             lit.value()
         ),
     );
+}
+
+/// The parser's reason without its jargon: "Parse error: Unexpected nud token -- found Eof"
+/// becomes "unexpected end of expression".
+fn jmespath_reason(e: &jmespath::JmespathError) -> String {
+    let text = e.reason.to_string();
+    let text = text.strip_prefix("Parse error: ").unwrap_or(&text);
+    if text.ends_with("found Eof") {
+        return "unexpected end of expression".to_owned();
+    }
+    let text = text
+        .replace("nud token", "token")
+        .replace(" -- found ", ", found ");
+    let mut chars = text.chars();
+    match chars.next() {
+        Some(first) => first.to_lowercase().chain(chars).collect(),
+        None => text,
+    }
 }
 
 /// Result and non-aggregate keys are written back at their path, so only identifiers
@@ -218,7 +239,7 @@ fn names_a_field<'i, 'a>(
     ctxt.error(
         lit.span(),
         format!(
-            "`{key}` `{name}` names no field of `{}`: {detail}",
+            "`{key} = \"{name}\"` names no field of `{}`: {detail}",
             input.original.ident
         ),
     );

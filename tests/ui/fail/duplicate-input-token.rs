@@ -1,0 +1,13 @@
+#[derive(serde::Serialize, paginate_core::Paginated)]
+#[serde(rename_all = "PascalCase")]
+#[paginate(
+    input_token = ["KeyMarker", "KeyMarker"],
+    output_token = ["NextKeyMarker", "NextVersionIdMarker"],
+    result_key = "Versions",
+)]
+struct ListObjectVersions {
+    key_marker: Option<String>,
+    version_id_marker: Option<String>,
+}
+
+fn main() {}

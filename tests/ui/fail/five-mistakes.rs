@@ -1,0 +1,15 @@
+#[derive(serde::Serialize, paginate_core::Paginated)]
+#[serde(rename_all = "PascalCase")]
+#[paginate(
+    input_token = "next_token",
+    output_token = "NextToken ||",
+    result_key = "Items[*]",
+    limit_key = ["MaxResults"],
+    more_result = "IsTruncated",
+)]
+struct ListItems {
+    next_token: Option<String>,
+    max_results: Option<u32>,
+}
+
+fn main() {}

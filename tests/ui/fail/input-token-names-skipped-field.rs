@@ -1,0 +1,14 @@
+#[derive(serde::Serialize, paginate_core::Paginated)]
+#[serde(rename_all = "PascalCase")]
+#[paginate(
+    input_token = "NextToken",
+    output_token = "NextToken",
+    result_key = "Items"
+)]
+struct ListItems {
+    #[serde(skip)]
+    next_token: Option<String>,
+    max_results: Option<u32>,
+}
+
+fn main() {}

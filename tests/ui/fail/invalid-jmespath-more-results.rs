@@ -1,0 +1,13 @@
+#[derive(serde::Serialize, paginate_core::Paginated)]
+#[serde(rename_all = "PascalCase")]
+#[paginate(
+    input_token = "Marker",
+    output_token = "NextMarker",
+    result_key = "Contents",
+    more_results = "IsTruncated =="
+)]
+struct ListObjects {
+    marker: Option<String>,
+}
+
+fn main() {}

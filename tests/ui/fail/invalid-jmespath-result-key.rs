@@ -1,0 +1,12 @@
+#[derive(serde::Serialize, paginate_core::Paginated)]
+#[serde(rename_all = "PascalCase")]
+#[paginate(
+    input_token = "Marker",
+    output_token = "NextMarker",
+    result_key = "Contents."
+)]
+struct ListObjects {
+    marker: Option<String>,
+}
+
+fn main() {}

@@ -1,0 +1,12 @@
+#[derive(serde::Serialize, paginate_core::Paginated)]
+#[serde(rename_all = "PascalCase")]
+#[paginate(
+    input_token = "NextToken",
+    output_token = "NextToken",
+    result_key = ["Items", Folders],
+)]
+struct ListItems {
+    next_token: Option<String>,
+}
+
+fn main() {}

@@ -1,0 +1,7 @@
+#[derive(serde::Serialize, paginate_core::Paginated)]
+#[serde(rename_all = "PascalCase")]
+struct ListItems {
+    next_token: Option<String>,
+}
+
+fn main() {}

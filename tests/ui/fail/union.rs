@@ -1,0 +1,12 @@
+#[derive(serde::Serialize, paginate_core::Paginated)]
+#[paginate(
+    input_token = "NextToken",
+    output_token = "NextToken",
+    result_key = "Items"
+)]
+union ListItems {
+    page: u32,
+    offset: u64,
+}
+
+fn main() {}

@@ -1,0 +1,9 @@
+#[derive(serde::Serialize, paginate_core::Paginated)]
+#[paginate(
+    input_token = "NextToken",
+    output_token = "NextToken",
+    result_key = "Items"
+)]
+struct ListItems;
+
+fn main() {}

@@ -1,0 +1,33 @@
+use std::fmt::Display;
+
+use paginate_core::Paginated;
+use paginate_core::serde_json::{Map, Value, json};
+
+#[derive(serde::Serialize, paginate_core::Paginated)]
+#[serde(rename_all = "PascalCase")]
+#[paginate(
+    input_token = "NextToken",
+    output_token = "NextToken",
+    result_key = "Items",
+    limit_key = "MaxResults"
+)]
+struct ListItems<F: serde::Serialize + Clone, T = String>
+where
+    T: Display + serde::Serialize,
+{
+    filter: F,
+    tags: Vec<T>,
+    next_token: Option<String>,
+    max_results: Option<u32>,
+}
+
+fn main() {
+    let api = |_: &str, _: &Map<String, Value>| Ok::<_, std::io::Error>(json!({}));
+    let request = ListItems {
+        filter: vec!["a", "b"],
+        tags: vec![1, 2],
+        next_token: None,
+        max_results: Some(10),
+    };
+    let _ = request.paginate(&api).count();
+}

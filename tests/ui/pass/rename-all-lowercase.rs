@@ -1,0 +1,24 @@
+use paginate_core::Paginated;
+use paginate_core::serde_json::{Map, Value, json};
+
+#[derive(serde::Serialize, paginate_core::Paginated)]
+#[serde(rename_all = "lowercase")]
+#[paginate(
+    input_token = "next_token",
+    output_token = "NextToken",
+    result_key = "Items",
+    limit_key = "max_results"
+)]
+struct ListItems {
+    next_token: Option<String>,
+    max_results: Option<u32>,
+}
+
+fn main() {
+    let api = |_: &str, _: &Map<String, Value>| Ok::<_, std::io::Error>(json!({}));
+    let request = ListItems {
+        next_token: None,
+        max_results: Some(10),
+    };
+    let _ = request.paginate(&api).count();
+}
