@@ -10,7 +10,7 @@ use serde_json::{Value, json};
 
 /// Runs `request` through its derived model and `model` over `params`, on the same pages,
 /// with the same options, and asserts everything observable is identical.
-fn assert_same<R: Paginated>(
+fn assert_same<R: Paginated<Page = Value>>(
     request: &R,
     botocore: &Model,
     pages: &[Value],
@@ -44,7 +44,7 @@ struct Opts {
 }
 
 impl Opts {
-    fn apply<H>(&self, mut p: paginate_core::Pages<H>) -> paginate_core::Pages<H>
+    fn apply<H, P, I>(&self, mut p: paginate_core::Pages<H, P, I>) -> paginate_core::Pages<H, P, I>
     where
         H: std::ops::Deref,
         H::Target: paginate_core::Transport,

@@ -5,6 +5,7 @@
 //! so each rule exists exactly once (G6).
 
 use std::collections::HashSet;
+use std::fmt;
 use std::hash::{DefaultHasher, Hash, Hasher};
 use std::mem;
 
@@ -14,6 +15,37 @@ use crate::error::{BoxError, Error, preview};
 use crate::expr::is_absent;
 use crate::model::{LimitType, Model};
 use crate::token::{Position, json_type};
+
+/// Where a run stands after a page, as given to a [`Pages::on_page`](crate::Pages::on_page)
+/// hook.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Progress {
+    /// Pages received so far, this one included (from 1).
+    pub page: u64,
+    /// Primary-key items returned so far.
+    pub items: u64,
+    /// The resume token after this page; `None` at the end of the data.
+    pub next_token: Option<String>,
+}
+
+pub(crate) type HookFn = Box<dyn FnMut(&Progress) + Send>;
+
+/// A progress hook; boxed so that a run stays one type whatever the closure, and in a `Mutex`
+/// (only ever reached through `get_mut`, never locked) so that a run is `Sync` without
+/// asking the closure to be.
+pub(crate) struct ProgressHook {
+    hook: std::sync::Mutex<HookFn>,
+    items: u64,
+}
+
+impl fmt::Debug for ProgressHook {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ProgressHook")
+            .field("items", &self.items)
+            .finish_non_exhaustive()
+    }
+}
 
 /// What to do when the service repeats a next token (L6).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -137,6 +169,7 @@ pub(crate) struct Run {
     seen: HashSet<u64>,
     non_aggregate: Option<Value>,
     stopped_by_max_items: bool,
+    progress: Option<ProgressHook>,
 }
 
 impl Run {
@@ -156,7 +189,28 @@ impl Run {
             seen: HashSet::new(),
             non_aggregate: None,
             stopped_by_max_items: false,
+            progress: None,
         }
+    }
+
+    pub(crate) fn set_progress(&mut self, hook: HookFn) {
+        self.progress = Some(ProgressHook {
+            hook: std::sync::Mutex::new(hook),
+            items: 0,
+        });
+    }
+
+    /// The position of `key` among the model's result keys.
+    pub(crate) fn result_key_index(&self, key: &str) -> Result<usize, Error> {
+        let model = &self.model;
+        model
+            .result_keys()
+            .position(|k| k == key)
+            .ok_or_else(|| Error::UnknownResultKey {
+                operation: model.operation().to_owned(),
+                key: key.to_owned(),
+                known: model.result_keys().map(str::to_owned).collect(),
+            })
     }
 
     /// A run that reports `error` on its first step and sends nothing.
@@ -287,8 +341,28 @@ impl Run {
             // The page is not returned, so the resume token must fetch it again.
             self.pages -= 1;
             self.phase = Phase::Done;
+        } else if self.progress.is_some() {
+            self.report_progress(&page);
         }
         result.map(|()| page)
+    }
+
+    fn report_progress(&mut self, page: &Value) {
+        let count = count_items(self.model.inner().result_keys[0].get(page)).unwrap_or(0);
+        let next_token = self.resume_position().map(|p| self.encode(&p));
+        let page = self.pages;
+        if let Some(progress) = &mut self.progress {
+            progress.items += count;
+            let items = progress.items;
+            // Never locked, so never poisoned; `get_mut` needs no lock.
+            if let Ok(hook) = progress.hook.get_mut() {
+                hook(&Progress {
+                    page,
+                    items,
+                    next_token,
+                });
+            }
+        }
     }
 
     fn process(&mut self, page: &mut Value) -> Result<(), Error> {

@@ -63,6 +63,24 @@ pub enum Error {
         reason: String,
     },
 
+    /// A page or an item did not deserialize into the type asked for.
+    #[error(
+        "{operation}: {}could not be read as `{type_name}`: {reason}",
+        match index { Some(i) => format!("item {i} of page {page} "), None => format!("page {page} ") }
+    )]
+    Deserialize {
+        /// The operation being paginated.
+        operation: String,
+        /// The page number (from 1).
+        page: u64,
+        /// For an item, its index in the page (from 0); `None` for a whole page.
+        index: Option<u64>,
+        /// The type asked for.
+        type_name: &'static str,
+        /// serde's message.
+        reason: String,
+    },
+
     /// The service sent the same next token on two pages in a row (L6, policy `Error`).
     #[error(
         "{operation}: the same next token was received twice in a row, on pages {} and {page}: {token}",

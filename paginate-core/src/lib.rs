@@ -99,10 +99,11 @@ mod model;
 mod pages;
 mod paginated;
 mod results;
+mod stream;
 mod token;
 mod transport;
 
-pub use engine::{DuplicateTokenPolicy, PaginationConfig};
+pub use engine::{DuplicateTokenPolicy, PaginationConfig, Progress};
 pub use error::{BoxError, Error, ModelProblem, TokenError};
 pub use model::{LimitType, Model, ModelBuilder, Registry};
 pub use pages::{Items, Pages, Search};
@@ -302,7 +303,8 @@ pub use paginated::Paginated;
 /// ```
 #[cfg(feature = "derive")]
 pub use paginate_derive::Paginated;
-pub use transport::{Transport, from_fn};
+pub use stream::{ItemStream, PageStream, SearchStream};
+pub use transport::{AsyncFn, AsyncTransport, Transport, from_async_fn, from_fn};
 
 /// Re-exported so users name the same JSON types the engine uses.
 pub use serde_json;

@@ -1,19 +1,22 @@
 //! Blocking iteration: pages (G1), items (G2), search (G3) and the full result (G4).
 
 use std::fmt;
+use std::marker::PhantomData;
 use std::ops::Deref;
 
+use serde::de::DeserializeOwned;
 use serde_json::Value;
 
-use crate::engine::{DuplicateTokenPolicy, PaginationConfig, Run, Step};
+use crate::engine::Run;
 use crate::error::Error;
 use crate::model::Model;
-use crate::results::{FullResult, ItemCursor, SearchCursor};
+use crate::results::{FullResult, ItemCursor, SearchCursor, decode};
 use crate::transport::Transport;
 
 impl Model {
     /// Starts a run of this operation with `params` (a JSON object, or `null` for none) over
     /// `transport`: anything that dereferences to a [`Transport`] (`&api`, `Arc<Api>`, …).
+    /// For an [`AsyncTransport`](crate::AsyncTransport), use [`Model::paginate_async`].
     ///
     /// Nothing is sent until the first page is asked for.
     ///
@@ -37,25 +40,94 @@ impl Model {
         H: Deref,
         H::Target: Transport,
     {
-        Pages {
-            transport,
-            run: Run::new(self.clone(), params),
-        }
+        Pages::new(transport, Run::new(self.clone(), params))
     }
 }
 
-/// The pages of one run, in order: an `Iterator<Item = Result<Value, Error>>`.
+/// The option setters every front end shares; the options live in the [`Run`].
+macro_rules! run_options {
+    () => {
+        /// Returns at most `max_items` items of the primary result key across all pages (O1).
+        pub fn max_items(mut self, max_items: u64) -> Self {
+            self.run.config_mut().max_items = Some(max_items);
+            self
+        }
+
+        /// Writes `page_size` into the model's limit key on every request (O2). Without a
+        /// limit key, the first page is [`Error::PageSizeWithoutLimitKey`](crate::Error::PageSizeWithoutLimitKey).
+        pub fn page_size(mut self, page_size: u64) -> Self {
+            self.run.config_mut().page_size = Some(page_size);
+            self
+        }
+
+        /// Resumes from a token of an earlier run, this library's or botocore's (O3, §5).
+        /// An unusable token is reported as the first page, before any request.
+        pub fn starting_token(mut self, token: impl Into<String>) -> Self {
+            self.run.config_mut().starting_token = Some(token.into());
+            self
+        }
+
+        /// Chooses what a repeated next token does (L6).
+        pub fn duplicate_tokens(mut self, policy: crate::DuplicateTokenPolicy) -> Self {
+            self.run.config_mut().duplicate_tokens = policy;
+            self
+        }
+
+        /// Applies a whole [`PaginationConfig`](crate::PaginationConfig).
+        pub fn config(mut self, config: crate::PaginationConfig) -> Self {
+            *self.run.config_mut() = config;
+            self
+        }
+
+        /// Calls `hook` after every page with the page number, the primary items so far and
+        /// the resume token: enough to drive a progress bar or a checkpoint log.
+        pub fn on_page(mut self, hook: impl FnMut(&crate::Progress) + Send + 'static) -> Self {
+            self.run.set_progress(Box::new(hook));
+            self
+        }
+
+        /// A token that resumes after the last page returned, or `None` when nothing is left
+        /// (R2). Before the first page it is the run's starting position; after an error,
+        /// the page that failed.
+        pub fn resume_token(&self) -> Option<String> {
+            self.run
+                .resume_position()
+                .map(|position| self.run.encode(&position))
+        }
+
+        /// The non-aggregate keys of the run's first page, once it has arrived (G5).
+        pub fn non_aggregate_part(&self) -> Option<&Value> {
+            self.run.non_aggregate_part()
+        }
+
+        /// The model this run follows; [`Model::result_keys`](crate::Model::result_keys)
+        /// lists its result keys (G5).
+        pub fn model(&self) -> &crate::Model {
+            self.run.model()
+        }
+
+        /// True once the run has ended because `max_items` was reached.
+        pub fn stopped_by_max_items(&self) -> bool {
+            self.run.stopped_by_max_items()
+        }
+    };
+}
+pub(crate) use run_options;
+
+/// The pages of one run, in order: an `Iterator<Item = Result<P, Error>>`, where `P` is
+/// `serde_json::Value` unless a typed page was asked for ([`Pages::typed`], or the derive's
+/// `page` key).
 ///
-/// Configure it before iterating ([`Pages::max_items`], [`Pages::page_size`],
-/// [`Pages::starting_token`], [`Pages::duplicate_tokens`]); the options are applied when the
-/// first page is requested. After an error the iterator ends.
+/// Configure it before iterating; the options are applied when the first page is
+/// requested. After an error the iterator ends.
 #[must_use = "iterators do nothing unless iterated"]
-pub struct Pages<H> {
+pub struct Pages<H, P = Value, I = Value> {
     transport: H,
     run: Run,
+    types: PhantomData<fn() -> (P, I)>,
 }
 
-impl<H> fmt::Debug for Pages<H> {
+impl<H, P, I> fmt::Debug for Pages<H, P, I> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Pages")
             .field("run", &self.run)
@@ -63,66 +135,56 @@ impl<H> fmt::Debug for Pages<H> {
     }
 }
 
-impl<H> Pages<H>
+impl<H, P, I> Pages<H, P, I> {
+    pub(crate) fn new(transport: H, run: Run) -> Pages<H, P, I> {
+        Pages {
+            transport,
+            run,
+            types: PhantomData,
+        }
+    }
+
+    /// A run whose first page is `error`, without sending anything.
+    pub(crate) fn failed(model: Model, transport: H, error: Error) -> Pages<H, P, I> {
+        Pages::new(transport, Run::failed(model, error))
+    }
+
+    run_options!();
+
+    /// The same run, giving pages deserialized as `Q` and items as `J`.
+    pub fn typed<Q, J>(self) -> Pages<H, Q, J> {
+        Pages::new(self.transport, self.run)
+    }
+}
+
+impl<H, P, I> Pages<H, P, I>
 where
     H: Deref,
     H::Target: Transport,
 {
-    /// Returns at most `max_items` items of the primary result key across all pages (O1).
-    pub fn max_items(mut self, max_items: u64) -> Self {
-        self.run.config_mut().max_items = Some(max_items);
-        self
-    }
-
-    /// Writes `page_size` into the model's limit key on every request (O2).
-    /// Without a limit key, the first `next` is [`Error::PageSizeWithoutLimitKey`].
-    pub fn page_size(mut self, page_size: u64) -> Self {
-        self.run.config_mut().page_size = Some(page_size);
-        self
-    }
-
-    /// Resumes from a token of an earlier run, this library's or botocore's (O3, §5).
-    /// An unusable token is reported by the first `next`, before any request.
-    pub fn starting_token(mut self, token: impl Into<String>) -> Self {
-        self.run.config_mut().starting_token = Some(token.into());
-        self
-    }
-
-    /// Chooses what a repeated next token does (L6).
-    pub fn duplicate_tokens(mut self, policy: DuplicateTokenPolicy) -> Self {
-        self.run.config_mut().duplicate_tokens = policy;
-        self
-    }
-
-    /// Applies a whole [`PaginationConfig`].
-    pub fn config(mut self, config: PaginationConfig) -> Self {
-        *self.run.config_mut() = config;
-        self
-    }
-
     /// Iterates the items of the primary result key (G2), with a resume token after each.
-    pub fn items(self) -> Items<H> {
+    /// Items are `I`: `serde_json::Value` unless typed ([`Pages::typed`], the derive's `item`).
+    pub fn items(self) -> Items<H, I> {
         Items {
-            pages: self,
+            pages: self.typed(),
             cursor: ItemCursor::new(0),
+            item: PhantomData,
         }
     }
 
-    /// Iterates the items of any declared result key, e.g. `"CommonPrefixes"` (G2).
-    pub fn items_of(self, result_key: &str) -> Result<Items<H>, Error> {
-        let model = self.run.model();
-        let position = model.result_keys().position(|k| k == result_key);
-        match position {
-            Some(key) => Ok(Items {
-                pages: self,
-                cursor: ItemCursor::new(key),
-            }),
-            None => Err(Error::UnknownResultKey {
-                operation: model.operation().to_owned(),
-                key: result_key.to_owned(),
-                known: model.result_keys().map(str::to_owned).collect(),
-            }),
-        }
+    /// Iterates the items of the primary result key, deserialized as `T`.
+    pub fn items_as<T>(self) -> Items<H, T> {
+        self.typed::<P, T>().items()
+    }
+
+    /// Iterates the items of any declared result key, e.g. `"CommonPrefixes"` (G2), as JSON.
+    pub fn items_of(self, result_key: &str) -> Result<Items<H, Value>, Error> {
+        let key = self.run.result_key_index(result_key)?;
+        Ok(Items {
+            pages: self.typed(),
+            cursor: ItemCursor::new(key),
+            item: PhantomData,
+        })
     }
 
     /// Evaluates a JMESPath expression on every page (G3): a list result gives its elements
@@ -130,7 +192,7 @@ where
     pub fn search(self, expression: &str) -> Result<Search<H>, Error> {
         let cursor = SearchCursor::new(&self.run, expression)?;
         Ok(Search {
-            pages: self,
+            pages: self.typed(),
             cursor,
         })
     }
@@ -140,59 +202,20 @@ where
     /// run stopped at `max_items`. Pages already taken from the iterator are not included.
     pub fn build_full_result(mut self) -> Result<Value, Error> {
         let mut full = FullResult::default();
-        while let Some(page) = self.next() {
+        while let Some(page) = self.next_raw() {
             full.add(&self.run, page?)?;
         }
         Ok(full.finish(&self.run))
     }
-}
 
-impl<H> Pages<H> {
-    /// A run whose first `next` reports `error`, without sending anything.
-    pub(crate) fn failed(model: Model, transport: H, error: Error) -> Pages<H> {
-        Pages {
-            transport,
-            run: Run::failed(model, error),
-        }
-    }
-
-    /// A token that resumes after the last page returned, or `None` when nothing is left
-    /// (R2). Before the first page it is the run's starting position; after an error, the
-    /// page that failed.
-    pub fn resume_token(&self) -> Option<String> {
-        self.run
-            .resume_position()
-            .map(|position| self.run.encode(&position))
-    }
-
-    /// The non-aggregate keys of the run's first page, once it has arrived (G5).
-    pub fn non_aggregate_part(&self) -> Option<&Value> {
-        self.run.non_aggregate_part()
-    }
-
-    /// The model this run follows; [`Model::result_keys`] lists its result keys (G5).
-    pub fn model(&self) -> &Model {
-        self.run.model()
-    }
-
-    /// True once the run has ended because `max_items` was reached.
-    pub fn stopped_by_max_items(&self) -> bool {
-        self.run.stopped_by_max_items()
-    }
-}
-
-impl<H> Iterator for Pages<H>
-where
-    H: Deref,
-    H::Target: Transport,
-{
-    type Item = Result<Value, Error>;
-
-    fn next(&mut self) -> Option<Self::Item> {
+    /// The next page as JSON: the shared path of pages, items, search and full results.
+    fn next_raw(&mut self) -> Option<Result<Value, Error>> {
         let page = match self.run.step() {
-            Step::Request(operation, params) => self.transport.call(operation, params),
-            Step::Fail(e) => return Some(Err(e)),
-            Step::Finished => return None,
+            crate::engine::Step::Request(operation, params) => {
+                self.transport.call(operation, params)
+            }
+            crate::engine::Step::Fail(e) => return Some(Err(e)),
+            crate::engine::Step::Finished => return None,
         };
         Some(match page {
             Ok(page) => self.run.accept(page),
@@ -201,22 +224,45 @@ where
     }
 }
 
-impl<H> std::iter::FusedIterator for Pages<H>
+impl<H, P, I> Iterator for Pages<H, P, I>
 where
     H: Deref,
     H::Target: Transport,
+    P: DeserializeOwned + 'static,
+{
+    type Item = Result<P, Error>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        let page = self.next_raw()?;
+        Some(page.and_then(|page| decode(&self.run, page, None)))
+    }
+}
+
+impl<H, P, I> std::iter::FusedIterator for Pages<H, P, I>
+where
+    H: Deref,
+    H::Target: Transport,
+    P: DeserializeOwned + 'static,
 {
 }
 
 /// The items of one result key across pages; see [`Pages::items`].
 #[must_use = "iterators do nothing unless iterated"]
-#[derive(Debug)]
-pub struct Items<H> {
-    pages: Pages<H>,
+pub struct Items<H, I = Value> {
+    pages: Pages<H, Value, Value>,
     cursor: ItemCursor,
+    item: PhantomData<fn() -> I>,
 }
 
-impl<H> Items<H> {
+impl<H, I> fmt::Debug for Items<H, I> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Items")
+            .field("run", &self.pages.run)
+            .finish_non_exhaustive()
+    }
+}
+
+impl<H, I> Items<H, I> {
     /// A token that resumes right after the last item returned (R2): stop anywhere and
     /// continue later with nothing skipped and nothing repeated. For a secondary result key
     /// (which has no offsets) it resumes at the start of the current page, so its items may
@@ -231,22 +277,23 @@ impl<H> Items<H> {
     }
 }
 
-impl<H> Iterator for Items<H>
+impl<H, I> Iterator for Items<H, I>
 where
     H: Deref,
     H::Target: Transport,
+    I: DeserializeOwned + 'static,
 {
-    type Item = Result<Value, Error>;
+    type Item = Result<I, Error>;
 
     fn next(&mut self) -> Option<Self::Item> {
         loop {
-            if let Some(item) = self.cursor.next_item() {
-                return Some(Ok(item));
+            if let Some((item, index)) = self.cursor.next_item() {
+                return Some(decode(&self.pages.run, item, Some(index)));
             }
             if self.cursor.failed() {
                 return None;
             }
-            let loaded = match self.pages.next()? {
+            let loaded = match self.pages.next_raw()? {
                 Ok(page) => self.cursor.load(&self.pages.run, page),
                 Err(e) => Err(e),
             };
@@ -260,10 +307,17 @@ where
 
 /// The results of a JMESPath expression across pages; see [`Pages::search`].
 #[must_use = "iterators do nothing unless iterated"]
-#[derive(Debug)]
 pub struct Search<H> {
-    pages: Pages<H>,
+    pages: Pages<H, Value, Value>,
     cursor: SearchCursor,
+}
+
+impl<H> fmt::Debug for Search<H> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Search")
+            .field("run", &self.pages.run)
+            .finish_non_exhaustive()
+    }
 }
 
 impl<H> Search<H> {
@@ -294,7 +348,7 @@ where
             if self.cursor.failed() {
                 return None;
             }
-            let loaded = match self.pages.next()? {
+            let loaded = match self.pages.next_raw()? {
                 Ok(page) => self.cursor.load(&self.pages.run, &page),
                 Err(e) => Err(e),
             };

@@ -4,11 +4,15 @@
 use std::ops::Deref;
 
 use serde::Serialize;
+use serde::de::DeserializeOwned;
+use serde_json::Value;
 
+use crate::engine::Run;
 use crate::error::{Error, ModelProblem};
 use crate::model::{LimitType, Model};
 use crate::pages::Pages;
-use crate::transport::Transport;
+use crate::stream::PageStream;
+use crate::transport::{AsyncTransport, Transport};
 
 /// A request type that knows its pagination model: usually written as
 /// `#[derive(Paginated)]` (see [the derive](derive@crate::Paginated)).
@@ -21,6 +25,13 @@ use crate::transport::Transport;
     note = "add `#[derive(serde::Serialize, paginate_core::Paginated)]` and a `#[paginate(...)]` attribute to the request struct"
 )]
 pub trait Paginated: Serialize {
+    /// What [`Pages`] gives for each page: `serde_json::Value` unless the derive's `page` key
+    /// names a type.
+    type Page: DeserializeOwned + 'static;
+    /// What [`Pages::items`] gives for each item: `serde_json::Value` unless the derive's
+    /// `item` key names a type.
+    type Item: DeserializeOwned + 'static;
+
     /// The type's pagination model, built once per type.
     fn pagination_model() -> Result<&'static Model, Error>;
 
@@ -31,26 +42,41 @@ pub trait Paginated: Serialize {
     ///
     /// A request that does not serialize into a JSON object is reported by the first
     /// `next()`, before any request is sent.
-    fn paginate<H>(&self, transport: H) -> Pages<H>
+    fn paginate<H>(&self, transport: H) -> Pages<H, Self::Page, Self::Item>
     where
         H: Deref,
         H::Target: Transport,
     {
-        let model = match Self::pagination_model() {
-            Ok(model) => model,
-            Err(e) => return Pages::failed(Model::placeholder(), transport, e),
-        };
-        match serde_json::to_value(self) {
-            Ok(params) => model.paginate(transport, params),
-            Err(e) => {
-                let error = Error::Serialize {
-                    operation: model.operation().to_owned(),
-                    reason: e.to_string(),
-                };
-                Pages::failed(model.clone(), transport, error)
-            }
+        match start(self) {
+            Ok((model, params)) => model.paginate(transport, params).typed(),
+            Err((model, error)) => Pages::failed(model, transport, error),
         }
     }
+
+    /// The async counterpart of [`Paginated::paginate`], over an [`AsyncTransport`].
+    fn paginate_async<'a, H>(&self, transport: H) -> PageStream<'a, H, Self::Page, Self::Item>
+    where
+        H: Deref + Clone + Send + 'a,
+        H::Target: AsyncTransport,
+    {
+        match start(self) {
+            Ok((model, params)) => model.paginate_async(transport, params).typed(),
+            Err((model, error)) => PageStream::new(transport, Run::failed(model, error)),
+        }
+    }
+}
+
+/// The model and the params of a request's first page, or the error to report instead.
+fn start<R: Paginated + ?Sized>(request: &R) -> Result<(&'static Model, Value), (Model, Error)> {
+    let model = R::pagination_model().map_err(|e| (Model::placeholder(), e))?;
+    let params = serde_json::to_value(request).map_err(|e| {
+        let error = Error::Serialize {
+            operation: model.operation().to_owned(),
+            reason: e.to_string(),
+        };
+        (model.clone(), error)
+    })?;
+    Ok((model, params))
 }
 
 /// Support for the code `#[derive(Paginated)]` generates. Not a public API.

@@ -2,14 +2,40 @@
 //! item cursors (G2), search cursors (G3) and the full-result accumulator (G4).
 //! Front ends feed them pages; the rules live here once.
 
+use std::any::Any;
 use std::mem;
 
+use serde::de::DeserializeOwned;
 use serde_json::{Map, Value};
 
 use crate::engine::Run;
 use crate::error::Error;
 use crate::expr::Expr;
 use crate::token::{Position, json_type};
+
+/// Turns a page or an item into the caller's type. `serde_json::Value` is handed over as it
+/// is, without a round trip through serde; anything else is deserialized, and a failure names
+/// the page and, for an item, its index in the page.
+pub(crate) fn decode<T: DeserializeOwned + 'static>(
+    run: &Run,
+    value: Value,
+    index: Option<u64>,
+) -> Result<T, Error> {
+    let mut slot = Some(value);
+    if let Some(same) = (&mut slot as &mut dyn Any).downcast_mut::<Option<T>>()
+        && let Some(value) = same.take()
+    {
+        return Ok(value);
+    }
+    let value = slot.unwrap_or(Value::Null);
+    serde_json::from_value(value).map_err(|e| Error::Deserialize {
+        operation: run.model().operation().to_owned(),
+        page: run.pages_taken(),
+        index,
+        type_name: std::any::type_name::<T>(),
+        reason: e.to_string(),
+    })
+}
 
 /// Whether a cursor has stopped on an error, and whether that error was about the last page
 /// taken (which a resume must then fetch again).
@@ -57,10 +83,12 @@ impl ItemCursor {
         self.failed.set();
     }
 
-    pub(crate) fn next_item(&mut self) -> Option<Value> {
+    /// The next item and its index in its page (counted from the first item this run
+    /// returned of that page).
+    pub(crate) fn next_item(&mut self) -> Option<(Value, u64)> {
         let item = self.items.next()?;
         self.taken += 1;
-        Some(item)
+        Some((item, self.taken - 1))
     }
 
     /// Loads a page's items: a list's elements, a string's characters, an object's keys

@@ -63,3 +63,75 @@ where
 {
     f
 }
+
+/// The async transport: like [`Transport`], with a future that is `Send`, so a run can be
+/// spawned on a multi-threaded runtime. Implement it with an `async fn`:
+///
+/// ```
+/// use paginate_core::AsyncTransport;
+/// use serde_json::{Map, Value, json};
+///
+/// struct Api;
+/// impl AsyncTransport for Api {
+///     type Error = std::io::Error;
+///     async fn call(&self, operation: &str, params: &Map<String, Value>) -> Result<Value, Self::Error> {
+///         Ok(json!({"Operation": operation, "Echo": params}))
+///     }
+/// }
+/// ```
+///
+/// The crate does not depend on any runtime: the future is polled by whatever executor
+/// drives the stream.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` cannot be used as an async paginate transport",
+    label = "this does not implement `paginate_core::AsyncTransport`",
+    note = "implement `AsyncTransport` for your client (one method: `async fn call(&self, operation, params)`), or wrap a closure with `paginate_core::from_async_fn`"
+)]
+pub trait AsyncTransport {
+    /// The error this transport returns: anything that converts into a boxed error.
+    type Error: Into<BoxError>;
+
+    /// Sends `operation` with `params` and returns the page.
+    fn call(
+        &self,
+        operation: &str,
+        params: &Map<String, Value>,
+    ) -> impl Future<Output = Result<Value, Self::Error>> + Send;
+}
+
+/// An async transport made from a closure over owned arguments; see [`from_async_fn`].
+#[derive(Clone, Copy)]
+pub struct AsyncFn<F>(F);
+
+impl<F> std::fmt::Debug for AsyncFn<F> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("AsyncFn(..)")
+    }
+}
+
+/// Makes an [`AsyncTransport`] from `|operation: String, params: Map<String, Value>| async
+/// move { … }`; the arguments are owned so the future can outlive the call.
+pub fn from_async_fn<F, Fut, E>(f: F) -> AsyncFn<F>
+where
+    F: Fn(String, Map<String, Value>) -> Fut + Sync,
+    Fut: Future<Output = Result<Value, E>> + Send,
+    E: Into<BoxError>,
+{
+    AsyncFn(f)
+}
+
+impl<F, Fut, E> AsyncTransport for AsyncFn<F>
+where
+    F: Fn(String, Map<String, Value>) -> Fut + Sync,
+    Fut: Future<Output = Result<Value, E>> + Send,
+    E: Into<BoxError>,
+{
+    type Error = E;
+    fn call(
+        &self,
+        operation: &str,
+        params: &Map<String, Value>,
+    ) -> impl Future<Output = Result<Value, E>> + Send {
+        (self.0)(operation.to_owned(), params.clone())
+    }
+}

@@ -4,6 +4,8 @@ where
     F: Serialize,
     Self: ::paginate_core::__private::serde::Serialize,
 {
+    type Page = ::paginate_core::serde_json::Value;
+    type Item = ::paginate_core::serde_json::Value;
     fn pagination_model() -> ::core::result::Result<
         &'static ::paginate_core::Model,
         ::paginate_core::Error,

@@ -9,6 +9,8 @@
 }
 #[automatically_derived]
 impl ::paginate_core::Paginated for ListObjects {
+    type Page = ::paginate_core::serde_json::Value;
+    type Item = ::paginate_core::serde_json::Value;
     fn pagination_model() -> ::core::result::Result<
         &'static ::paginate_core::Model,
         ::paginate_core::Error,

@@ -1,5 +1,7 @@
 #[automatically_derived]
 impl ::paginate_core::Paginated for ListResourceRecordSets {
+    type Page = ::paginate_core::serde_json::Value;
+    type Item = ::paginate_core::serde_json::Value;
     fn pagination_model() -> ::core::result::Result<
         &'static ::paginate_core::Model,
         ::paginate_core::Error,

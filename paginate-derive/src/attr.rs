@@ -11,8 +11,8 @@ use syn::{Attribute, Ident, Lit, LitStr, Token};
 
 use crate::ctxt::Ctxt;
 use crate::symbol::{
-    INPUT_TOKEN, KEYS, LIMIT_KEY, MORE_RESULTS, NON_AGGREGATE_KEYS, OPERATION, OUTPUT_TOKEN,
-    PAGINATE, RESULT_KEY,
+    INPUT_TOKEN, ITEM, KEYS, LIMIT_KEY, MORE_RESULTS, NON_AGGREGATE_KEYS, OPERATION, OUTPUT_TOKEN,
+    PAGE, PAGINATE, RESULT_KEY,
 };
 
 /// A key's value: one string, or a bracketed list of strings.
@@ -32,6 +32,8 @@ pub(crate) struct Attrs {
     pub(crate) more_results: Option<Value>,
     pub(crate) limit_key: Option<Value>,
     pub(crate) operation: Option<Value>,
+    pub(crate) page: Option<Value>,
+    pub(crate) item: Option<Value>,
     /// The first `#[paginate]` attribute's path, where a missing key is reported.
     pub(crate) first: Option<Span>,
     /// Keys written, even with a value that was refused, or named by a did-you-mean: they are
@@ -68,6 +70,8 @@ impl Attrs {
             MORE_RESULTS => (&mut self.more_results, false),
             LIMIT_KEY => (&mut self.limit_key, false),
             OPERATION => (&mut self.operation, false),
+            PAGE => (&mut self.page, false),
+            ITEM => (&mut self.item, false),
             _ => {
                 let hint = match did_you_mean(&name, &KEYS) {
                     Some(known) => {

@@ -38,7 +38,13 @@ pub(crate) fn expand(input: &DeriveInput, model: &Checked) -> TokenStream {
             non_aggregate_keys: &[#(#non_aggregate_keys),*],
         })
     };
-    impl_paginated(input, &body)
+    let json = quote!(::paginate_core::serde_json::Value);
+    let page = model
+        .page
+        .as_ref()
+        .map_or_else(|| json.clone(), |t| quote!(#t));
+    let item = model.item.as_ref().map_or(json, |t| quote!(#t));
+    impl_paginated(input, &page, &item, &body)
 }
 
 /// The `impl Paginated` around a `pagination_model` body, for any generics.
@@ -46,7 +52,12 @@ pub(crate) fn expand(input: &DeriveInput, model: &Checked) -> TokenStream {
 /// A generic struct is `Serialize` only for some arguments, so the impl is bounded by
 /// `Self: Serialize`; a plain struct is left to the supertrait, whose error for a missing
 /// `#[derive(Serialize)]` is the clearer one.
-pub(crate) fn impl_paginated(input: &DeriveInput, body: &TokenStream) -> TokenStream {
+pub(crate) fn impl_paginated(
+    input: &DeriveInput,
+    page: &TokenStream,
+    item: &TokenStream,
+    body: &TokenStream,
+) -> TokenStream {
     let ident = &input.ident;
     let (impl_generics, ty_generics, where_clause) = input.generics.split_for_impl();
     let predicates = where_clause.map(|w| &w.predicates);
@@ -59,6 +70,9 @@ pub(crate) fn impl_paginated(input: &DeriveInput, body: &TokenStream) -> TokenSt
             #predicates
             #serialize
         {
+            type Page = #page;
+            type Item = #item;
+
             fn pagination_model() -> ::core::result::Result<
                 &'static ::paginate_core::Model,
                 ::paginate_core::Error,

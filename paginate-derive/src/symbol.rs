@@ -10,9 +10,11 @@ pub(crate) const MORE_RESULTS: &str = "more_results";
 pub(crate) const LIMIT_KEY: &str = "limit_key";
 pub(crate) const NON_AGGREGATE_KEYS: &str = "non_aggregate_keys";
 pub(crate) const OPERATION: &str = "operation";
+pub(crate) const PAGE: &str = "page";
+pub(crate) const ITEM: &str = "item";
 
 /// Every key of `#[paginate(...)]`, for did-you-mean suggestions.
-pub(crate) const KEYS: [&str; 7] = [
+pub(crate) const KEYS: [&str; 9] = [
     INPUT_TOKEN,
     OUTPUT_TOKEN,
     RESULT_KEY,
@@ -20,6 +22,8 @@ pub(crate) const KEYS: [&str; 7] = [
     LIMIT_KEY,
     NON_AGGREGATE_KEYS,
     OPERATION,
+    PAGE,
+    ITEM,
 ];
 
 pub(crate) const RENAME: &str = "rename";

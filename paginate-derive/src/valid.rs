@@ -22,6 +22,9 @@ pub(crate) struct Checked {
     pub(crate) limit_key: Option<String>,
     /// The limit field holds a string (route53 `MaxItems`): page sizes are sent as strings.
     pub(crate) limit_is_string: bool,
+    /// The types pages and items deserialize into, when named.
+    pub(crate) page: Option<Type>,
+    pub(crate) item: Option<Type>,
 }
 
 pub(crate) fn check(ctxt: &Ctxt, input: &Input<'_>) -> Option<Checked> {
@@ -104,6 +107,22 @@ pub(crate) fn check(ctxt: &Ctxt, input: &Input<'_>) -> Option<Checked> {
         ctxt.error(lit.span(), "`operation` must not be empty");
         ok = false;
     }
+    let mut type_of = |v: &Option<Value>, key: &str| -> Option<Type> {
+        let lit = v.as_ref()?.items.first()?;
+        match lit.parse::<Type>() {
+            Ok(ty) => Some(ty),
+            Err(e) => {
+                ctxt.error(
+                    lit.span(),
+                    format!("`{key}` must name a type, like `{key} = \"Object\"`: {e}"),
+                );
+                ok = false;
+                None
+            }
+        }
+    };
+    let page = type_of(&attrs.page, "page");
+    let item = type_of(&attrs.item, "item");
     let value = |lits: &[LitStr]| lits.iter().map(LitStr::value).collect::<Vec<_>>();
     ok.then(|| Checked {
         operation: operation
@@ -115,6 +134,8 @@ pub(crate) fn check(ctxt: &Ctxt, input: &Input<'_>) -> Option<Checked> {
         more_results: more_results.map(|l| l.value()),
         limit_key: limit_key.map(|l| l.value()),
         limit_is_string,
+        page,
+        item,
     })
 }
 

@@ -1,0 +1,328 @@
+//! Async iteration: the same runs as `pages.rs`, as `futures_core::Stream`s (G6). Only the
+//! way a page is fetched differs; the `Run` and the result cursors are shared.
+
+use std::fmt;
+use std::future::{Future, poll_fn};
+use std::marker::PhantomData;
+use std::ops::Deref;
+use std::pin::Pin;
+use std::task::{Context, Poll};
+
+use futures_core::Stream;
+use serde::de::DeserializeOwned;
+use serde_json::Value;
+
+use crate::engine::{Run, Step};
+use crate::error::{BoxError, Error};
+use crate::model::Model;
+use crate::pages::run_options;
+use crate::results::{FullResult, ItemCursor, SearchCursor, decode};
+use crate::transport::AsyncTransport;
+
+type InFlight<'a> = Pin<Box<dyn Future<Output = Result<Value, BoxError>> + Send + 'a>>;
+
+impl Model {
+    /// Starts an async run of this operation with `params` over `transport`: anything that
+    /// dereferences to an [`AsyncTransport`] and can be cloned into each request (`&client`,
+    /// `Arc<Client>`). The stream is `Send` when the transport is, and dropping it cancels the
+    /// request in flight.
+    pub fn paginate_async<'a, H>(&self, transport: H, params: Value) -> PageStream<'a, H>
+    where
+        H: Deref + Clone + Send + 'a,
+        H::Target: AsyncTransport,
+    {
+        PageStream::new(transport, Run::new(self.clone(), params))
+    }
+}
+
+/// The pages of one async run: a `Stream<Item = Result<P, Error>>` with the same options and
+/// results as [`Pages`](crate::Pages). `next().await` is provided, so no extension trait is
+/// needed to consume it.
+#[must_use = "streams do nothing unless polled"]
+pub struct PageStream<'a, H, P = Value, I = Value> {
+    transport: H,
+    run: Run,
+    in_flight: Option<InFlight<'a>>,
+    types: PhantomData<fn() -> (P, I)>,
+}
+
+// No field is structurally pinned: the request in flight is boxed.
+impl<H, P, I> Unpin for PageStream<'_, H, P, I> {}
+
+impl<H, P, I> fmt::Debug for PageStream<'_, H, P, I> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("PageStream")
+            .field("run", &self.run)
+            .field("in_flight", &self.in_flight.is_some())
+            .finish_non_exhaustive()
+    }
+}
+
+impl<'a, H, P, I> PageStream<'a, H, P, I> {
+    pub(crate) fn new(transport: H, run: Run) -> PageStream<'a, H, P, I> {
+        PageStream {
+            transport,
+            run,
+            in_flight: None,
+            types: PhantomData,
+        }
+    }
+
+    run_options!();
+
+    /// The same run, giving pages deserialized as `Q` and items as `J`.
+    pub fn typed<Q, J>(self) -> PageStream<'a, H, Q, J> {
+        PageStream {
+            transport: self.transport,
+            run: self.run,
+            in_flight: self.in_flight,
+            types: PhantomData,
+        }
+    }
+}
+
+impl<'a, H, P, I> PageStream<'a, H, P, I>
+where
+    H: Deref + Clone + Send + 'a,
+    H::Target: AsyncTransport,
+{
+    /// Streams the items of the primary result key (G2), with a resume token after each.
+    pub fn items(self) -> ItemStream<'a, H, I> {
+        ItemStream {
+            pages: self.typed(),
+            cursor: ItemCursor::new(0),
+            item: PhantomData,
+        }
+    }
+
+    /// Streams the items of the primary result key, deserialized as `T`.
+    pub fn items_as<T>(self) -> ItemStream<'a, H, T> {
+        self.typed::<P, T>().items()
+    }
+
+    /// Streams the items of any declared result key, as JSON.
+    pub fn items_of(self, result_key: &str) -> Result<ItemStream<'a, H, Value>, Error> {
+        let key = self.run.result_key_index(result_key)?;
+        Ok(ItemStream {
+            pages: self.typed(),
+            cursor: ItemCursor::new(key),
+            item: PhantomData,
+        })
+    }
+
+    /// Evaluates a JMESPath expression on every page (G3).
+    pub fn search(self, expression: &str) -> Result<SearchStream<'a, H>, Error> {
+        let cursor = SearchCursor::new(&self.run, expression)?;
+        Ok(SearchStream {
+            pages: self.typed(),
+            cursor,
+        })
+    }
+
+    /// Runs to the end and merges the pages into one result (G4).
+    pub async fn build_full_result(mut self) -> Result<Value, Error> {
+        let mut full = FullResult::default();
+        while let Some(page) = poll_fn(|cx| self.poll_raw(cx)).await {
+            full.add(&self.run, page?)?;
+        }
+        Ok(full.finish(&self.run))
+    }
+
+    /// Polls for the next page as JSON: the shared path of pages, items, search and full
+    /// results. At most one request is in flight; dropping the stream drops it.
+    fn poll_raw(&mut self, cx: &mut Context<'_>) -> Poll<Option<Result<Value, Error>>> {
+        loop {
+            if let Some(request) = &mut self.in_flight {
+                let outcome = match request.as_mut().poll(cx) {
+                    Poll::Ready(outcome) => outcome,
+                    Poll::Pending => return Poll::Pending,
+                };
+                self.in_flight = None;
+                return Poll::Ready(Some(match outcome {
+                    Ok(page) => self.run.accept(page),
+                    Err(e) => Err(self.run.transport_failed(e)),
+                }));
+            }
+            match self.run.step() {
+                Step::Request(operation, params) => {
+                    let (transport, operation, params) =
+                        (self.transport.clone(), operation.to_owned(), params.clone());
+                    self.in_flight = Some(Box::pin(async move {
+                        transport
+                            .call(&operation, &params)
+                            .await
+                            .map_err(Into::into)
+                    }));
+                }
+                Step::Fail(e) => return Poll::Ready(Some(Err(e))),
+                Step::Finished => return Poll::Ready(None),
+            }
+        }
+    }
+}
+
+impl<'a, H, P, I> PageStream<'a, H, P, I>
+where
+    H: Deref + Clone + Send + 'a,
+    H::Target: AsyncTransport,
+    P: DeserializeOwned + 'static,
+{
+    /// The next page, or `None` at the end.
+    pub async fn next(&mut self) -> Option<Result<P, Error>> {
+        poll_fn(|cx| Pin::new(&mut *self).poll_next(cx)).await
+    }
+}
+
+impl<'a, H, P, I> Stream for PageStream<'a, H, P, I>
+where
+    H: Deref + Clone + Send + 'a,
+    H::Target: AsyncTransport,
+    P: DeserializeOwned + 'static,
+{
+    type Item = Result<P, Error>;
+
+    fn poll_next(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
+        let this = self.get_mut();
+        this.poll_raw(cx)
+            .map(|page| page.map(|page| page.and_then(|page| decode(&this.run, page, None))))
+    }
+}
+
+/// The items of one result key across pages; see [`PageStream::items`].
+#[must_use = "streams do nothing unless polled"]
+pub struct ItemStream<'a, H, I = Value> {
+    pages: PageStream<'a, H>,
+    cursor: ItemCursor,
+    item: PhantomData<fn() -> I>,
+}
+
+impl<H, I> Unpin for ItemStream<'_, H, I> {}
+
+impl<H, I> fmt::Debug for ItemStream<'_, H, I> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ItemStream")
+            .field("pages", &self.pages)
+            .finish_non_exhaustive()
+    }
+}
+
+impl<'a, H, I> ItemStream<'a, H, I> {
+    /// A token that resumes right after the last item returned (R2); see
+    /// [`Items::resume_token`](crate::Items::resume_token).
+    pub fn resume_token(&self) -> Option<String> {
+        self.cursor.resume_token(&self.pages.run)
+    }
+
+    /// The underlying pages.
+    pub fn pages(&self) -> &PageStream<'a, H> {
+        &self.pages
+    }
+}
+
+impl<'a, H, I> ItemStream<'a, H, I>
+where
+    H: Deref + Clone + Send + 'a,
+    H::Target: AsyncTransport,
+    I: DeserializeOwned + 'static,
+{
+    /// The next item, or `None` at the end.
+    pub async fn next(&mut self) -> Option<Result<I, Error>> {
+        poll_fn(|cx| Pin::new(&mut *self).poll_next(cx)).await
+    }
+}
+
+impl<'a, H, I> Stream for ItemStream<'a, H, I>
+where
+    H: Deref + Clone + Send + 'a,
+    H::Target: AsyncTransport,
+    I: DeserializeOwned + 'static,
+{
+    type Item = Result<I, Error>;
+
+    fn poll_next(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
+        let this = self.get_mut();
+        loop {
+            if let Some((item, index)) = this.cursor.next_item() {
+                return Poll::Ready(Some(decode(&this.pages.run, item, Some(index))));
+            }
+            if this.cursor.failed() {
+                return Poll::Ready(None);
+            }
+            let loaded = match this.pages.poll_raw(cx) {
+                Poll::Pending => return Poll::Pending,
+                Poll::Ready(None) => return Poll::Ready(None),
+                Poll::Ready(Some(Ok(page))) => this.cursor.load(&this.pages.run, page),
+                Poll::Ready(Some(Err(e))) => Err(e),
+            };
+            if let Err(e) = loaded {
+                this.cursor.fail();
+                return Poll::Ready(Some(Err(e)));
+            }
+        }
+    }
+}
+
+/// The results of a JMESPath expression across pages; see [`PageStream::search`].
+#[must_use = "streams do nothing unless polled"]
+pub struct SearchStream<'a, H> {
+    pages: PageStream<'a, H>,
+    cursor: SearchCursor,
+}
+
+impl<H> Unpin for SearchStream<'_, H> {}
+
+impl<H> fmt::Debug for SearchStream<'_, H> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("SearchStream")
+            .field("pages", &self.pages)
+            .finish_non_exhaustive()
+    }
+}
+
+impl<'a, H> SearchStream<'a, H> {
+    /// See [`Search::resume_token`](crate::Search::resume_token).
+    pub fn resume_token(&self) -> Option<String> {
+        self.cursor.resume_token(&self.pages.run)
+    }
+}
+
+impl<'a, H> SearchStream<'a, H>
+where
+    H: Deref + Clone + Send + 'a,
+    H::Target: AsyncTransport,
+{
+    /// The next result, or `None` at the end.
+    pub async fn next(&mut self) -> Option<Result<Value, Error>> {
+        poll_fn(|cx| Pin::new(&mut *self).poll_next(cx)).await
+    }
+}
+
+impl<'a, H> Stream for SearchStream<'a, H>
+where
+    H: Deref + Clone + Send + 'a,
+    H::Target: AsyncTransport,
+{
+    type Item = Result<Value, Error>;
+
+    fn poll_next(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
+        let this = self.get_mut();
+        loop {
+            if let Some(result) = this.cursor.next_result() {
+                return Poll::Ready(Some(Ok(result)));
+            }
+            if this.cursor.failed() {
+                return Poll::Ready(None);
+            }
+            let loaded = match this.pages.poll_raw(cx) {
+                Poll::Pending => return Poll::Pending,
+                Poll::Ready(None) => return Poll::Ready(None),
+                Poll::Ready(Some(Ok(page))) => this.cursor.load(&this.pages.run, &page),
+                Poll::Ready(Some(Err(e))) => Err(e),
+            };
+            if let Err(e) = loaded {
+                this.cursor.fail();
+                return Poll::Ready(Some(Err(e)));
+            }
+        }
+    }
+}
