@@ -240,7 +240,9 @@ impl Run {
         match self.phase {
             Phase::Fresh => {
                 if let Err(e) = self.start() {
+                    // No position to resume from: the options themselves were refused.
                     self.phase = Phase::Done;
+                    self.resume = Resume::End;
                     return Step::Fail(e);
                 }
                 self.phase = Phase::Running;

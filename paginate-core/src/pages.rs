@@ -247,6 +247,10 @@ where
 }
 
 /// The items of one result key across pages; see [`Pages::items`].
+///
+/// An item that does not deserialize into `I` is an [`Error::Deserialize`] naming its page and
+/// index; it is skipped, and the next call goes on with the following item. Any other error
+/// ends the iteration.
 #[must_use = "iterators do nothing unless iterated"]
 pub struct Items<H, I = Value> {
     pages: Pages<H, Value, Value>,

@@ -80,6 +80,19 @@ impl Transport for Scripted {
     }
 }
 
+/// The same scripted service, for async runs: each call completes at once.
+impl paginate_core::AsyncTransport for Scripted {
+    type Error = FakeError;
+
+    fn call(
+        &self,
+        operation: &str,
+        params: &Map<String, Value>,
+    ) -> impl Future<Output = Result<Value, FakeError>> + Send {
+        std::future::ready(Transport::call(self, operation, params))
+    }
+}
+
 /// Base64 of a JSON text written by hand in Python's `json.dumps` format, as botocore
 /// encodes tokens (SEMANTICS R1). The text is the expectation; only base64 is computed.
 pub fn enc(python_json: &str) -> String {

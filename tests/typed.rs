@@ -1,0 +1,218 @@
+//! Typed pages and items (deserialized in one call, errors naming page and item index) and the
+//! per-page progress hook, blocking and async.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use std::sync::{Arc, Mutex};
+
+use paginate_core::{Error, Paginated, Progress};
+use paginate_tests::{Scripted, enc};
+use serde::{Deserialize, Serialize};
+use serde_json::{Value, json};
+
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+struct Object {
+    key: String,
+    size: u64,
+}
+
+#[derive(Debug, PartialEq, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+struct ListObjectsOutput {
+    contents: Vec<Object>,
+    is_truncated: bool,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Paginated)]
+#[serde(rename_all = "PascalCase")]
+#[paginate(
+    input_token = "Marker",
+    output_token = "NextMarker || Contents[-1].Key",
+    result_key = "Contents",
+    more_results = "IsTruncated",
+    limit_key = "MaxKeys",
+    page = "ListObjectsOutput",
+    item = "Object"
+)]
+struct ListObjects {
+    bucket: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    marker: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    max_keys: Option<u32>,
+}
+
+fn pages() -> [Value; 2] {
+    [
+        json!({"Contents": [{"Key": "a", "Size": 1}, {"Key": "b", "Size": 2}], "IsTruncated": true}),
+        json!({"Contents": [{"Key": "c", "Size": 3}], "IsTruncated": false}),
+    ]
+}
+
+fn object(key: &str, size: u64) -> Object {
+    Object {
+        key: key.into(),
+        size,
+    }
+}
+
+#[test]
+fn the_derive_names_the_page_and_item_types() {
+    let api = Scripted::new(pages());
+    let request = ListObjects {
+        bucket: "b".into(),
+        ..Default::default()
+    };
+    let objects: Vec<Object> = request
+        .paginate(&api)
+        .items()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    assert_eq!(objects, [object("a", 1), object("b", 2), object("c", 3)]);
+
+    let api = Scripted::new(pages());
+    let typed: Vec<ListObjectsOutput> = request.paginate(&api).collect::<Result<_, _>>().unwrap();
+    assert_eq!(typed[0].contents, [object("a", 1), object("b", 2)]);
+    assert!(typed[0].is_truncated);
+    assert!(!typed[1].is_truncated);
+}
+
+#[test]
+fn json_runs_become_typed_in_one_call() {
+    let model = ListObjects::pagination_model().unwrap();
+    let api = Scripted::new(pages());
+    let objects: Vec<Object> = model
+        .paginate(&api, json!({"Bucket": "b"}))
+        .items_as::<Object>()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    assert_eq!(objects.len(), 3);
+    let api = Scripted::new(pages());
+    let outputs: Vec<ListObjectsOutput> = model
+        .paginate(&api, json!({"Bucket": "b"}))
+        .typed::<ListObjectsOutput, Value>()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    assert_eq!(outputs[1].contents, [object("c", 3)]);
+}
+
+#[test]
+fn a_bad_item_names_its_page_and_index_and_the_run_goes_on_resumably() {
+    let api = Scripted::new([
+        json!({"Contents": [{"Key": "a", "Size": 1}], "IsTruncated": true}),
+        json!({"Contents": [{"Key": "b", "Size": 2}, {"Key": "c"}, {"Key": "d", "Size": 4}], "IsTruncated": false}),
+    ]);
+    let request = ListObjects {
+        bucket: "b".into(),
+        ..Default::default()
+    };
+    let mut items = request.paginate(&api).items();
+    assert_eq!(items.next().unwrap().unwrap(), object("a", 1));
+    assert_eq!(items.next().unwrap().unwrap(), object("b", 2));
+    let err = items.next().unwrap().unwrap_err();
+    assert!(
+        matches!(
+            err,
+            Error::Deserialize {
+                page: 2,
+                index: Some(1),
+                ..
+            }
+        ),
+        "{err:?}"
+    );
+    assert!(
+        err.to_string().starts_with("ListObjects: item 1 of page 2 could not be read as `typed::Object`: missing field `Size`"),
+        "{err}"
+    );
+    // The bad item was taken: the token points past it, and the rest still comes.
+    assert_eq!(
+        items.resume_token(),
+        Some(enc(r#"{"Marker": "a", "boto_truncate_amount": 2}"#))
+    );
+    assert_eq!(items.next().unwrap().unwrap(), object("d", 4));
+    assert!(items.next().is_none());
+}
+
+#[test]
+fn a_bad_page_names_the_page() {
+    let api = Scripted::new([json!({"Contents": "oops", "IsTruncated": false})]);
+    let request = ListObjects {
+        bucket: "b".into(),
+        ..Default::default()
+    };
+    let err = request.paginate(&api).next().unwrap().unwrap_err();
+    assert!(
+        matches!(
+            err,
+            Error::Deserialize {
+                page: 1,
+                index: None,
+                ..
+            }
+        ),
+        "{err:?}"
+    );
+    assert!(
+        err.to_string()
+            .starts_with("ListObjects: page 1 could not be read as `typed::ListObjectsOutput`:"),
+        "{err}"
+    );
+}
+
+fn recorder() -> (
+    Arc<Mutex<Vec<Progress>>>,
+    impl FnMut(&Progress) + Send + 'static,
+) {
+    let seen = Arc::new(Mutex::new(Vec::new()));
+    let sink = seen.clone();
+    (seen, move |p: &Progress| {
+        sink.lock().unwrap().push(p.clone())
+    })
+}
+
+fn expected_progress() -> Vec<(u64, u64, Option<String>)> {
+    vec![(1, 2, Some(enc(r#"{"Marker": "b"}"#))), (2, 3, None)]
+}
+
+#[test]
+fn progress_hook_reports_page_items_and_token() {
+    let (seen, hook) = recorder();
+    let api = Scripted::new(pages());
+    let request = ListObjects {
+        bucket: "b".into(),
+        ..Default::default()
+    };
+    let count = request.paginate(&api).on_page(hook).items().count();
+    assert_eq!(count, 3);
+    let seen: Vec<_> = seen
+        .lock()
+        .unwrap()
+        .iter()
+        .map(|p| (p.page, p.items, p.next_token.clone()))
+        .collect();
+    assert_eq!(seen, expected_progress());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn progress_hook_and_typed_items_on_streams() {
+    let (seen, hook) = recorder();
+    let api = Arc::new(Scripted::new(pages()));
+    let request = ListObjects {
+        bucket: "b".into(),
+        ..Default::default()
+    };
+    let mut items = request.paginate_async(api).on_page(hook).items();
+    let mut objects = Vec::new();
+    while let Some(object) = items.next().await {
+        objects.push(object.unwrap());
+    }
+    assert_eq!(objects, [object("a", 1), object("b", 2), object("c", 3)]);
+    let seen: Vec<_> = seen
+        .lock()
+        .unwrap()
+        .iter()
+        .map(|p| (p.page, p.items, p.next_token.clone()))
+        .collect();
+    assert_eq!(seen, expected_progress());
+}
