@@ -235,6 +235,7 @@ fn scenarios() -> Vec<Scenario> {
             config: PaginationConfig::default,
             expect: || Outcome {
                 pages: vec![page(&["a"], Some("m1"))],
+                // The message, then the transport's own error as its source.
                 error: Some(
                     "ListUsers: the transport failed on page 2: fake transport error: reset".into(),
                 ),
@@ -242,9 +243,7 @@ fn scenarios() -> Vec<Scenario> {
                 resume_token: Some(enc(r#"{"Marker": "m1"}"#)),
                 items: vec![json!("a")],
                 items_token: Some(enc(r#"{"Marker": "m1"}"#)),
-                full: Err(
-                    "ListUsers: the transport failed on page 2: fake transport error: reset".into(),
-                ),
+                full: Err("ListUsers: the transport failed on page 2".into()),
             },
         },
         Scenario {
@@ -312,6 +311,17 @@ fn scenarios() -> Vec<Scenario> {
     ]
 }
 
+/// The message and, after `: `, every source below it.
+fn chain(e: &dyn std::error::Error) -> String {
+    let mut text = e.to_string();
+    let mut source = e.source();
+    while let Some(cause) = source {
+        text.push_str(&format!(": {cause}"));
+        source = cause.source();
+    }
+    text
+}
+
 fn fresh(s: &Scenario) -> Arc<Scripted> {
     Arc::new(Scripted::with_results((s.responses)()))
 }
@@ -326,7 +336,7 @@ fn blocking(s: &Scenario) -> Outcome {
     for page in &mut pages {
         match page {
             Ok(p) => got.push(p),
-            Err(e) => error = Some(e.to_string()),
+            Err(e) => error = Some(chain(&e)),
         }
     }
     let resume_token = pages.resume_token();
@@ -362,7 +372,7 @@ async fn asynchronous(s: &Scenario) -> Outcome {
     while let Some(page) = pages.next().await {
         match page {
             Ok(p) => got.push(p),
-            Err(e) => error = Some(e.to_string()),
+            Err(e) => error = Some(chain(&e)),
         }
     }
     let resume_token = pages.resume_token();

@@ -400,10 +400,7 @@ fn l7_transport_error_is_yielded_then_the_run_ends_and_the_token_retries_that_pa
     let mut pages = users().paginate(&api, json!({}));
     assert!(pages.next().unwrap().is_ok());
     let err = pages.next().unwrap().unwrap_err();
-    assert_eq!(
-        err.to_string(),
-        "ListUsers: the transport failed on page 2: fake transport error: connection reset"
-    );
+    assert_eq!(err.to_string(), "ListUsers: the transport failed on page 2");
     let source = std::error::Error::source(&err).unwrap();
     assert_eq!(
         source.downcast_ref::<FakeError>(),
@@ -1258,9 +1255,10 @@ fn transports_closures_arcs_and_boxes() {
         .next()
         .unwrap()
         .unwrap_err();
+    assert_eq!(err.to_string(), "ListUsers: the transport failed on page 1");
     assert_eq!(
-        err.to_string(),
-        "ListUsers: the transport failed on page 1: quota exceeded"
+        std::error::Error::source(&err).unwrap().to_string(),
+        "quota exceeded"
     );
 }
 

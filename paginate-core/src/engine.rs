@@ -27,6 +27,9 @@ pub struct Progress {
     pub items: u64,
     /// The resume token after this page; `None` at the end of the data.
     pub next_token: Option<String>,
+    /// True when no page will follow: the data ended, `max_items` was reached, or the run
+    /// stopped on a repeated token. With `next_token` set, the run stopped early.
+    pub last: bool,
 }
 
 pub(crate) type HookFn = Box<dyn FnMut(&Progress) + Send>;
@@ -350,6 +353,7 @@ impl Run {
     }
 
     fn report_progress(&mut self, page: &Value) {
+        let last = matches!(self.phase, Phase::Done | Phase::Failing);
         let count = count_items(self.model.inner().result_keys[0].get(page)).unwrap_or(0);
         let next_token = self.resume_position().map(|p| self.encode(&p));
         let page = self.pages;
@@ -362,6 +366,7 @@ impl Run {
                     page,
                     items,
                     next_token,
+                    last,
                 });
             }
         }

@@ -10,7 +10,11 @@ pub type BoxError = Box<dyn std::error::Error + Send + Sync + 'static>;
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
     /// The transport failed. The run ends; its resume token still points at this page (L7).
-    #[error("{operation}: the transport failed on page {page}: {source}")]
+    ///
+    /// The message names the operation and the page; the transport's own error is the
+    /// [`source`](std::error::Error::source) (print the chain, e.g. with `{:#}` in anyhow, to
+    /// see both), as Rust's error guidelines ask: returned or printed, never both.
+    #[error("{operation}: the transport failed on page {page}")]
     Transport {
         /// The operation being paginated.
         operation: String,
@@ -28,8 +32,7 @@ pub enum Error {
         operation: String,
         /// The token as given, shortened to its first 80 characters.
         token: String,
-        /// What is wrong with it.
-        #[source]
+        /// What is wrong with it (in the message, so not also the `source`).
         reason: TokenError,
     },
 

@@ -171,6 +171,15 @@ where
     pub async fn next(&mut self) -> Option<Result<P, Error>> {
         poll_fn(|cx| Pin::new(&mut *self).poll_next(cx)).await
     }
+
+    /// Collects everything to the end; the first error is returned instead.
+    pub async fn try_collect(mut self) -> Result<Vec<P>, Error> {
+        let mut all = Vec::new();
+        while let Some(next) = self.next().await {
+            all.push(next?);
+        }
+        Ok(all)
+    }
 }
 
 impl<'a, H, P, I> Stream for PageStream<'a, H, P, I>
@@ -228,6 +237,15 @@ where
     /// The next item, or `None` at the end.
     pub async fn next(&mut self) -> Option<Result<I, Error>> {
         poll_fn(|cx| Pin::new(&mut *self).poll_next(cx)).await
+    }
+
+    /// Collects everything to the end; the first error is returned instead.
+    pub async fn try_collect(mut self) -> Result<Vec<I>, Error> {
+        let mut all = Vec::new();
+        while let Some(next) = self.next().await {
+            all.push(next?);
+        }
+        Ok(all)
     }
 }
 
@@ -294,6 +312,15 @@ where
     /// The next result, or `None` at the end.
     pub async fn next(&mut self) -> Option<Result<Value, Error>> {
         poll_fn(|cx| Pin::new(&mut *self).poll_next(cx)).await
+    }
+
+    /// Collects everything to the end; the first error is returned instead.
+    pub async fn try_collect(mut self) -> Result<Vec<Value>, Error> {
+        let mut all = Vec::new();
+        while let Some(next) = self.next().await {
+            all.push(next?);
+        }
+        Ok(all)
     }
 }
 
