@@ -168,8 +168,8 @@ pub(crate) struct Run {
     /// The position that fetched the last page taken (its offset: what was skipped of it).
     last_page: Position,
     resume: Resume,
-    /// Fingerprints of every next token of the run, for cycle detection (L6).
-    seen: HashSet<u64>,
+    /// Next tokens already seen, for cycle detection (L6).
+    seen: CycleGuard,
     non_aggregate: Option<Value>,
     stopped_by_max_items: bool,
     progress: Option<ProgressHook>,
@@ -189,7 +189,7 @@ impl Run {
             next_pos: Position::empty(tokens),
             last_page: Position::empty(tokens),
             resume: Resume::Next,
-            seen: HashSet::new(),
+            seen: CycleGuard::default(),
             non_aggregate: None,
             stopped_by_max_items: false,
             progress: None,
@@ -441,7 +441,7 @@ impl Run {
             None
         } else if number > 1 && self.last_page.values == next {
             Some(true)
-        } else if !self.seen.insert(fingerprint(&next)) {
+        } else if self.seen.repeats(fingerprint(&next)) {
             Some(false)
         } else {
             None
@@ -668,6 +668,41 @@ fn blank(value: &mut Value) {
     }
 }
 
+/// Remembers the next tokens of a run in bounded memory. The first `EXACT` tokens are kept
+/// (as fingerprints), so a cycle among them is caught the moment it closes; after that Brent's
+/// algorithm watches the sequence in constant memory, catching a longer cycle within about
+/// twice its length. Streaming a long listing therefore stays flat in memory.
+#[derive(Debug, Default)]
+struct CycleGuard {
+    exact: HashSet<u64>,
+    /// Brent's "tortoise": the token at the last power-of-two checkpoint.
+    checkpoint: Option<u64>,
+    power: u64,
+    since: u64,
+}
+
+impl CycleGuard {
+    const EXACT: usize = 4096;
+
+    /// Records `token`; true if it was seen before.
+    fn repeats(&mut self, token: u64) -> bool {
+        if self.exact.contains(&token) || self.checkpoint == Some(token) {
+            return true;
+        }
+        if self.exact.len() < Self::EXACT {
+            self.exact.insert(token);
+            return false;
+        }
+        self.since += 1;
+        if self.since >= self.power {
+            self.checkpoint = Some(token);
+            self.power = (self.power * 2).max(1);
+            self.since = 0;
+        }
+        false
+    }
+}
+
 /// A hash of a token, equal for tokens Python would call equal (objects in any key order,
 /// `1` and `1.0`). Only used to detect cycles; 8 bytes per page.
 fn fingerprint(values: &[Option<Value>]) -> u64 {
@@ -770,6 +805,37 @@ mod tests {
             blank(&mut v);
             assert_eq!(v, after);
         }
+    }
+
+    #[test]
+    fn l6_long_cycles_are_caught_in_bounded_memory() {
+        for (start, period) in [(0u64, 3u64), (10, 1), (5000, 7), (4000, 200), (9000, 2500)] {
+            let mut guard = CycleGuard::default();
+            let mut caught = None;
+            for i in 0..(start + 10 * period + 20_000) {
+                let token = if i < start {
+                    i
+                } else {
+                    start + (i - start) % period
+                };
+                if guard.repeats(token) {
+                    caught = Some(i);
+                    break;
+                }
+            }
+            let at = caught.unwrap_or_else(|| panic!("cycle of {period} after {start} not caught"));
+            assert!(
+                at >= start + period,
+                "no false alarm before the first repeat"
+            );
+            assert!(at <= 2 * (start + period) + 2 * period, "caught late: {at}");
+            assert!(guard.exact.len() <= CycleGuard::EXACT);
+        }
+        let mut guard = CycleGuard::default();
+        assert!(
+            (0..100_000).all(|i| !guard.repeats(i)),
+            "distinct tokens never alarm"
+        );
     }
 
     #[test]

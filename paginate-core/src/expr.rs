@@ -1,16 +1,20 @@
 //! Compiled JMESPath expressions (SEMANTICS S3) and dotted paths.
 //!
-//! An expression is parsed once, when the model is built. If its syntax tree only uses
-//! identifiers, `.`, `[n]` and `||` (which covers every output token, `more_results` and
-//! result key in botocore's models) it is evaluated straight off the `serde_json::Value`,
-//! borrowing from the page. Anything else goes to the `jmespath` interpreter, which needs the
-//! page converted into its own value type first.
+//! An expression is parsed once, when the model is built, with the `jmespath` crate's parser,
+//! and lowered into [`Node`]s that are evaluated straight off the `serde_json::Value`: paths,
+//! indices, `||` (every output token and result key of botocore's models) borrow from the
+//! page; projections and filters (`Contents[?Size > \`500\`].Key`) copy only what they return.
+//! Only functions and expression references go to the `jmespath` interpreter, which needs the
+//! page converted into its own value type first. The native evaluator follows the
+//! interpreter's semantics exactly (the tests compare the two on many pages).
 
 use std::borrow::Cow;
 use std::fmt;
 use std::sync::Arc;
 
-use jmespath::ast::Ast;
+use std::cmp::Ordering;
+
+use jmespath::ast::{Ast, Comparator};
 use jmespath::{Rcvar, Variable};
 use serde_json::{Map, Value};
 
@@ -61,21 +65,34 @@ pub(crate) struct Expr {
 
 #[derive(Clone)]
 enum Plan {
-    /// Evaluated directly on `serde_json::Value`.
-    Direct(Step),
-    /// Needs the general interpreter.
+    /// Evaluated natively on `serde_json::Value`.
+    Native(Arc<Node>),
+    /// Needs the general interpreter (functions, expression references).
     Interpreted(Arc<jmespath::Expression<'static>>),
 }
 
-/// The subset of JMESPath that is read straight off a `Value`.
+/// JMESPath without functions, evaluated on `serde_json::Value`.
 #[derive(Clone, Debug)]
-enum Step {
+enum Node {
     Identity,
     Field(String),
     Index(i32),
-    Sub(Box<Step>, Box<Step>),
-    Or(Box<Step>, Box<Step>),
+    Literal(Value),
+    Sub(Box<Node>, Box<Node>),
+    Or(Box<Node>, Box<Node>),
+    And(Box<Node>, Box<Node>),
+    Not(Box<Node>),
+    Compare(Comparator, Box<Node>, Box<Node>),
+    Condition(Box<Node>, Box<Node>),
+    Projection(Box<Node>, Box<Node>),
+    Flatten(Box<Node>),
+    ObjectValues(Box<Node>),
+    MultiList(Vec<Node>),
+    MultiHash(Vec<(String, Node)>),
+    Slice(Option<i32>, Option<i32>, i32),
 }
+
+static NULL: Value = Value::Null;
 
 impl fmt::Debug for Expr {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -91,7 +108,7 @@ impl Expr {
             column: offset,
         })?;
         let plan = match lower(compiled.as_ast()) {
-            Some(step) => Plan::Direct(step),
+            Some(node) => Plan::Native(Arc::new(node)),
             None => Plan::Interpreted(Arc::new(compiled)),
         };
         Ok(Expr {
@@ -104,7 +121,7 @@ impl Expr {
     pub(crate) fn identity() -> Expr {
         Expr {
             source: Arc::from("@"),
-            plan: Plan::Direct(Step::Identity),
+            plan: Plan::Native(Arc::new(Node::Identity)),
         }
     }
 
@@ -112,16 +129,16 @@ impl Expr {
         &self.source
     }
 
-    /// True when the expression is read directly, without the interpreter.
+    /// True when the expression is evaluated natively, without the interpreter.
     #[cfg(test)]
     pub(crate) fn is_direct(&self) -> bool {
-        matches!(self.plan, Plan::Direct(_))
+        matches!(self.plan, Plan::Native(_))
     }
 
     /// Evaluates the expression. `None` stands for JMESPath `null`.
-    pub(crate) fn search<'v>(&self, data: &'v Value) -> Result<Option<Cow<'v, Value>>, String> {
+    pub(crate) fn search<'a>(&'a self, data: &'a Value) -> Result<Option<Cow<'a, Value>>, String> {
         match &self.plan {
-            Plan::Direct(step) => Ok(eval(step, data).map(Cow::Borrowed)),
+            Plan::Native(node) => Ok(Some(eval(node, data)?).filter(|v| !v.is_null())),
             Plan::Interpreted(expr) => {
                 let var = Rcvar::new(to_variable(data));
                 let mut ctx = jmespath::Context::new(expr.as_str(), &jmespath::DEFAULT_RUNTIME);
@@ -136,14 +153,60 @@ impl Expr {
     }
 }
 
-fn lower(ast: &Ast) -> Option<Step> {
+fn lower(ast: &Ast) -> Option<Node> {
+    let two = |lhs: &Ast, rhs: &Ast| Some((Box::new(lower(lhs)?), Box::new(lower(rhs)?)));
     Some(match ast {
-        Ast::Identity { .. } => Step::Identity,
-        Ast::Field { name, .. } => Step::Field(name.clone()),
-        Ast::Index { idx, .. } => Step::Index(*idx),
-        Ast::Subexpr { lhs, rhs, .. } => Step::Sub(Box::new(lower(lhs)?), Box::new(lower(rhs)?)),
-        Ast::Or { lhs, rhs, .. } => Step::Or(Box::new(lower(lhs)?), Box::new(lower(rhs)?)),
-        _ => return None,
+        Ast::Identity { .. } => Node::Identity,
+        Ast::Field { name, .. } => Node::Field(name.clone()),
+        Ast::Index { idx, .. } => Node::Index(*idx),
+        Ast::Literal { value, .. } => Node::Literal(from_variable(value)),
+        Ast::Subexpr { lhs, rhs, .. } => {
+            let (l, r) = two(lhs, rhs)?;
+            Node::Sub(l, r)
+        }
+        Ast::Or { lhs, rhs, .. } => {
+            let (l, r) = two(lhs, rhs)?;
+            Node::Or(l, r)
+        }
+        Ast::And { lhs, rhs, .. } => {
+            let (l, r) = two(lhs, rhs)?;
+            Node::And(l, r)
+        }
+        Ast::Not { node, .. } => Node::Not(Box::new(lower(node)?)),
+        Ast::Comparison {
+            comparator,
+            lhs,
+            rhs,
+            ..
+        } => {
+            let (l, r) = two(lhs, rhs)?;
+            Node::Compare(comparator.clone(), l, r)
+        }
+        Ast::Condition {
+            predicate, then, ..
+        } => {
+            let (p, t) = two(predicate, then)?;
+            Node::Condition(p, t)
+        }
+        Ast::Projection { lhs, rhs, .. } => {
+            let (l, r) = two(lhs, rhs)?;
+            Node::Projection(l, r)
+        }
+        Ast::Flatten { node, .. } => Node::Flatten(Box::new(lower(node)?)),
+        Ast::ObjectValues { node, .. } => Node::ObjectValues(Box::new(lower(node)?)),
+        Ast::MultiList { elements, .. } => {
+            Node::MultiList(elements.iter().map(lower).collect::<Option<_>>()?)
+        }
+        Ast::MultiHash { elements, .. } => Node::MultiHash(
+            elements
+                .iter()
+                .map(|kv| Some((kv.key.clone(), lower(&kv.value)?)))
+                .collect::<Option<_>>()?,
+        ),
+        Ast::Slice {
+            start, stop, step, ..
+        } => Node::Slice(*start, *stop, *step),
+        Ast::Function { .. } | Ast::Expref { .. } => return None,
     })
 }
 
@@ -184,26 +247,219 @@ fn check_indices(ast: &Ast) -> Result<(), usize> {
     children.into_iter().try_for_each(check_indices)
 }
 
-fn eval<'v>(step: &Step, data: &'v Value) -> Option<&'v Value> {
-    let found = match step {
-        Step::Identity => Some(data),
-        Step::Field(name) => data.as_object().and_then(|m| m.get(name)),
-        Step::Index(idx) => {
-            let list = data.as_array()?;
-            let at = if *idx >= 0 {
-                usize::try_from(*idx).ok()
-            } else {
-                list.len().checked_sub(idx.unsigned_abs() as usize)
-            };
-            at.and_then(|i| list.get(i))
-        }
-        Step::Sub(lhs, rhs) => eval(rhs, eval(lhs, data)?),
-        Step::Or(lhs, rhs) => match eval(lhs, data) {
-            Some(left) if jmespath_truthy(left) => Some(left),
-            _ => eval(rhs, data),
+/// Evaluates `node` on `data`. Results that are part of the page (or of the expression's
+/// literals) are borrowed; only projections and constructed values are owned.
+fn eval<'a>(node: &'a Node, data: &'a Value) -> Result<Cow<'a, Value>, String> {
+    let null = || Cow::Borrowed(&NULL);
+    Ok(match node {
+        Node::Identity => Cow::Borrowed(data),
+        Node::Field(name) => data
+            .as_object()
+            .and_then(|m| m.get(name))
+            .map_or_else(null, Cow::Borrowed),
+        Node::Index(idx) => index(data, *idx).map_or_else(null, Cow::Borrowed),
+        Node::Literal(v) => Cow::Borrowed(v),
+        Node::Sub(lhs, rhs) => match eval(lhs, data)? {
+            Cow::Borrowed(v) => eval(rhs, v)?,
+            Cow::Owned(v) => Cow::Owned(eval(rhs, &v)?.into_owned()),
         },
+        Node::Or(lhs, rhs) => {
+            let left = eval(lhs, data)?;
+            if jmespath_truthy(&left) {
+                left
+            } else {
+                eval(rhs, data)?
+            }
+        }
+        Node::And(lhs, rhs) => {
+            let left = eval(lhs, data)?;
+            if jmespath_truthy(&left) {
+                eval(rhs, data)?
+            } else {
+                left
+            }
+        }
+        Node::Not(inner) => Cow::Owned(Value::Bool(!jmespath_truthy(&*eval(inner, data)?))),
+        Node::Compare(cmp, lhs, rhs) => {
+            let (l, r) = (eval(lhs, data)?, eval(rhs, data)?);
+            compare(cmp, &l, &r).map_or_else(null, |b| Cow::Owned(Value::Bool(b)))
+        }
+        Node::Condition(predicate, then) => {
+            if jmespath_truthy(&*eval(predicate, data)?) {
+                eval(then, data)?
+            } else {
+                null()
+            }
+        }
+        Node::Projection(lhs, rhs) => {
+            let left = eval(lhs, data)?;
+            let Some(items) = left.as_array() else {
+                return Ok(null());
+            };
+            let mut out = Vec::new();
+            for item in items {
+                let v = eval(rhs, item)?;
+                if !v.is_null() {
+                    out.push(v.into_owned());
+                }
+            }
+            Cow::Owned(Value::Array(out))
+        }
+        Node::Flatten(inner) => {
+            let value = eval(inner, data)?;
+            let Some(items) = value.as_array() else {
+                return Ok(null());
+            };
+            let mut out = Vec::with_capacity(items.len());
+            for item in items {
+                match item {
+                    Value::Array(nested) => out.extend(nested.iter().cloned()),
+                    other => out.push(other.clone()),
+                }
+            }
+            Cow::Owned(Value::Array(out))
+        }
+        Node::ObjectValues(inner) => match &*eval(inner, data)? {
+            Value::Object(m) => Cow::Owned(Value::Array(m.values().cloned().collect())),
+            _ => null(),
+        },
+        Node::MultiList(elements) => {
+            if data.is_null() {
+                return Ok(null());
+            }
+            let items = elements
+                .iter()
+                .map(|e| Ok(eval(e, data)?.into_owned()))
+                .collect::<Result<_, String>>()?;
+            Cow::Owned(Value::Array(items))
+        }
+        Node::MultiHash(elements) => {
+            if data.is_null() {
+                return Ok(null());
+            }
+            let mut map = Map::new();
+            for (key, e) in elements {
+                map.insert(key.clone(), eval(e, data)?.into_owned());
+            }
+            Cow::Owned(Value::Object(map))
+        }
+        Node::Slice(start, stop, step) => {
+            if *step == 0 {
+                return Err("invalid slice: the step cannot be 0".to_owned());
+            }
+            match data.as_array() {
+                Some(items) => Cow::Owned(Value::Array(slice(items, *start, *stop, *step))),
+                None => null(),
+            }
+        }
+    })
+}
+
+fn index(data: &Value, idx: i32) -> Option<&Value> {
+    let list = data.as_array()?;
+    let at = if idx >= 0 {
+        usize::try_from(idx).ok()
+    } else {
+        list.len().checked_sub(idx.unsigned_abs() as usize)
     };
-    found.filter(|v| !v.is_null())
+    at.and_then(|i| list.get(i))
+}
+
+/// Python-style slicing, as the JMESPath spec defines it. Steps are at most 2^30 in
+/// magnitude (`check_indices`) and positions stay within the array, so nothing overflows.
+fn slice(items: &[Value], start: Option<i32>, stop: Option<i32>, step: i32) -> Vec<Value> {
+    let len = i64::try_from(items.len()).unwrap_or(i64::MAX);
+    let step = i64::from(step);
+    let clamp = |end: i32, default_neg: i64, default_pos: i64| {
+        let end = i64::from(end);
+        if end < 0 {
+            let end = end + len;
+            if end >= 0 {
+                end
+            } else if step < 0 {
+                -1
+            } else {
+                0
+            }
+        } else if end < len {
+            end
+        } else if step < 0 {
+            default_neg
+        } else {
+            default_pos
+        }
+    };
+    let from = match start {
+        Some(s) => clamp(s, len - 1, len),
+        None if step < 0 => len - 1,
+        None => 0,
+    };
+    let to = match stop {
+        Some(s) => clamp(s, len - 1, len),
+        None if step < 0 => -1,
+        None => len,
+    };
+    let mut out = Vec::new();
+    let mut i = from;
+    while (step > 0 && i < to) || (step < 0 && i > to) {
+        if let Some(v) = usize::try_from(i).ok().and_then(|i| items.get(i)) {
+            out.push(v.clone());
+        }
+        i += step;
+    }
+    out
+}
+
+/// The interpreter's comparisons: equality of any two values (numbers with a relative
+/// tolerance, objects as maps); ordering only between numbers, otherwise `null`.
+fn compare(cmp: &Comparator, l: &Value, r: &Value) -> Option<bool> {
+    match cmp {
+        Comparator::Equal => Some(jmespath_eq(l, r)),
+        Comparator::NotEqual => Some(!jmespath_eq(l, r)),
+        ordering => {
+            let (a, b) = (l.as_f64()?, r.as_f64()?);
+            let order = a.partial_cmp(&b).unwrap_or(Ordering::Less);
+            Some(match ordering {
+                Comparator::LessThan => order == Ordering::Less,
+                Comparator::LessThanEqual => order != Ordering::Greater,
+                Comparator::GreaterThan => order == Ordering::Greater,
+                _ => order != Ordering::Less,
+            })
+        }
+    }
+}
+
+fn jmespath_eq(a: &Value, b: &Value) -> bool {
+    match (a, b) {
+        (Value::Null, Value::Null) => true,
+        (Value::Bool(x), Value::Bool(y)) => x == y,
+        (Value::String(x), Value::String(y)) => x == y,
+        (Value::Number(x), Value::Number(y)) => match (x.as_f64(), y.as_f64()) {
+            (Some(x), Some(y)) => float_eq(x, y),
+            _ => false,
+        },
+        (Value::Array(x), Value::Array(y)) => {
+            x.len() == y.len() && x.iter().zip(y).all(|(x, y)| jmespath_eq(x, y))
+        }
+        (Value::Object(x), Value::Object(y)) => {
+            x.len() == y.len()
+                && x.iter()
+                    .all(|(k, v)| y.get(k).is_some_and(|w| jmespath_eq(v, w)))
+        }
+        _ => false,
+    }
+}
+
+/// Equal, or within a relative error of `f64::EPSILON`, as the interpreter compares numbers.
+fn float_eq(a: f64, b: f64) -> bool {
+    let diff = (a - b).abs();
+    if a == b {
+        true
+    } else if !a.is_normal() || !b.is_normal() {
+        diff < f64::EPSILON * f64::MIN_POSITIVE
+    } else {
+        diff / (a.abs() + b.abs()) < f64::EPSILON
+    }
 }
 
 /// JMESPath's truthiness: `false`, `null`, `""`, `[]` and `{}` are false; every number is true.
@@ -374,19 +630,21 @@ mod tests {
         }
     }
 
-    // S3: the direct path must agree with the interpreter on every shape it accepts.
+    // S3: the native evaluator must agree with the interpreter on every expression it takes.
     #[test]
-    fn s3_direct_path_agrees_with_interpreter() {
+    fn s3_native_evaluation_agrees_with_interpreter() {
         let pages = [
-            json!({"NextMarker": "n", "Contents": [{"Key": "a"}, {"Key": "z"}]}),
-            json!({"NextMarker": "", "Contents": [{"Key": "a"}, {"Key": "z"}]}),
-            json!({"NextMarker": 0, "Contents": [{"Key": "a"}]}),
+            json!({"NextMarker": "n", "Contents": [{"Key": "a", "Size": 10}, {"Key": "z", "Size": 900}]}),
+            json!({"NextMarker": "", "Contents": [{"Key": "a", "Size": 500}, {"Key": "b", "Size": 500.0}, {"Key": "c"}]}),
+            json!({"NextMarker": 0, "Contents": [{"Key": "a", "Size": -1, "Tags": [{"K": "x"}, {"K": "y"}]}]}),
             json!({"NextMarker": null, "Contents": []}),
-            json!({"Contents": "not a list"}),
-            json!({"Contents": [1, 2, 3]}),
-            json!({"A": {"B": {"C": [10, 20, 30]}}, "IsTruncated": false}),
+            json!({"Contents": "not a list", "Flag": true, "N": 0}),
+            json!({"Contents": [1, 2, 3, [4, 5], [], null, {"a": 1}], "Nested": [[1, [2]], [3]]}),
+            json!({"A": {"B": {"C": [10, 20, 30]}, "D": {"x": 1, "y": 2}}, "IsTruncated": false}),
+            json!({"Foo": [{"a": 1}, {"b": 2}, {"a": 3, "b": 4}], "S": "str", "E": {}}),
             json!([1, 2, 3]),
             json!("string page"),
+            json!(null),
         ];
         let exprs = [
             "NextMarker || Contents[-1].Key",
@@ -401,6 +659,46 @@ mod tests {
             "\"NextMarker\"",
             "Missing || A.B",
             "NextMarker || Missing || Contents",
+            "Contents[?Size > `500`].Key",
+            "Contents[?Size >= `500`].Key",
+            "Contents[?Size < `500`]",
+            "Contents[?Size == `500`].Key",
+            "Contents[?Size != `500`].Key",
+            "Contents[?Key == 'a']",
+            "Contents[?Size]",
+            "Contents[?!Size].Key",
+            "Contents[?Size > `0` && Key != 'z'].Key",
+            "Contents[?Size > `0` || Key == 'c'].Key",
+            "Contents[*].Key",
+            "Contents[].Key",
+            "Contents[]",
+            "Contents[].Tags[].K",
+            "Nested[]",
+            "Nested[][]",
+            "A.D.*",
+            "A.*.C",
+            "Foo[*].a",
+            "Foo[].[a, b]",
+            "Foo[].{first: a, second: b}",
+            "{next: NextMarker, count: Contents[0].Size}",
+            "[NextMarker, IsTruncated]",
+            "Contents[::2]",
+            "Contents[1:]",
+            "Contents[-2:]",
+            "Contents[::-1]",
+            "Contents[5:1:-2]",
+            "A.B.C[0:2]",
+            "!IsTruncated",
+            "N && S",
+            "Flag && S",
+            "E || S",
+            "`{\"lit\": [1, 2]}`",
+            "'raw string'",
+            "Contents[0] == Contents[0]",
+            "A.D == `{\"y\": 2, \"x\": 1}`",
+            "Contents | [0]",
+            "Foo[?a > `1`] | [0].b",
+            "S < `1`",
         ];
         for page in &pages {
             for src in exprs {
@@ -410,11 +708,26 @@ mod tests {
     }
 
     #[test]
-    fn s3_general_expressions_use_the_interpreter() {
-        let e = Expr::compile("Contents[?Size > `500`].Key").unwrap();
+    fn s3_only_functions_use_the_interpreter() {
+        let e = Expr::compile("length(Contents[?Size > `500`])").unwrap();
         assert!(!e.is_direct());
         let page = json!({"Contents": [{"Key": "a", "Size": 1}, {"Key": "b", "Size": 501}]});
+        assert_eq!(e.search(&page).unwrap().unwrap().into_owned(), json!(1));
+        let e = Expr::compile("Contents[?Size > `500`].Key").unwrap();
+        assert!(e.is_direct());
         assert_eq!(e.search(&page).unwrap().unwrap().into_owned(), json!(["b"]));
+        // Paths are borrowed from the page, not copied.
+        let path = Expr::compile("Contents[1].Key").unwrap();
+        assert!(matches!(
+            path.search(&page).unwrap(),
+            Some(Cow::Borrowed(_))
+        ));
+        assert!(
+            Expr::compile("Contents[::0]")
+                .unwrap()
+                .search(&page)
+                .is_err()
+        );
     }
 
     #[test]
