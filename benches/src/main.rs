@@ -11,6 +11,7 @@
 //! cargo run --release -p paginate-bench               # speed: every case, both page sizes
 //! cargo run --release -p paginate-bench -- --json F   # the same, also written to F
 //! cargo run --release -p paginate-bench -- memory     # peak RSS of streaming and full results
+//! cargo run --release -p paginate-bench -- dump DIR   # the canned bodies, for botocore_compare.py
 //! ```
 
 use std::collections::HashMap;
@@ -591,6 +592,38 @@ fn memory() {
     }
 }
 
+/// One run of one case, for a profiler: `valgrind --tool=callgrind paginate-bench once items 100`.
+fn once(case: &str, page: usize) {
+    let (m, api) = (model(), Canned::new(page));
+    let n = match case {
+        "items" => paginate_items(&m, &api),
+        "search" => paginate_search(&m, &api),
+        "full_result" => paginate_full(&m, &api),
+        "hand_items" => hand_items(&api),
+        other => fail(&format!("unknown case {other}")),
+    };
+    println!("{case}: {n}");
+}
+
+/// Writes the canned bodies as JSON lines (`{"marker": …, "body": …}`), one file per page
+/// size, so botocore parses exactly the same bytes.
+fn dump(dir: &str) {
+    for page in [100, 1000] {
+        let api = Canned::new(page);
+        let mut lines = String::new();
+        let mut markers: Vec<&String> = api.bodies.keys().collect();
+        markers.sort();
+        for marker in markers {
+            lines.push_str(&json!({"marker": marker, "body": api.bodies[marker]}).to_string());
+            lines.push('\n');
+        }
+        let path = format!("{dir}/pages-{page}.jsonl");
+        if let Err(e) = std::fs::write(&path, lines) {
+            fail(&format!("{path}: {e}"));
+        }
+    }
+}
+
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
     match args
@@ -602,7 +635,9 @@ fn main() {
         [] => speed(None),
         ["--json", path] => speed(Some((*path).to_owned())),
         ["memory"] => memory(),
+        ["dump", dir] => dump(dir),
+        ["once", case, page] => once(case, page.parse().unwrap_or(100)),
         ["memory-child", what, pages] => memory_child(what, pages.parse().unwrap_or(1)),
-        _ => fail("usage: paginate-bench [--json FILE | memory]"),
+        _ => fail("usage: paginate-bench [--json FILE | memory | dump DIR | once CASE PAGE]"),
     }
 }
