@@ -87,6 +87,11 @@ pub struct PaginationConfig {
     pub starting_token: Option<String>,
     /// What to do with repeated next tokens (L6).
     pub duplicate_tokens: DuplicateTokenPolicy,
+    /// The most pages one run may fetch; reaching it with more to come ends the run with
+    /// [`Error::PageLimit`] (and a resume token that continues from there). A bound for runs
+    /// against a server that might never stop sending new tokens; `None`, the default, is
+    /// unbounded, as botocore is.
+    pub max_pages: Option<u64>,
 }
 
 impl PaginationConfig {
@@ -108,6 +113,13 @@ impl PaginationConfig {
     #[must_use]
     pub fn starting_token(mut self, token: impl Into<String>) -> Self {
         self.starting_token = Some(token.into());
+        self
+    }
+
+    /// Sets [`PaginationConfig::max_pages`].
+    #[must_use]
+    pub fn max_pages(mut self, max_pages: u64) -> Self {
+        self.max_pages = Some(max_pages);
         self
     }
 
@@ -250,7 +262,18 @@ impl Run {
                 }
                 self.phase = Phase::Running;
             }
-            Phase::Running => {}
+            Phase::Running => {
+                if let Some(limit) = self.config.max_pages
+                    && self.pages >= limit
+                {
+                    // The resume token still points at the page not fetched.
+                    self.phase = Phase::Done;
+                    return Step::Fail(Error::PageLimit {
+                        operation: self.operation(),
+                        limit,
+                    });
+                }
+            }
             Phase::Failing => {
                 self.phase = Phase::Done;
                 return match self.pending.take() {

@@ -111,6 +111,16 @@ pub enum Error {
         token: String,
     },
 
+    /// The run reached [`PaginationConfig::max_pages`](crate::PaginationConfig::max_pages) with
+    /// more pages to come. The resume token continues from the next page.
+    #[error("{operation}: stopped after {limit} pages (the run's max_pages) with more to come")]
+    PageLimit {
+        /// The operation being paginated.
+        operation: String,
+        /// The limit that was reached.
+        limit: u64,
+    },
+
     /// A page was not a JSON object.
     #[error("{operation}: page {page} is {found}, not a JSON object")]
     PageNotObject {

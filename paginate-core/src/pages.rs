@@ -67,6 +67,13 @@ macro_rules! run_options {
             self
         }
 
+        /// Bounds the run to `max_pages` pages; see
+        /// [`PaginationConfig::max_pages`](crate::PaginationConfig::max_pages).
+        pub fn max_pages(mut self, max_pages: u64) -> Self {
+            self.run.config_mut().max_pages = Some(max_pages);
+            self
+        }
+
         /// Chooses what a repeated next token does (L6).
         pub fn duplicate_tokens(mut self, policy: crate::DuplicateTokenPolicy) -> Self {
             self.run.config_mut().duplicate_tokens = policy;

@@ -1,0 +1,138 @@
+//! What the fuzz targets do with their input, shared with `tests/fuzz_regressions.rs` so
+//! every input the fuzzer found interesting is replayed by `cargo test`. Each function must
+//! return normally for any input: a panic here is a bug found.
+
+use paginate_core::{DuplicateTokenPolicy, Model, Registry, from_fn};
+use serde_json::{Map, Value, json};
+
+fn models() -> Vec<Model> {
+    [
+        json!({"input_token": "Marker", "output_token": "NextMarker || Items[-1].Key", "result_key": ["Items", "Prefixes"], "limit_key": "MaxKeys", "more_results": "IsTruncated"}),
+        json!({"input_token": ["A", "B"], "output_token": ["NextA", "Meta.NextB"], "result_key": ["Items", "Count"], "non_aggregate_keys": ["Meta"]}),
+        json!({"input_token": ["T1", "T2", "T3"], "output_token": ["N1", "N2", "N3"], "result_key": "Data.Items", "limit_key": "Limit"}),
+    ]
+    .iter()
+    .filter_map(|m| Model::from_botocore("Fuzz", m).ok())
+    .collect()
+}
+
+/// The parameters a run may send: the caller's, the model's input tokens and its limit.
+fn check_params(model: &Model, params: &Map<String, Value>) {
+    for key in params.keys() {
+        let known = key == "Caller"
+            || model.input_tokens().contains(key)
+            || model.limit_key() == Some(key.as_str());
+        assert!(known, "a request carried `{key}`, which nobody asked for");
+    }
+}
+
+/// Resume-token decoding (R3-R5): any string as a starting token.
+pub(crate) fn token(data: &[u8]) {
+    let token = String::from_utf8_lossy(data);
+    for model in models() {
+        let api = from_fn(|_op, params: &Map<String, Value>| {
+            check_params(&model, params);
+            Ok::<_, std::io::Error>(
+                json!({"Items": [{"Key": "a"}, {"Key": "b"}], "Data": {"Items": "xyz"}}),
+            )
+        });
+        let mut items = model
+            .paginate(&api, json!({"Caller": 1}))
+            .page_size(5)
+            .starting_token(token.as_ref())
+            .items();
+        for _ in 0..4 {
+            let _ = items.resume_token();
+            if items.next().is_none() {
+                break;
+            }
+        }
+        let _ = items.resume_token();
+    }
+}
+
+/// Model loading (S1, S2): any text as a `paginators-1.json` and as one entry.
+pub(crate) fn model(data: &[u8]) {
+    let text = String::from_utf8_lossy(data);
+    let _ = Registry::from_json(&text);
+    let Ok(value) = serde_json::from_str::<Value>(&text) else {
+        return;
+    };
+    if let Ok(model) = Model::from_botocore("Fuzz", &value) {
+        let api =
+            from_fn(|_op, _params: &Map<String, Value>| Ok::<_, std::io::Error>(value.clone()));
+        let mut run = model.paginate(&api, Value::Null).max_pages(8).max_items(3);
+        for page in run.by_ref() {
+            let _ = page;
+        }
+        let _ = run.resume_token();
+        let _ = model
+            .paginate(&api, Value::Null)
+            .max_pages(8)
+            .build_full_result();
+    }
+    if let Ok(registry) = Registry::from_value(&value) {
+        for op in registry.operations() {
+            let _ = registry.get(op);
+        }
+    }
+}
+
+/// A whole run over arbitrary pages: the first line picks the options and a search
+/// expression, the rest is a JSON array of pages (or, if it is not one, a single page).
+pub(crate) fn run(data: &[u8]) {
+    let text = String::from_utf8_lossy(data);
+    let (header, body) = text.split_once('\n').unwrap_or((&text, ""));
+    let h = header.as_bytes();
+    let at = |i: usize| h.get(i).copied().unwrap_or(0);
+    let pages: Vec<Value> = match serde_json::from_str::<Value>(body) {
+        Ok(Value::Array(pages)) => pages,
+        Ok(page) => vec![page],
+        Err(_) => vec![json!({"Items": [body], "NextMarker": body})],
+    };
+    let expression = header.get(4..).unwrap_or("Items[].Key");
+    for model in models() {
+        let served = std::sync::atomic::AtomicUsize::new(0);
+        let api = from_fn(|_op, params: &Map<String, Value>| {
+            check_params(&model, params);
+            let i = served.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+            match pages.get(i % pages.len().max(1)) {
+                Some(p) => Ok(p.clone()),
+                None => Err(std::io::Error::other("no pages")),
+            }
+        });
+        let policy = match at(0) % 3 {
+            0 => DuplicateTokenPolicy::Error,
+            1 => DuplicateTokenPolicy::Stop,
+            _ => DuplicateTokenPolicy::Allow,
+        };
+        let configure = |run: paginate_core::Pages<_>| {
+            let mut run = run
+                .duplicate_tokens(policy)
+                .max_pages(u64::from(at(1) % 16) + 1);
+            if at(2) % 2 == 1 {
+                run = run.max_items(u64::from(at(2) / 2));
+            }
+            if at(3) % 2 == 1 && model.limit_key().is_some() {
+                run = run.page_size(u64::from(at(3)));
+            }
+            run
+        };
+        let mut items = configure(model.paginate(&api, json!({"Caller": true}))).items();
+        while let Some(item) = items.next() {
+            let _ = (item, items.resume_token());
+        }
+        let mut pages_run = configure(model.paginate(&api, json!({"Caller": true})));
+        while let Some(page) = pages_run.next() {
+            let _ = (page, pages_run.resume_token());
+        }
+        if let Ok(mut search) =
+            configure(model.paginate(&api, json!({"Caller": true}))).search(expression)
+        {
+            while let Some(result) = search.next() {
+                let _ = (result, search.resume_token());
+            }
+        }
+        let _ = configure(model.paginate(&api, json!({"Caller": true}))).build_full_result();
+    }
+}
