@@ -7,8 +7,8 @@
 //! more cases than the default 256.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::Mutex;
+use std::sync::atomic::{AtomicU32, Ordering};
 
 use paginate_core::{AsyncTransport, Error, Model, Transport};
 use paginate_tests::FakeError;

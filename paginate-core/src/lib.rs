@@ -130,6 +130,8 @@ pub use paginated::Paginated;
 /// | `limit_key` | string | no | the parameter that receives the page size |
 /// | `non_aggregate_keys` | string or list | no | dotted paths reported from the first page |
 /// | `operation` | string | no | the name passed to the transport; defaults to the struct's name |
+/// | `page` | string naming a type | no | what each page deserializes into (default `serde_json::Value`) |
+/// | `item` | string naming a type | no | what each item of `items()` deserializes into (default `serde_json::Value`) |
 ///
 /// # `input_token`, `output_token`, `result_key`
 ///
@@ -287,6 +289,34 @@ pub use paginated::Paginated;
 /// let logs = from_fn(|op, _params| Ok::<_, std::io::Error>(json!({"logGroups": [op]})));
 /// let first = LogGroupsRequest { next_token: None }.paginate(&logs).items().next();
 /// assert_eq!(first.transpose()?, Some(json!("DescribeLogGroups")));
+/// # Ok::<(), paginate_core::Error>(())
+/// ```
+///
+/// # `page` and `item`
+///
+/// Name the types pages and items deserialize into, and `paginate` gives them typed:
+///
+/// ```
+/// use paginate_core::{Paginated, from_fn};
+/// use serde_json::json;
+///
+/// #[derive(serde::Deserialize, Debug, PartialEq)]
+/// struct Object {
+///     #[serde(rename = "Key")]
+///     key: String,
+/// }
+///
+/// #[derive(serde::Serialize, Paginated)]
+/// #[paginate(input_token = "Marker", output_token = "NextMarker", result_key = "Contents",
+///            item = "Object")]
+/// struct ListObjects {
+///     #[serde(rename = "Marker")]
+///     marker: Option<String>,
+/// }
+///
+/// let s3 = from_fn(|_op, _params| Ok::<_, std::io::Error>(json!({"Contents": [{"Key": "a"}]})));
+/// let objects: Vec<Object> = ListObjects { marker: None }.paginate(&s3).items().collect::<Result<_, _>>()?;
+/// assert_eq!(objects, [Object { key: "a".into() }]);
 /// # Ok::<(), paginate_core::Error>(())
 /// ```
 ///
