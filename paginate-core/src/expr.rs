@@ -131,7 +131,7 @@ impl Expr {
 
     /// True when the expression is evaluated natively, without the interpreter.
     #[cfg(test)]
-    pub(crate) fn is_direct(&self) -> bool {
+    pub(crate) fn is_native(&self) -> bool {
         matches!(self.plan, Plan::Native(_))
     }
 
@@ -617,7 +617,7 @@ mod tests {
 
     fn direct(src: &str, data: &Value) -> Option<Value> {
         let e = Expr::compile(src).unwrap();
-        assert!(e.is_direct(), "{src} should take the direct path");
+        assert!(e.is_native(), "{src} should be evaluated natively");
         e.search(data).unwrap().map(Cow::into_owned)
     }
 
@@ -710,11 +710,11 @@ mod tests {
     #[test]
     fn s3_only_functions_use_the_interpreter() {
         let e = Expr::compile("length(Contents[?Size > `500`])").unwrap();
-        assert!(!e.is_direct());
+        assert!(!e.is_native());
         let page = json!({"Contents": [{"Key": "a", "Size": 1}, {"Key": "b", "Size": 501}]});
         assert_eq!(e.search(&page).unwrap().unwrap().into_owned(), json!(1));
         let e = Expr::compile("Contents[?Size > `500`].Key").unwrap();
-        assert!(e.is_direct());
+        assert!(e.is_native());
         assert_eq!(e.search(&page).unwrap().unwrap().into_owned(), json!(["b"]));
         // Paths are borrowed from the page, not copied.
         let path = Expr::compile("Contents[1].Key").unwrap();

@@ -3,6 +3,7 @@
 use std::fmt;
 use std::marker::PhantomData;
 use std::ops::Deref;
+use std::task::{Context, Poll, Waker};
 
 use serde::de::DeserializeOwned;
 use serde_json::Value;
@@ -10,7 +11,7 @@ use serde_json::Value;
 use crate::engine::Run;
 use crate::error::Error;
 use crate::model::Model;
-use crate::results::{FullResult, ItemCursor, SearchCursor, decode};
+use crate::results::{FullResult, ItemCursor, SearchCursor, Source, decode, poll_cursor};
 use crate::transport::Transport;
 
 impl Model {
@@ -231,6 +232,32 @@ where
     }
 }
 
+impl<H, P, I> Source for Pages<H, P, I>
+where
+    H: Deref,
+    H::Target: Transport,
+{
+    fn poll_page(&mut self, _: &mut Context<'_>) -> Poll<Option<Result<Value, Error>>> {
+        Poll::Ready(self.next_raw())
+    }
+
+    fn run(&self) -> &Run {
+        &self.run
+    }
+}
+
+/// Drives a cursor over blocking pages, which are never pending.
+fn next_blocking<S: Source, C: crate::results::Cursor>(
+    source: &mut S,
+    cursor: &mut C,
+) -> Option<Result<C::Out, Error>> {
+    match poll_cursor(source, cursor, &mut Context::from_waker(Waker::noop())) {
+        Poll::Ready(next) => next,
+        // `Pages::poll_page` is always ready.
+        Poll::Pending => None,
+    }
+}
+
 impl<H, P, I> Iterator for Pages<H, P, I>
 where
     H: Deref,
@@ -297,22 +324,8 @@ where
     type Item = Result<I, Error>;
 
     fn next(&mut self) -> Option<Self::Item> {
-        loop {
-            if let Some((item, index)) = self.cursor.next_item() {
-                return Some(decode(&self.pages.run, item, Some(index)));
-            }
-            if self.cursor.failed() {
-                return None;
-            }
-            let loaded = match self.pages.next_raw()? {
-                Ok(page) => self.cursor.load(&self.pages.run, page),
-                Err(e) => Err(e),
-            };
-            if let Err(e) = loaded {
-                self.cursor.fail();
-                return Some(Err(e));
-            }
-        }
+        let next = next_blocking(&mut self.pages, &mut self.cursor)?;
+        Some(next.and_then(|(item, index)| decode(&self.pages.run, item, Some(index))))
     }
 }
 
@@ -352,21 +365,6 @@ where
     type Item = Result<Value, Error>;
 
     fn next(&mut self) -> Option<Self::Item> {
-        loop {
-            if let Some(result) = self.cursor.next_result() {
-                return Some(Ok(result));
-            }
-            if self.cursor.failed() {
-                return None;
-            }
-            let loaded = match self.pages.next_raw()? {
-                Ok(page) => self.cursor.load(&self.pages.run, &page),
-                Err(e) => Err(e),
-            };
-            if let Err(e) = loaded {
-                self.cursor.fail();
-                return Some(Err(e));
-            }
-        }
+        next_blocking(&mut self.pages, &mut self.cursor)
     }
 }

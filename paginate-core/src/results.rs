@@ -4,6 +4,7 @@
 
 use std::any::Any;
 use std::mem;
+use std::task::{Context, Poll};
 
 use serde::de::DeserializeOwned;
 use serde_json::{Map, Value};
@@ -12,6 +13,50 @@ use crate::engine::Run;
 use crate::error::Error;
 use crate::expr::Expr;
 use crate::token::{Position, json_type};
+
+/// What item and search cursors have in common: results handed out from the page loaded, and
+/// an end after an error.
+pub(crate) trait Cursor {
+    type Out;
+    fn next_out(&mut self) -> Option<Self::Out>;
+    fn load(&mut self, run: &Run, page: Value) -> Result<(), Error>;
+    fn failed(&self) -> bool;
+    fn fail(&mut self);
+}
+
+/// Where cursors get their pages: the blocking iterator (always ready) or the async stream.
+pub(crate) trait Source {
+    fn poll_page(&mut self, cx: &mut Context<'_>) -> Poll<Option<Result<Value, Error>>>;
+    fn run(&self) -> &Run;
+}
+
+/// The one loop behind every item and search iterator, blocking or async: hand out what the
+/// loaded page holds, else load the next page; an error, from the page or from loading it,
+/// is returned once and ends the cursor.
+pub(crate) fn poll_cursor<S: Source, C: Cursor>(
+    source: &mut S,
+    cursor: &mut C,
+    cx: &mut Context<'_>,
+) -> Poll<Option<Result<C::Out, Error>>> {
+    loop {
+        if let Some(out) = cursor.next_out() {
+            return Poll::Ready(Some(Ok(out)));
+        }
+        if cursor.failed() {
+            return Poll::Ready(None);
+        }
+        let loaded = match source.poll_page(cx) {
+            Poll::Pending => return Poll::Pending,
+            Poll::Ready(None) => return Poll::Ready(None),
+            Poll::Ready(Some(Ok(page))) => cursor.load(source.run(), page),
+            Poll::Ready(Some(Err(e))) => Err(e),
+        };
+        if let Err(e) = loaded {
+            cursor.fail();
+            return Poll::Ready(Some(Err(e)));
+        }
+    }
+}
 
 /// Turns a page or an item into the caller's type. `serde_json::Value` is handed over as it
 /// is, without a round trip through serde; anything else is deserialized, and a failure names
@@ -74,26 +119,49 @@ impl ItemCursor {
         }
     }
 
-    pub(crate) fn failed(&self) -> bool {
-        self.failed != Failed::No
+    /// R2: after the last item returned. Inside a page of the primary key that is the page's
+    /// token plus an offset; a secondary key has no offsets, so the page is fetched again.
+    pub(crate) fn resume_token(&self, run: &Run) -> Option<String> {
+        if self.failed == Failed::OnPage {
+            return Some(run.encode(run.last_page()));
+        }
+        if self.items.len() == 0 {
+            return run.resume_position().map(|p| run.encode(&p));
+        }
+        let page = run.last_page();
+        if self.key != 0 {
+            return Some(run.encode(page));
+        }
+        Some(run.encode(&Position {
+            values: page.values.clone(),
+            offset: Some(page.offset.unwrap_or(0) + self.taken),
+            encoded_keys: page.encoded_keys.clone(),
+        }))
     }
+}
 
-    /// Ends the cursor after an error.
-    pub(crate) fn fail(&mut self) {
-        self.failed.set();
-    }
+impl Cursor for ItemCursor {
+    /// An item and its index in its page (counted from the first item this run returned of
+    /// that page).
+    type Out = (Value, u64);
 
-    /// The next item and its index in its page (counted from the first item this run
-    /// returned of that page).
-    pub(crate) fn next_item(&mut self) -> Option<(Value, u64)> {
+    fn next_out(&mut self) -> Option<(Value, u64)> {
         let item = self.items.next()?;
         self.taken += 1;
         Some((item, self.taken - 1))
     }
 
+    fn failed(&self) -> bool {
+        self.failed != Failed::No
+    }
+
+    fn fail(&mut self) {
+        self.failed.set();
+    }
+
     /// Loads a page's items: a list's elements, a string's characters, an object's keys
     /// (as botocore iterates them); nothing for a missing key.
-    pub(crate) fn load(&mut self, run: &Run, mut page: Value) -> Result<(), Error> {
+    fn load(&mut self, run: &Run, mut page: Value) -> Result<(), Error> {
         let key = &run.model().inner().result_keys[self.key];
         let value = key.get_mut(&mut page).map(mem::take);
         let items = match value {
@@ -115,26 +183,6 @@ impl ItemCursor {
         self.items = items.into_iter();
         self.taken = 0;
         Ok(())
-    }
-
-    /// R2: after the last item returned. Inside a page of the primary key that is the page's
-    /// token plus an offset; a secondary key has no offsets, so the page is fetched again.
-    pub(crate) fn resume_token(&self, run: &Run) -> Option<String> {
-        if self.failed == Failed::OnPage {
-            return Some(run.encode(run.last_page()));
-        }
-        if self.items.len() == 0 {
-            return run.resume_position().map(|p| run.encode(&p));
-        }
-        let page = run.last_page();
-        if self.key != 0 {
-            return Some(run.encode(page));
-        }
-        Some(run.encode(&Position {
-            values: page.values.clone(),
-            offset: Some(page.offset.unwrap_or(0) + self.taken),
-            encoded_keys: page.encoded_keys.clone(),
-        }))
     }
 }
 
@@ -160,22 +208,35 @@ impl SearchCursor {
         })
     }
 
-    pub(crate) fn failed(&self) -> bool {
-        self.failed != Failed::No
+    /// While a page's results remain, the page itself (results may repeat after a resume,
+    /// none is skipped); after them, the run's position.
+    pub(crate) fn resume_token(&self, run: &Run) -> Option<String> {
+        if self.results.len() == 0 && self.failed != Failed::OnPage {
+            run.resume_position().map(|p| run.encode(&p))
+        } else {
+            Some(run.encode(run.last_page()))
+        }
     }
+}
 
-    /// Ends the cursor after an error.
-    pub(crate) fn fail(&mut self) {
-        self.failed.set();
-    }
+impl Cursor for SearchCursor {
+    type Out = Value;
 
-    pub(crate) fn next_result(&mut self) -> Option<Value> {
+    fn next_out(&mut self) -> Option<Value> {
         self.results.next()
     }
 
+    fn failed(&self) -> bool {
+        self.failed != Failed::No
+    }
+
+    fn fail(&mut self) {
+        self.failed.set();
+    }
+
     /// A list result gives its elements (one level); anything else, `null` included, itself.
-    pub(crate) fn load(&mut self, run: &Run, page: &Value) -> Result<(), Error> {
-        let found = self.expr.search(page).map_err(|reason| {
+    fn load(&mut self, run: &Run, page: Value) -> Result<(), Error> {
+        let found = self.expr.search(&page).map_err(|reason| {
             self.failed = Failed::OnPage;
             Error::Expression {
                 operation: run.model().operation().to_owned(),
@@ -191,16 +252,6 @@ impl SearchCursor {
         };
         self.results = results.into_iter();
         Ok(())
-    }
-
-    /// While a page's results remain, the page itself (results may repeat after a resume,
-    /// none is skipped); after them, the run's position.
-    pub(crate) fn resume_token(&self, run: &Run) -> Option<String> {
-        if self.results.len() == 0 && self.failed != Failed::OnPage {
-            run.resume_position().map(|p| run.encode(&p))
-        } else {
-            Some(run.encode(run.last_page()))
-        }
     }
 }
 

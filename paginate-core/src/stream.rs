@@ -16,7 +16,7 @@ use crate::engine::{Run, Step};
 use crate::error::{BoxError, Error};
 use crate::model::Model;
 use crate::pages::run_options;
-use crate::results::{FullResult, ItemCursor, SearchCursor, decode};
+use crate::results::{FullResult, ItemCursor, SearchCursor, Source, decode, poll_cursor};
 use crate::transport::AsyncTransport;
 
 type InFlight<'a> = Pin<Box<dyn Future<Output = Result<Value, BoxError>> + Send + 'a>>;
@@ -161,6 +161,20 @@ where
     }
 }
 
+impl<'a, H, P, I> Source for PageStream<'a, H, P, I>
+where
+    H: Deref + Clone + Send + 'a,
+    H::Target: AsyncTransport,
+{
+    fn poll_page(&mut self, cx: &mut Context<'_>) -> Poll<Option<Result<Value, Error>>> {
+        self.poll_raw(cx)
+    }
+
+    fn run(&self) -> &Run {
+        &self.run
+    }
+}
+
 impl<'a, H, P, I> PageStream<'a, H, P, I>
 where
     H: Deref + Clone + Send + 'a,
@@ -259,24 +273,11 @@ where
 
     fn poll_next(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
         let this = self.get_mut();
-        loop {
-            if let Some((item, index)) = this.cursor.next_item() {
-                return Poll::Ready(Some(decode(&this.pages.run, item, Some(index))));
-            }
-            if this.cursor.failed() {
-                return Poll::Ready(None);
-            }
-            let loaded = match this.pages.poll_raw(cx) {
-                Poll::Pending => return Poll::Pending,
-                Poll::Ready(None) => return Poll::Ready(None),
-                Poll::Ready(Some(Ok(page))) => this.cursor.load(&this.pages.run, page),
-                Poll::Ready(Some(Err(e))) => Err(e),
-            };
-            if let Err(e) = loaded {
-                this.cursor.fail();
-                return Poll::Ready(Some(Err(e)));
-            }
-        }
+        poll_cursor(&mut this.pages, &mut this.cursor, cx).map(|next| {
+            next.map(|next| {
+                next.and_then(|(item, index)| decode(&this.pages.run, item, Some(index)))
+            })
+        })
     }
 }
 
@@ -333,23 +334,6 @@ where
 
     fn poll_next(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
         let this = self.get_mut();
-        loop {
-            if let Some(result) = this.cursor.next_result() {
-                return Poll::Ready(Some(Ok(result)));
-            }
-            if this.cursor.failed() {
-                return Poll::Ready(None);
-            }
-            let loaded = match this.pages.poll_raw(cx) {
-                Poll::Pending => return Poll::Pending,
-                Poll::Ready(None) => return Poll::Ready(None),
-                Poll::Ready(Some(Ok(page))) => this.cursor.load(&this.pages.run, &page),
-                Poll::Ready(Some(Err(e))) => Err(e),
-            };
-            if let Err(e) = loaded {
-                this.cursor.fail();
-                return Poll::Ready(Some(Err(e)));
-            }
-        }
+        poll_cursor(&mut this.pages, &mut this.cursor, cx)
     }
 }
