@@ -39,7 +39,7 @@ pub(crate) fn token(data: &[u8]) {
         let mut items = model
             .paginate(&api, json!({"Caller": 1}))
             .page_size(5)
-            .starting_token(token.as_ref())
+            .starting_token(Some(token.to_string()))
             .items();
         for _ in 0..4 {
             let _ = items.resume_token();

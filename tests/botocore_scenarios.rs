@@ -98,7 +98,9 @@ fn multi_pages() -> Vec<Value> {
 /// Starts a run from `token` and returns why the token was refused; no request may be sent.
 fn token_error(m: &Model, token: &str) -> TokenError {
     let api = Scripted::new([upage(&["User1"], Some("m1"))]);
-    let mut pages = m.paginate(&api, json!({})).starting_token(token);
+    let mut pages = m
+        .paginate(&api, json!({}))
+        .starting_token(Some(token.to_owned()));
     let err = pages.next().unwrap().unwrap_err();
     assert!(
         api.calls().is_empty(),
@@ -121,7 +123,9 @@ fn first_call_with_foo_token(token: &str) -> Value {
     );
     let api = Scripted::new([json!({"Items": [1]})]);
     assert_eq!(
-        all(m.paginate(&api, json!({})).starting_token(token)),
+        all(m
+            .paginate(&api, json!({}))
+            .starting_token(Some(token.to_owned()))),
         [json!({"Items": [1]})]
     );
     let mut calls = api.calls();
@@ -480,7 +484,7 @@ fn s20_resume_slices_first_page_and_cuts_the_next() {
         .paginate(&api, json!({}))
         .max_items(3)
         .page_size(2)
-        .starting_token(first["NextToken"].as_str().unwrap())
+        .starting_token(Some(first["NextToken"].as_str().unwrap().to_owned()))
         .build_full_result()
         .unwrap();
     assert_eq!(
@@ -682,7 +686,7 @@ fn binary_resume(token_text: &str, marker: Value) -> (Value, Vec<Value>) {
     ]);
     let full = users()
         .paginate(&api, json!({}))
-        .starting_token(enc(token_text))
+        .starting_token(Some(enc(token_text)))
         .build_full_result()
         .unwrap();
     (full, api.calls())
@@ -906,7 +910,7 @@ fn s42_resume_mid_page() {
     assert_eq!(
         users()
             .paginate(&api, json!({}))
-            .starting_token(enc(r#"{"Marker": "m1", "boto_truncate_amount": 1}"#))
+            .starting_token(Some(enc(r#"{"Marker": "m1", "boto_truncate_amount": 1}"#)))
             .build_full_result()
             .unwrap(),
         json!({"Users": ["User5", "User6", "User7"]})
@@ -1022,7 +1026,7 @@ fn s49_resume_with_an_offset_blanks_secondary_keys() {
         users_groups()
             .paginate(&api, json!({}))
             .max_items(1)
-            .starting_token(enc(r#"{"Marker": null, "boto_truncate_amount": 1}"#))
+            .starting_token(Some(enc(r#"{"Marker": null, "boto_truncate_amount": 1}"#)))
             .build_full_result()
             .unwrap(),
         json!({"Users": ["User2"], "Groups": [], "NextToken": enc(r#"{"Marker": "m1"}"#)})
@@ -1038,7 +1042,7 @@ fn s50_a_string_secondary_key_is_blanked_to_empty() {
         users_groups()
             .paginate(&api, json!({}))
             .max_items(1)
-            .starting_token(enc(r#"{"Marker": null, "boto_truncate_amount": 1}"#))
+            .starting_token(Some(enc(r#"{"Marker": null, "boto_truncate_amount": 1}"#)))
             .build_full_result()
             .unwrap(),
         json!({"Users": ["User2"], "Groups": ""})
@@ -1054,7 +1058,7 @@ fn s51_a_numeric_secondary_key_is_kept() {
         users_groups()
             .paginate(&api, json!({}))
             .max_items(1)
-            .starting_token(enc(r#"{"Marker": null, "boto_truncate_amount": 1}"#))
+            .starting_token(Some(enc(r#"{"Marker": null, "boto_truncate_amount": 1}"#)))
             .build_full_result()
             .unwrap(),
         json!({"Users": ["User2"], "Groups": 123})
@@ -1091,9 +1095,9 @@ fn s53_resume_with_multiple_input_keys() {
         multi_input()
             .paginate(&api, json!({}))
             .max_items(1)
-            .starting_token(enc(
+            .starting_token(Some(enc(
                 r#"{"InMarker1": "m1", "InMarker2": "m2", "boto_truncate_amount": 1}"#
-            ))
+            )))
             .build_full_result()
             .unwrap(),
         json!({"Users": ["User4"], "Groups": [],
@@ -1126,14 +1130,14 @@ fn s54_resume_onto_a_page_without_result_keys() {
     assert_eq!(
         all(multi_input()
             .paginate(&api, json!({}))
-            .starting_token(token.clone())),
+            .starting_token(Some(token.clone()))),
         std::slice::from_ref(&response)
     );
     let api = Scripted::new([response]);
     assert_eq!(
         multi_input()
             .paginate(&api, json!({}))
-            .starting_token(token)
+            .starting_token(Some(token))
             .build_full_result()
             .unwrap(),
         json!({})
@@ -1393,7 +1397,7 @@ fn s68_legacy_token_with_a_zero_offset() {
     assert_eq!(
         users()
             .paginate(&api, json!({}))
-            .starting_token("m1___0")
+            .starting_token(Some("m1___0".into()))
             .build_full_result()
             .unwrap(),
         json!({"Users": ["User1", "User2", "User3"]})
@@ -1415,7 +1419,7 @@ fn s69_legacy_token_with_several_values_and_an_offset() {
     assert_eq!(
         multi_input()
             .paginate(&api, json!({}))
-            .starting_token("m0___m0___1")
+            .starting_token(Some("m0___m0___1".into()))
             .build_full_result()
             .unwrap(),
         json!({"Groups": ["Group2", "Group3"], "Users": ["User2", "User3", "User4", "User5"]})
@@ -1441,7 +1445,7 @@ fn s70_legacy_token_in_new_style_token_out() {
     assert_eq!(
         users()
             .paginate(&api, json!({}))
-            .starting_token("m1___0")
+            .starting_token(Some("m1___0".into()))
             .max_items(3)
             .build_full_result()
             .unwrap(),
@@ -1466,7 +1470,7 @@ fn s71_legacy_token_padded_without_offset_keeps_secondary_keys() {
     assert_eq!(
         multi_input()
             .paginate(&api, json!({}))
-            .starting_token("m0")
+            .starting_token(Some("m0".into()))
             .build_full_result()
             .unwrap(),
         json!({"Groups": ["Group1", "Group2", "Group3"],
@@ -1567,7 +1571,7 @@ fn s75_rds_log_portion_from_a_zero_marker() {
             &api,
             json!({"DBInstanceIdentifier": "foo", "LogFileName": "bar", "NumberOfLines": 2}),
         )
-        .starting_token("0")
+        .starting_token(Some("0".into()))
         .max_items(3)
         .build_full_result()
         .unwrap();
@@ -1637,7 +1641,7 @@ fn s76_repeated_full_results_with_max_items_give_every_item_once() {
     let run = |start: Option<&str>| {
         let mut pages = m.paginate(&api, json!({})).page_size(200).max_items(100);
         if let Some(token) = start {
-            pages = pages.starting_token(token);
+            pages = pages.starting_token(Some(token.to_owned()));
         }
         // A duplicate-token error would surface here.
         pages.build_full_result().unwrap()
@@ -1698,7 +1702,7 @@ fn s77_logs_token_with_triple_underscores_is_opaque() {
     let api = Scripted::new([json!({"events": [event], "searchedLogStreams": [stream]})]);
     let full = m
         .paginate(&api, json!({"logGroupName": "foo"}))
-        .starting_token("foo___bar")
+        .starting_token(Some("foo___bar".into()))
         .max_items(1)
         .build_full_result()
         .unwrap();
@@ -1760,7 +1764,7 @@ fn s78_botocore_tokens_round_trip() {
         let api = Scripted::new([json!({"Items": [1, 2], "next": "n1"})]);
         let mut pages = m
             .paginate(&api, json!({}))
-            .starting_token(token.clone())
+            .starting_token(Some(token.clone()))
             .max_items(1);
         // Before any request, the resume token is the starting token, byte for byte.
         assert_eq!(pages.resume_token(), Some(token), "{text}");

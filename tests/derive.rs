@@ -56,7 +56,7 @@ impl Opts {
             p = p.page_size(n);
         }
         if let Some(t) = &self.starting_token {
-            p = p.starting_token(t.clone());
+            p = p.starting_token(Some(t.clone()));
         }
         p
     }
@@ -116,7 +116,7 @@ fn derive_s3_list_objects_over_a_bucket() {
     let rest = request
         .paginate(&bucket)
         .page_size(2)
-        .starting_token(token)
+        .starting_token(Some(token))
         .build_full_result()
         .unwrap();
     assert_eq!(

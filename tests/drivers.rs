@@ -168,7 +168,7 @@ fn scenarios() -> Vec<Scenario> {
             },
             config: || {
                 PaginationConfig::default()
-                    .starting_token(enc(r#"{"Marker": "m2", "boto_truncate_amount": 1}"#))
+                    .starting_token(Some(enc(r#"{"Marker": "m2", "boto_truncate_amount": 1}"#)))
                     .max_items(2)
             },
             expect: || Outcome {
@@ -253,7 +253,7 @@ fn scenarios() -> Vec<Scenario> {
             responses: || ok(vec![page(&["a"], None)]),
             config: || {
                 PaginationConfig::default()
-                    .starting_token(enc(r#"{"Marker": "m1", "Bucket": "other"}"#))
+                    .starting_token(Some(enc(r#"{"Marker": "m1", "Bucket": "other"}"#)))
             },
             expect: || Outcome {
                 pages: vec![],

@@ -257,7 +257,7 @@ macro_rules! configure {
             run = run.page_size(n);
         }
         if let Some(t) = $token {
-            run = run.starting_token(t);
+            run = run.starting_token(Some(t));
         }
         run
     }};

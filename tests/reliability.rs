@@ -261,7 +261,7 @@ fn huge_pages_and_huge_tokens() {
     let again = Scripted::new([page(&["b"], None, false)]);
     let e = users()
         .paginate(&again, json!({}))
-        .starting_token(token)
+        .starting_token(Some(token.to_owned()))
         .next()
         .unwrap()
         .unwrap_err();
@@ -286,7 +286,7 @@ fn first_request(token: &str) -> Result<Map<String, Value>, Error> {
     match users()
         .paginate(&api, json!({"Bucket": "mine"}))
         .page_size(10)
-        .starting_token(token)
+        .starting_token(Some(token.to_owned()))
         .next()
     {
         Some(Err(e)) => {

@@ -89,7 +89,7 @@ fn o3_starting_token_and_o4_other_params_are_sent_unchanged() {
     let start = enc(r#"{"Marker": "m2"}"#);
     let got = all(users()
         .paginate(&api, json!({"Bucket": "b", "Nested": {"x": [1]}}))
-        .starting_token(start)
+        .starting_token(Some(start))
         .items());
     assert_eq!(got, [json!("c"), json!("d")]);
     assert_eq!(
@@ -144,7 +144,7 @@ fn l1_first_request_merges_params_limit_and_starting_token() {
     let _ = all(users()
         .paginate(&api, json!({"Marker": "caller", "MaxKeys": 9, "Other": 1}))
         .page_size(2)
-        .starting_token(enc(r#"{"Marker": "from-token"}"#)));
+        .starting_token(Some(enc(r#"{"Marker": "from-token"}"#))));
     assert_eq!(
         api.calls(),
         [json!({"Marker": "from-token", "MaxKeys": 2, "Other": 1})]
@@ -156,7 +156,7 @@ fn l1_an_absent_token_value_removes_the_callers_param() {
     let api = Scripted::new([page(&["x"], None)]);
     let _ = all(users()
         .paginate(&api, json!({"Marker": "caller"}))
-        .starting_token(enc(r#"{"Marker": null}"#)));
+        .starting_token(Some(enc(r#"{"Marker": null}"#))));
     assert_eq!(api.calls(), [json!({})]);
 }
 
@@ -292,7 +292,7 @@ fn l5_tokens_are_read_before_the_page_is_cut() {
     // Resume at offset 2 = past the end of page 1: its token must still be `b`.
     let got = all(m
         .paginate(&api, json!({}))
-        .starting_token(enc(r#"{"Marker": null, "boto_truncate_amount": 2}"#))
+        .starting_token(Some(enc(r#"{"Marker": null, "boto_truncate_amount": 2}"#)))
         .items());
     assert_eq!(got, [json!({"Key": "c"})]);
     assert_eq!(api.calls(), [json!({}), json!({"Marker": "b"})]);
@@ -385,7 +385,7 @@ fn l6_a_starting_token_is_not_compared() {
     let api = Scripted::new([page(&["a"], Some("t")), page(&["b"], None)]);
     let got = all(users()
         .paginate(&api, json!({}))
-        .starting_token(enc(r#"{"Marker": "t"}"#))
+        .starting_token(Some(enc(r#"{"Marker": "t"}"#)))
         .items());
     assert_eq!(got, [json!("a"), json!("b")]);
 }
@@ -427,7 +427,7 @@ fn l7_items_resume_after_an_error_neither_skips_nor_repeats() {
     assert_eq!(
         all(users()
             .paginate(&retry, json!({}))
-            .starting_token(token)
+            .starting_token(Some(token))
             .items()),
         [json!("c")]
     );
@@ -573,7 +573,7 @@ fn r1_token_bytes_match_botocore() {
     let api = Scripted::new([page(&["a", "b"], Some("m2")), page(&["c"], None)]);
     let mut pages = users()
         .paginate(&api, json!({}))
-        .starting_token("eyJNYXJrZXIiOiAibTEifQ==")
+        .starting_token(Some("eyJNYXJrZXIiOiAibTEifQ==".into()))
         .max_items(1);
     assert_eq!(all(&mut pages), [page(&["a"], Some("m2"))]);
     assert_eq!(api.calls(), [json!({"Marker": "m1"})]);
@@ -606,7 +606,7 @@ fn round_trip(value: Value, python_text: &str) {
     assert_eq!(dec(&token), python_text);
     assert_eq!(token, enc(python_text));
     let again = Scripted::new([json!({"Items": [3]})]);
-    let _ = all(m.paginate(&again, json!({})).starting_token(token));
+    let _ = all(m.paginate(&again, json!({})).starting_token(Some(token)));
     assert_eq!(again.calls(), [json!({"Key": value})]);
 }
 
@@ -708,7 +708,7 @@ fn r2_stopping_after_any_item_and_resuming_gives_every_item_once() {
         let api = Scripted::new(remaining);
         got.extend(all(users()
             .paginate(&api, json!({}))
-            .starting_token(token)
+            .starting_token(Some(token))
             .items()));
         assert_eq!(got, every, "stopped after {stop_after}");
     }
@@ -723,7 +723,7 @@ fn r3_decoding_offsets_and_encoded_keys() {
     let api = Scripted::new([page(&["u3", "u4", "u5"], Some("next"))]);
     let mut pages = users()
         .paginate(&api, json!({}))
-        .starting_token(token)
+        .starting_token(Some(token))
         .max_items(1);
     assert_eq!(all(&mut pages), [page(&["u4"], Some("next"))]);
     assert_eq!(api.calls(), [json!({"Marker": "/w=="})]);
@@ -737,7 +737,9 @@ fn r3_decoding_offsets_and_encoded_keys() {
 
 fn token_error(token: &str) -> TokenError {
     let api = Scripted::new([page(&["a"], None)]);
-    let mut pages = users().paginate(&api, json!({})).starting_token(token);
+    let mut pages = users()
+        .paginate(&api, json!({}))
+        .starting_token(Some(token.to_owned()));
     let err = pages.next().unwrap().unwrap_err();
     assert!(
         api.calls().is_empty(),
@@ -827,7 +829,7 @@ fn r5_token_error_messages_name_operation_token_and_reason() {
     let token = enc(r#"{"Marker": "m1", "Bucket": "someone-elses"}"#);
     let err = users()
         .paginate(&api, json!({}))
-        .starting_token(token.clone())
+        .starting_token(Some(token.clone()))
         .next()
         .unwrap()
         .unwrap_err();
@@ -843,7 +845,7 @@ fn r5_token_error_messages_name_operation_token_and_reason() {
     ));
     let msg = users()
         .paginate(&api, json!({}))
-        .starting_token(long.clone())
+        .starting_token(Some(long.clone()))
         .next()
         .unwrap()
         .unwrap_err()
@@ -860,7 +862,10 @@ fn r4_legacy_tokens() {
     );
     let first_call = |m: &Model, token: &str, page: Value| {
         let api = Scripted::new([page]);
-        let got = all(m.paginate(&api, json!({})).starting_token(token).items());
+        let got = all(m
+            .paginate(&api, json!({}))
+            .starting_token(Some(token.to_owned()))
+            .items());
         (api.calls().remove(0), got)
     };
     // Value and offset.
@@ -924,7 +929,7 @@ fn r6_resume_with_offset_slices_primary_and_blanks_secondaries() {
     ]);
     let pages = all(m
         .paginate(&api, json!({}))
-        .starting_token(enc(r#"{"Marker": "m1", "boto_truncate_amount": 2}"#)));
+        .starting_token(Some(enc(r#"{"Marker": "m1", "boto_truncate_amount": 2}"#))));
     assert_eq!(
         pages,
         [
@@ -939,7 +944,7 @@ fn r6_offset_past_the_end_gives_an_empty_slice_and_paging_continues() {
     let api = Scripted::new([page(&["a"], Some("m2")), page(&["b"], None)]);
     let got = all(users()
         .paginate(&api, json!({}))
-        .starting_token(enc(r#"{"Marker": "m1", "boto_truncate_amount": 5}"#))
+        .starting_token(Some(enc(r#"{"Marker": "m1", "boto_truncate_amount": 5}"#)))
         .items());
     assert_eq!(got, [json!("b")]);
 }
@@ -954,7 +959,7 @@ fn r6_a_page_boundary_token_keeps_secondary_keys() {
     let api = Scripted::new([json!({"Contents": [1], "CommonPrefixes": ["p/"]})]);
     let got = all(m
         .paginate(&api, json!({}))
-        .starting_token(enc(r#"{"Marker": "m1"}"#)));
+        .starting_token(Some(enc(r#"{"Marker": "m1"}"#))));
     assert_eq!(got, [json!({"Contents": [1], "CommonPrefixes": ["p/"]})]);
 }
 
@@ -963,7 +968,7 @@ fn r7_a_cut_on_the_first_resumed_page_adds_the_starting_offset() {
     let api = Scripted::new([page(&["u3", "u4", "u5", "u6"], Some("m2"))]);
     let mut pages = users()
         .paginate(&api, json!({}))
-        .starting_token(enc(r#"{"Marker": "m1", "boto_truncate_amount": 1}"#))
+        .starting_token(Some(enc(r#"{"Marker": "m1", "boto_truncate_amount": 1}"#)))
         .max_items(2);
     assert_eq!(all(&mut pages), [page(&["u4", "u5"], Some("m2"))]);
     assert_eq!(

@@ -79,7 +79,7 @@ fn s3_list_objects_common_prefixes_are_not_counted_by_max_items() {
         .paginate(&bucket, params)
         .page_size(2)
         .max_items(2)
-        .starting_token(token)
+        .starting_token(Some(token))
         .build_full_result()
         .unwrap();
     assert_eq!(
@@ -182,7 +182,7 @@ fn s3_list_object_versions_two_tokens_three_result_keys() {
     ]);
     let rest = list_object_versions()
         .paginate(&api, json!({"Bucket": "b"}))
-        .starting_token(token)
+        .starting_token(Some(token))
         .build_full_result()
         .unwrap();
     assert_eq!(
@@ -271,7 +271,7 @@ fn route53_a_record_name_works_as_a_hand_made_starting_token() {
     let api = Scripted::new([json!({"ResourceRecordSets": [], "IsTruncated": false})]);
     let _ = all(model
         .paginate(&api, json!({"HostedZoneId": "Z1"}))
-        .starting_token("www.example.com."));
+        .starting_token(Some("www.example.com.".into())));
     assert_eq!(
         api.calls(),
         [json!({"HostedZoneId": "Z1", "StartRecordName": "www.example.com."})]
@@ -391,7 +391,7 @@ fn dynamodb_scan_resume_tokens_carry_the_key_object() {
     let rest = scan()
         .paginate(&table, json!({"TableName": "users"}))
         .page_size(10)
-        .starting_token(token)
+        .starting_token(Some(token))
         .build_full_result()
         .unwrap();
     let first = &rest["Items"][0]["pk"]["S"];
@@ -495,7 +495,7 @@ fn rds_log_portions_are_counted_and_cut_in_characters() {
             &api,
             json!({"DBInstanceIdentifier": "db", "LogFileName": "error.log"}),
         )
-        .starting_token(token)
+        .starting_token(Some(token))
         .build_full_result()
         .unwrap();
     assert_eq!(rest, json!({"LogFileData": "line two\n"}));
@@ -506,7 +506,7 @@ fn rds_log_portions_are_counted_and_cut_in_characters() {
     ]);
     let full = download_log()
         .paginate(&api, json!({}))
-        .starting_token("0")
+        .starting_token(Some("0".into()))
         .max_items(3)
         .build_full_result()
         .unwrap();
@@ -541,7 +541,7 @@ fn chain_full_results(
             .page_size(page_size)
             .max_items(max_items);
         if let Some(t) = token.take() {
-            run = run.starting_token(t);
+            run = run.starting_token(Some(t));
         }
         let full = run.build_full_result().unwrap();
         let got = full[&keys[0]].as_array().cloned().unwrap_or_default();
@@ -654,7 +654,7 @@ fn chains_of_item_checkpoints_resume_anywhere() {
                     .paginate(&bucket, json!({"Bucket": "b"}))
                     .page_size(page_size);
                 if let Some(t) = token.take() {
-                    pages = pages.starting_token(t);
+                    pages = pages.starting_token(Some(t));
                 }
                 let mut items = pages.items();
                 for item in items.by_ref().take(stop_every) {

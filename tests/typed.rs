@@ -171,8 +171,13 @@ fn recorder() -> (
     })
 }
 
-fn expected_progress() -> Vec<(u64, u64, Option<String>)> {
-    vec![(1, 2, Some(enc(r#"{"Marker": "b"}"#))), (2, 3, None)]
+/// R8: each hook call's token fetches the page that just arrived: the first page is fetched
+/// by no marker at all, the second by the first page's last key.
+fn expected_progress() -> Vec<(u64, u64, Option<String>, bool)> {
+    vec![
+        (1, 2, Some(enc(r#"{"Marker": null}"#)), false),
+        (2, 3, Some(enc(r#"{"Marker": "b"}"#)), true),
+    ]
 }
 
 #[test]
@@ -189,7 +194,7 @@ fn progress_hook_reports_page_items_and_token() {
         .lock()
         .unwrap()
         .iter()
-        .map(|p| (p.page, p.items, p.next_token.clone()))
+        .map(|p| (p.page, p.items, p.resume_token.clone(), p.last))
         .collect();
     assert_eq!(seen, expected_progress());
 }
@@ -212,7 +217,7 @@ async fn progress_hook_and_typed_items_on_streams() {
         .lock()
         .unwrap()
         .iter()
-        .map(|p| (p.page, p.items, p.next_token.clone()))
+        .map(|p| (p.page, p.items, p.resume_token.clone(), p.last))
         .collect();
     assert_eq!(seen, expected_progress());
 }

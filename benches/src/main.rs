@@ -349,7 +349,7 @@ fn paginate_chunks(m: &Model, api: &Canned) -> usize {
     loop {
         let mut run = m.paginate(api, json!({"Bucket": "media"})).max_items(CHUNK);
         if let Some(t) = token.take() {
-            run = run.starting_token(t);
+            run = run.starting_token(Some(t));
         }
         let mut items = run.items();
         n += consume(items.by_ref());

@@ -160,7 +160,7 @@ fn blocking_tour(base_url: &str) -> Result<()> {
     );
     let rest: Vec<Object> = everything
         .paginate(&api)
-        .starting_token(token)
+        .starting_token(Some(token))
         .items()
         .collect::<Result<_, _>>()?;
     println!(
@@ -188,7 +188,7 @@ fn blocking_tour(base_url: &str) -> Result<()> {
         .delimiter("/")
         .paginate(&api)
         .page_size(1)
-        .build_full_result()?;
+        .build_full_result_as::<serde_json::Value>()?;
     let keys: Vec<&str> = full["Contents"]
         .as_array()
         .map(|objects| objects.iter().filter_map(|o| o["Key"].as_str()).collect())
@@ -268,7 +268,7 @@ async fn async_tour(base_url: &str) -> Result<()> {
     let mut rest = ListUsers::default()
         .paginate_async(&*api)
         .page_size(500)
-        .starting_token(token)
+        .starting_token(Some(token))
         .items();
     let (mut count, mut first_id) = (0, None);
     while let Some(user) = rest.next().await {
@@ -304,7 +304,7 @@ async fn async_tour(base_url: &str) -> Result<()> {
         .paginate_async(&*api)
         .page_size(500)
         .max_items(1_200)
-        .build_full_result()
+        .build_full_result_as::<serde_json::Value>()
         .await?;
     println!(
         "   {} users, NextToken {}",
@@ -333,7 +333,7 @@ async fn async_tour(base_url: &str) -> Result<()> {
 fn progress_printer(what: &'static str, every: u64) -> impl FnMut(&Progress) + Send + 'static {
     let tty = std::io::stdout().is_terminal();
     move |progress: &Progress| {
-        let done = progress.next_token.is_none();
+        let done = progress.last;
         let line = format!(
             "   page {:>2}: {:>6} {what} so far{}",
             progress.page,

@@ -160,7 +160,7 @@ fn tour() -> Result<(), Error> {
     let rest = list_objects
         .paginate(&store, bucket.clone())
         .page_size(300)
-        .starting_token(token)
+        .starting_token(Some(token))
         .items()
         .count();
     println!("   resumed run: {rest} objects; {} in all\n", listed + rest);
@@ -190,7 +190,9 @@ fn tour() -> Result<(), Error> {
     let before = store.requests.get();
     let err = list_objects
         .paginate(&store, bucket)
-        .starting_token("eyJNYXJrZXIiOiAibTEiLCAiQnVja2V0IjogIm90aGVyIn0=")
+        .starting_token(Some(
+            "eyJNYXJrZXIiOiAibTEiLCAiQnVja2V0IjogIm90aGVyIn0=".into(),
+        ))
         .next()
         .and_then(Result::err);
     if let Some(err) = err {

@@ -281,7 +281,7 @@ async fn an_item_stream_stopped_after_k_items_resumes_from_its_token() {
                 let rest = everything()
                     .paginate_async(&api)
                     .page_size(500)
-                    .starting_token(token)
+                    .starting_token(Some(token))
                     .items()
                     .collect_all()
                     .await;
@@ -305,7 +305,7 @@ fn a_chain_of_interrupted_blocking_runs_lists_everything_exactly_once() {
     for stop in stops.iter().copied().cycle() {
         let mut run = everything().paginate(&api).page_size(333);
         if let Some(token) = token.take() {
-            run = run.starting_token(token);
+            run = run.starting_token(Some(token));
         }
         let mut items = run.items();
         for object in items.by_ref().take(stop) {
@@ -324,7 +324,7 @@ fn a_chain_of_interrupted_blocking_runs_lists_everything_exactly_once() {
     for pages_per_run in [1, 3, 2].iter().copied().cycle() {
         let mut run = ListUsers::default().paginate(&api).page_size(97);
         if let Some(token) = token.take() {
-            run = run.starting_token(token);
+            run = run.starting_token(Some(token));
         }
         for page in run.by_ref().take(pages_per_run) {
             users.extend(page.unwrap().users);
@@ -359,7 +359,7 @@ async fn max_items_runs_chained_by_their_tokens_list_everything_exactly_once() {
                 .max_items(max_items)
                 .page_size(page_size);
             if let Some(token) = token.take() {
-                run = run.starting_token(token);
+                run = run.starting_token(Some(token));
             }
             let before = listed.len();
             while let Some(page) = run.next().await {
@@ -387,9 +387,9 @@ async fn max_items_runs_chained_by_their_tokens_list_everything_exactly_once() {
             .page_size(300)
             .max_items(1_100);
         if let Some(token) = token.take() {
-            run = run.starting_token(token);
+            run = run.starting_token(Some(token));
         }
-        let full = run.build_full_result().await.unwrap();
+        let full: Value = run.build_full_result_as().await.unwrap();
         let page: Vec<User> = serde_json::from_value(full["users"].clone()).unwrap();
         users.extend(page);
         match full.get("NextToken").and_then(Value::as_str) {
@@ -504,7 +504,9 @@ fn a_bad_token_is_the_servers_400_as_a_transport_error() {
             limit: None,
         }
         .paginate(&api),
-        ListUsers::default().paginate(&api).starting_token(resume),
+        ListUsers::default()
+            .paginate(&api)
+            .starting_token(Some(resume)),
     ];
     for mut run in runs {
         let error = run.next().unwrap().unwrap_err();

@@ -1,155 +1,67 @@
 //! The pagination state machine: every rule of SEMANTICS §3–§5, with no I/O in it.
 //!
 //! A [`Run`] says what to request next and takes each page as it arrives. The blocking
-//! iterator (and, later, the async stream) only move pages between a transport and a `Run`,
-//! so each rule exists exactly once (G6).
+//! iterator and the async stream only move pages between a transport and a `Run`, so each
+//! rule exists exactly once (G6). The run is also the one owner of resume tokens: a front end
+//! says how much of the last page its consumer still holds ([`Held`]), and the run answers
+//! with the token for that position (R2, R8).
 
-use std::collections::HashSet;
-use std::fmt;
-use std::hash::{DefaultHasher, Hash, Hasher};
+use std::borrow::Cow;
 use std::mem;
 
 use serde_json::{Map, Value};
 
+use crate::cycle::{CycleGuard, fingerprint};
 use crate::error::{BoxError, Error, preview};
 use crate::expr::is_absent;
 use crate::model::{LimitType, Model};
+use crate::options::{DuplicateTokenPolicy, HookFn, PaginationConfig, ProgressHook};
+use crate::slicing::{blank, count_items, skip_front, truncate};
 use crate::token::{Position, json_type};
 
-/// Where a run stands after a page, as given to a [`Pages::on_page`](crate::Pages::on_page)
-/// hook.
-#[derive(Debug, Clone, PartialEq, Eq)]
-#[non_exhaustive]
-pub struct Progress {
-    /// Pages received so far, this one included (from 1).
-    pub page: u64,
-    /// Primary-key items returned so far.
-    pub items: u64,
-    /// The resume token after this page; `None` at the end of the data.
-    pub next_token: Option<String>,
-    /// True when no page will follow: the data ended, `max_items` was reached, or the run
-    /// stopped on a repeated token. With `next_token` set, the run stopped early.
-    pub last: bool,
-}
-
-pub(crate) type HookFn = Box<dyn FnMut(&Progress) + Send>;
-
-/// A progress hook; boxed so that a run stays one type whatever the closure, and in a `Mutex`
-/// (only ever reached through `get_mut`, never locked) so that a run is `Sync` without
-/// asking the closure to be.
-pub(crate) struct ProgressHook {
-    hook: std::sync::Mutex<HookFn>,
-    items: u64,
-}
-
-impl fmt::Debug for ProgressHook {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("ProgressHook")
-            .field("items", &self.items)
-            .finish_non_exhaustive()
-    }
-}
-
-/// What to do when the service repeats a next token (L6).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-#[non_exhaustive]
-pub enum DuplicateTokenPolicy {
-    /// Yield the page, then fail with [`Error::DuplicateToken`] or [`Error::TokenCycle`].
-    /// botocore's behaviour, and the default.
-    #[default]
-    Error,
-    /// Yield the page, then end quietly, as the AWS SDKs for Rust, Go and JavaScript do.
-    Stop,
-    /// Keep going: for tail-style APIs (log streams) that legitimately repeat a token.
-    /// Such a run only ends when the service stops sending tokens or the caller stops.
-    Allow,
-}
-
-/// boto3's `PaginationConfig`: the options of one run (SEMANTICS §2).
-///
-/// ```
-/// use paginate_core::{DuplicateTokenPolicy, PaginationConfig};
-///
-/// let config = PaginationConfig::default()
-///     .max_items(500)
-///     .page_size(100)
-///     .duplicate_tokens(DuplicateTokenPolicy::Stop);
-/// assert_eq!(config.max_items, Some(500));
-/// ```
-#[derive(Debug, Clone, Default, PartialEq)]
-#[non_exhaustive]
-pub struct PaginationConfig {
-    /// The most primary-key items to return across all pages (O1).
-    pub max_items: Option<u64>,
-    /// The page size, written into the model's `limit_key` on every request (O2).
-    pub page_size: Option<u64>,
-    /// A resume token from an earlier run (O3).
-    pub starting_token: Option<String>,
-    /// What to do with repeated next tokens (L6).
-    pub duplicate_tokens: DuplicateTokenPolicy,
-    /// The most pages one run may fetch; reaching it with more to come ends the run with
-    /// [`Error::PageLimit`] (and a resume token that continues from there). A bound for runs
-    /// against a server that might never stop sending new tokens; `None`, the default, is
-    /// unbounded, as botocore is.
-    pub max_pages: Option<u64>,
-}
-
-impl PaginationConfig {
-    /// Sets [`PaginationConfig::max_items`].
-    #[must_use]
-    pub fn max_items(mut self, max_items: u64) -> Self {
-        self.max_items = Some(max_items);
-        self
-    }
-
-    /// Sets [`PaginationConfig::page_size`].
-    #[must_use]
-    pub fn page_size(mut self, page_size: u64) -> Self {
-        self.page_size = Some(page_size);
-        self
-    }
-
-    /// Sets [`PaginationConfig::starting_token`].
-    #[must_use]
-    pub fn starting_token(mut self, token: impl Into<String>) -> Self {
-        self.starting_token = Some(token.into());
-        self
-    }
-
-    /// Sets [`PaginationConfig::max_pages`].
-    #[must_use]
-    pub fn max_pages(mut self, max_pages: u64) -> Self {
-        self.max_pages = Some(max_pages);
-        self
-    }
-
-    /// Sets [`PaginationConfig::duplicate_tokens`].
-    #[must_use]
-    pub fn duplicate_tokens(mut self, policy: DuplicateTokenPolicy) -> Self {
-        self.duplicate_tokens = policy;
-        self
-    }
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Phase {
+/// Where a run stands. Each state carries the data that is valid in it, so "what would a
+/// resume token be" has exactly one answer per state.
+#[derive(Debug)]
+enum State {
     /// No request made yet; the options may still change.
     Fresh,
-    Running,
-    /// An error is waiting to be reported after the page that caused it (L6).
-    Failing,
-    Done,
+    /// The next request fetches `next` (L3): between pages, and while a request is in flight.
+    Fetching { next: Position },
+    /// An error to report after the page that caused it has been handed out (L6).
+    Failing {
+        error: Error,
+        resume: Option<Position>,
+    },
+    /// Nothing more will be requested. `resume` continues the listing, if anything is left.
+    Done { end: End, resume: Option<Position> },
 }
 
-/// Where a resume token would continue from (R2).
-#[derive(Debug)]
-enum Resume {
-    /// From `Run::next_pos`, the position the next request fetches.
-    Next,
-    /// From a page cut by `max_items` (M2).
-    Cut(Position),
-    /// Nothing is left.
-    End,
+/// Why a run ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum End {
+    /// The service sent no next token (L2).
+    Exhausted,
+    /// `max_items` was reached (M2, M3).
+    MaxItems,
+    /// A repeated token under the `Stop` policy (L6).
+    RepeatedToken,
+    /// An error was reported: the options, the transport, a page or `max_pages`.
+    Failed,
+}
+
+/// How much of the last page taken the consumer still holds, as a front end reports it when
+/// asked for a resume token (R8).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Held {
+    /// Nothing: the consumer has been handed everything the run has taken.
+    Nothing,
+    /// Items of the last page's primary key remain, after the first `handed` of them.
+    /// Resuming continues at the next item (an offset, R2).
+    Primary { handed: u64 },
+    /// Results of the last page remain that an offset cannot describe (a secondary key's
+    /// items, search results), or none of the page has been handed out yet. Resuming fetches
+    /// that page again: nothing is lost, what was handed of it comes again.
+    Page,
 }
 
 /// What the driver should do next.
@@ -164,26 +76,32 @@ pub(crate) enum Step<'a> {
 }
 
 /// One run of a paginator: the options, the request params and everything learnt so far.
+///
+/// The calling protocol of a driver:
+///
+/// 1. set the options ([`Run::config_mut`], [`Run::set_progress`]) while the run is fresh;
+/// 2. call [`Run::step`]; on [`Step::Request`] call the transport with what it names, then
+///    give its answer to exactly one of [`Run::accept`] (a page) or
+///    [`Run::transport_failed`] (an error), and hand the outcome to the consumer;
+/// 3. repeat 2 until `step` says [`Step::Fail`] or [`Step::Finished`]; after either, every
+///    further `step` is `Finished`.
+///
+/// [`Run::resume_token`] may be asked at any moment.
 #[derive(Debug)]
 pub(crate) struct Run {
     model: Model,
     params: Value,
     config: PaginationConfig,
-    phase: Phase,
-    pending: Option<Error>,
-    /// Pages received, including one that failed to process.
+    state: State,
+    /// Pages taken (accepted without error).
     pages: u64,
     /// Primary items returned so far (counted only when `max_items` is set).
     total: u64,
-    /// The position the next request fetches.
-    next_pos: Position,
     /// The position that fetched the last page taken (its offset: what was skipped of it).
     last_page: Position,
-    resume: Resume,
     /// Next tokens already seen, for cycle detection (L6).
     seen: CycleGuard,
     non_aggregate: Option<Value>,
-    stopped_by_max_items: bool,
     progress: Option<ProgressHook>,
 }
 
@@ -194,25 +112,28 @@ impl Run {
             model,
             params,
             config: PaginationConfig::default(),
-            phase: Phase::Fresh,
-            pending: None,
+            state: State::Fresh,
             pages: 0,
             total: 0,
-            next_pos: Position::empty(tokens),
             last_page: Position::empty(tokens),
-            resume: Resume::Next,
             seen: CycleGuard::default(),
             non_aggregate: None,
-            stopped_by_max_items: false,
             progress: None,
         }
     }
 
+    /// A run that reports `error` on its first step and sends nothing.
+    pub(crate) fn failed(model: Model, error: Error) -> Run {
+        let mut run = Run::new(model, Value::Null);
+        run.state = State::Failing {
+            error,
+            resume: None,
+        };
+        run
+    }
+
     pub(crate) fn set_progress(&mut self, hook: HookFn) {
-        self.progress = Some(ProgressHook {
-            hook: std::sync::Mutex::new(hook),
-            items: 0,
-        });
+        self.progress = Some(ProgressHook::new(hook));
     }
 
     /// The position of `key` among the model's result keys.
@@ -228,15 +149,6 @@ impl Run {
             })
     }
 
-    /// A run that reports `error` on its first step and sends nothing.
-    pub(crate) fn failed(model: Model, error: Error) -> Run {
-        let mut run = Run::new(model, Value::Null);
-        run.pending = Some(error);
-        run.phase = Phase::Failing;
-        run.resume = Resume::End;
-        run
-    }
-
     pub(crate) fn model(&self) -> &Model {
         &self.model
     }
@@ -249,39 +161,48 @@ impl Run {
         self.model.operation().to_owned()
     }
 
+    /// Leaves the run done after an error, resuming from `resume`.
+    fn fail_with(&mut self, resume: Option<Position>) {
+        self.state = State::Done {
+            end: End::Failed,
+            resume,
+        };
+    }
+
     /// What to do next. The first call applies the options (L1, O2, O3); errors in them are
     /// reported here, before any request is sent.
     pub(crate) fn step(&mut self) -> Step<'_> {
-        match self.phase {
-            Phase::Fresh => {
-                if let Err(e) = self.start() {
+        match &self.state {
+            State::Fresh => match self.start() {
+                Ok(first) => self.state = State::Fetching { next: first },
+                Err(e) => {
                     // No position to resume from: the options themselves were refused.
-                    self.phase = Phase::Done;
-                    self.resume = Resume::End;
+                    self.fail_with(None);
                     return Step::Fail(e);
                 }
-                self.phase = Phase::Running;
-            }
-            Phase::Running => {
+            },
+            State::Fetching { .. } => {
                 if let Some(limit) = self.config.max_pages
                     && self.pages >= limit
                 {
                     // The resume token still points at the page not fetched.
-                    self.phase = Phase::Done;
+                    let next = self.take_next();
+                    self.fail_with(Some(next));
                     return Step::Fail(Error::PageLimit {
                         operation: self.operation(),
                         limit,
                     });
                 }
             }
-            Phase::Failing => {
-                self.phase = Phase::Done;
-                return match self.pending.take() {
-                    Some(e) => Step::Fail(e),
-                    None => Step::Finished,
+            State::Failing { .. } => {
+                let State::Failing { error, resume } = mem::replace(&mut self.state, State::Fresh)
+                else {
+                    return Step::Finished;
                 };
+                self.fail_with(resume);
+                return Step::Fail(error);
             }
-            Phase::Done => return Step::Finished,
+            State::Done { .. } => return Step::Finished,
         }
         match &self.params {
             Value::Object(params) => Step::Request(self.model.operation(), params),
@@ -290,9 +211,23 @@ impl Run {
         }
     }
 
+    /// The position of the request in flight, taken out of the `Fetching` state. Outside that
+    /// state (a driver that broke the calling protocol) it is the start of the listing.
+    fn take_next(&mut self) -> Position {
+        match &mut self.state {
+            State::Fetching { next } => mem::take(next),
+            _ => {
+                debug_assert!(false, "a page was handed to a run that requested none");
+                Position::empty(self.model.input_tokens().len())
+            }
+        }
+    }
+
     /// L1: the caller's params, plus the page size, plus the starting token's values.
-    fn start(&mut self) -> Result<(), Error> {
+    /// Returns the position of the first request.
+    fn start(&mut self) -> Result<Position, Error> {
         let position = self.initial_position()?;
+        let resuming = self.starting_token().is_some();
         if self.params.is_null() {
             self.params = Value::Object(Map::new());
         }
@@ -317,11 +252,18 @@ impl Run {
             };
             params.insert(limit_key.to_owned(), value);
         }
-        if self.config.starting_token.is_some() {
+        if resuming {
             set_tokens(params, self.model.input_tokens(), &position.values);
         }
-        self.next_pos = position;
-        Ok(())
+        Ok(position)
+    }
+
+    /// O3: the starting token, unless there is none or it is empty.
+    fn starting_token(&self) -> Option<&str> {
+        self.config
+            .starting_token
+            .as_deref()
+            .filter(|token| !token.is_empty())
     }
 
     /// The position of the first request: the starting token's, or else the token values the
@@ -329,7 +271,7 @@ impl Run {
     /// from a caller's marker and is cut by `max_items` resumes from the very beginning.)
     fn initial_position(&self) -> Result<Position, Error> {
         let tokens = self.model.input_tokens();
-        match &self.config.starting_token {
+        match self.starting_token() {
             Some(token) => Position::decode(token, tokens).map_err(|reason| Error::InvalidToken {
                 operation: self.operation(),
                 token: preview(token),
@@ -353,7 +295,8 @@ impl Run {
 
     /// L7: the transport failed; the resume token keeps pointing at the page that failed.
     pub(crate) fn transport_failed(&mut self, source: BoxError) -> Error {
-        self.phase = Phase::Done;
+        let next = self.take_next();
+        self.fail_with(Some(next));
         Error::Transport {
             operation: self.operation(),
             page: self.pages + 1,
@@ -363,40 +306,42 @@ impl Run {
 
     /// Takes one page from the transport and returns it as the caller should see it.
     pub(crate) fn accept(&mut self, mut page: Value) -> Result<Value, Error> {
-        self.pages += 1;
-        let result = self.process(&mut page);
-        if result.is_err() {
-            // The page is not returned, so the resume token must fetch it again.
-            self.pages -= 1;
-            self.phase = Phase::Done;
-        } else if self.progress.is_some() {
-            self.report_progress(&page);
-        }
-        result.map(|()| page)
-    }
-
-    fn report_progress(&mut self, page: &Value) {
-        let last = matches!(self.phase, Phase::Done | Phase::Failing);
-        let count = count_items(self.model.inner().result_keys[0].get(page)).unwrap_or(0);
-        let next_token = self.resume_position().map(|p| self.encode(&p));
-        let page = self.pages;
-        if let Some(progress) = &mut self.progress {
-            progress.items += count;
-            let items = progress.items;
-            // Never locked, so never poisoned; `get_mut` needs no lock.
-            if let Ok(hook) = progress.hook.get_mut() {
-                hook(&Progress {
-                    page,
-                    items,
-                    next_token,
-                    last,
-                });
+        let fetched_by = self.take_next();
+        match self.take_page(&mut page, &fetched_by) {
+            Ok(state) => {
+                self.pages += 1;
+                self.state = state;
+                self.last_page = fetched_by;
+                if self.progress.is_some() {
+                    self.report_progress(&page);
+                }
+                Ok(page)
+            }
+            Err(e) => {
+                // The page is not returned, so the resume token must fetch it again.
+                self.fail_with(Some(fetched_by));
+                Err(e)
             }
         }
     }
 
-    fn process(&mut self, page: &mut Value) -> Result<(), Error> {
+    /// R8: the hook runs before the consumer has seen the page, so its token fetches the page
+    /// again rather than resuming after it.
+    fn report_progress(&mut self, page: &Value) {
+        let last = !matches!(self.state, State::Fetching { .. });
+        let count = count_items(self.model.inner().result_keys[0].get(page)).unwrap_or(0);
+        let token = self.resume_token(Held::Page);
         let number = self.pages;
+        if let Some(progress) = &mut self.progress {
+            progress.report(number, count, token, last);
+        }
+    }
+
+    /// Applies the rules to page number `self.pages + 1`, fetched by `fetched_by`, and returns
+    /// the state the run moves to. Nothing in the run changes unless it succeeds, except the
+    /// non-aggregate part of a first page.
+    fn take_page(&mut self, page: &mut Value, fetched_by: &Position) -> Result<State, Error> {
+        let number = self.pages + 1;
         if !page.is_object() {
             return Err(Error::PageNotObject {
                 operation: self.operation(),
@@ -405,15 +350,15 @@ impl Run {
             });
         }
         // L5: the next token is read from the page as received, before any slicing or cutting.
-        let next = self.next_token(page)?;
+        let next = self.next_token(page, number)?;
         let inner = self.model.inner();
         let primary = &inner.result_keys[0];
 
         // R6: the first page of a resumed run skips what the token says was already returned.
-        if let Some(offset) = self.next_pos.offset {
+        if let Some(offset) = fetched_by.offset {
             if let Some(value) = primary.get_mut(page) {
                 skip_front(value, offset)
-                    .map_err(|found| self.unsupported(primary.as_str(), found, "cut"))?;
+                    .map_err(|found| self.unsupported(primary.as_str(), number, found, "cut"))?;
             }
             for key in &inner.result_keys[1..] {
                 if let Some(value) = key.get_mut(page) {
@@ -427,109 +372,105 @@ impl Run {
 
         if let Some(max) = self.config.max_items {
             let count = count_items(primary.get(page))
-                .map_err(|found| self.unsupported(primary.as_str(), found, "counted"))?;
+                .map_err(|found| self.unsupported(primary.as_str(), number, found, "counted"))?;
             let remaining = max.saturating_sub(self.total);
             if count > remaining {
                 // M2/M4: cut the primary result, stop, and resume inside this page.
                 if let Some(value) = primary.get_mut(page) {
-                    truncate(value, remaining)
-                        .map_err(|found| self.unsupported(primary.as_str(), found, "cut"))?;
+                    truncate(value, remaining).map_err(|found| {
+                        self.unsupported(primary.as_str(), number, found, "cut")
+                    })?;
                 }
                 self.total = max;
-                let fetched_by = mem::take(&mut self.next_pos);
                 let kept = remaining + fetched_by.offset.unwrap_or(0); // R7
-                self.resume = Resume::Cut(Position {
-                    values: fetched_by.values.clone(),
-                    offset: Some(kept),
-                    encoded_keys: fetched_by.encoded_keys.clone(),
+                return Ok(State::Done {
+                    end: End::MaxItems,
+                    resume: Some(Position {
+                        values: fetched_by.values.clone(),
+                        offset: Some(kept),
+                        encoded_keys: fetched_by.encoded_keys.clone(),
+                    }),
                 });
-                self.last_page = fetched_by;
-                self.finish_by_max_items();
-                return Ok(());
             }
             self.total += count;
         }
 
-        // Nothing below can fail: the page is taken.
-        self.last_page = mem::take(&mut self.next_pos);
         // L2: no next page when every input token is without a value.
         if next.iter().all(Option::is_none) {
-            self.resume = Resume::End;
-            self.phase = Phase::Done;
-            return Ok(());
+            return Ok(State::Done {
+                end: End::Exhausted,
+                resume: None,
+            });
         }
         // L6: compared with the token that fetched this page (the previous page's next
         // token), then with every earlier one; a starting token is never compared.
         let repeated = if self.config.duplicate_tokens == DuplicateTokenPolicy::Allow {
             None
-        } else if number > 1 && self.last_page.values == next {
+        } else if number > 1 && fetched_by.values == next {
             Some(true)
         } else if self.seen.repeats(fingerprint(&next)) {
             Some(false)
         } else {
             None
         };
-        self.next_pos = Position {
+        let next = Position {
             values: next,
             offset: None,
             encoded_keys: None,
         };
         // M3: exactly at `max_items` on a page boundary, with more to come.
         if self.config.max_items == Some(self.total) {
-            self.finish_by_max_items();
-            return Ok(());
+            return Ok(State::Done {
+                end: End::MaxItems,
+                resume: Some(next),
+            });
         }
         if let Some(consecutive) = repeated {
-            self.on_repeated_token(number, consecutive);
-            return Ok(());
+            return Ok(self.on_repeated_token(number, consecutive, next));
         }
         // L3: each input token set to its value, or removed.
         if let Value::Object(params) = &mut self.params {
-            set_tokens(params, self.model.input_tokens(), &self.next_pos.values);
+            set_tokens(params, self.model.input_tokens(), &next.values);
         }
-        Ok(())
+        Ok(State::Fetching { next })
     }
 
-    fn on_repeated_token(&mut self, page: u64, consecutive: bool) {
-        match self.config.duplicate_tokens {
-            DuplicateTokenPolicy::Stop => {
-                self.resume = Resume::End;
-                self.phase = Phase::Done;
-            }
-            _ => {
-                let operation = self.operation();
-                let token = token_json(self.model.input_tokens(), &self.next_pos.values);
-                self.pending = Some(if consecutive {
-                    Error::DuplicateToken {
-                        operation,
-                        page,
-                        token,
-                    }
-                } else {
-                    Error::TokenCycle {
-                        operation,
-                        page,
-                        token,
-                    }
-                });
-                self.phase = Phase::Failing;
-            }
+    fn on_repeated_token(&self, page: u64, consecutive: bool, next: Position) -> State {
+        if self.config.duplicate_tokens == DuplicateTokenPolicy::Stop {
+            return State::Done {
+                end: End::RepeatedToken,
+                resume: None,
+            };
         }
-    }
-
-    fn finish_by_max_items(&mut self) {
-        self.stopped_by_max_items = true;
-        self.phase = Phase::Done;
+        let operation = self.operation();
+        let token = token_json(self.model.input_tokens(), &next.values);
+        let error = if consecutive {
+            Error::DuplicateToken {
+                operation,
+                page,
+                token,
+            }
+        } else {
+            Error::TokenCycle {
+                operation,
+                page,
+                token,
+            }
+        };
+        State::Failing {
+            error,
+            resume: Some(next),
+        }
     }
 
     /// L2: `more_results` first, then each output token; absent values are "no value".
-    fn next_token(&self, page: &Value) -> Result<Vec<Option<Value>>, Error> {
+    fn next_token(&self, page: &Value, number: u64) -> Result<Vec<Option<Value>>, Error> {
         let inner = self.model.inner();
         let tokens = inner.output_tokens.len();
         if let Some(more) = &inner.more_results {
             let flag = more
                 .search(page)
-                .map_err(|reason| self.expression_failed(more.as_str(), reason))?;
+                .map_err(|reason| self.expression_failed(more.as_str(), number, reason))?;
             if is_absent(flag.as_deref()) {
                 return Ok(vec![None; tokens]);
             }
@@ -540,61 +481,78 @@ impl Run {
             .map(|expr| {
                 let value = expr
                     .search(page)
-                    .map_err(|reason| self.expression_failed(expr.as_str(), reason))?;
-                Ok(value
-                    .filter(|v| !is_absent(Some(v)))
-                    .map(std::borrow::Cow::into_owned))
+                    .map_err(|reason| self.expression_failed(expr.as_str(), number, reason))?;
+                Ok(value.filter(|v| !is_absent(Some(v))).map(Cow::into_owned))
             })
             .collect()
     }
 
-    fn expression_failed(&self, expression: &str, reason: String) -> Error {
+    fn expression_failed(&self, expression: &str, page: u64, reason: String) -> Error {
         Error::Expression {
             operation: self.operation(),
             expression: expression.to_owned(),
-            page: self.pages,
+            page,
             reason,
         }
     }
 
-    fn unsupported(&self, key: &str, found: &'static str, action: &'static str) -> Error {
+    fn unsupported(
+        &self,
+        key: &str,
+        page: u64,
+        found: &'static str,
+        action: &'static str,
+    ) -> Error {
         Error::UnsupportedResult {
             operation: self.operation(),
             key: key.to_owned(),
-            page: self.pages,
+            page,
             found,
             action,
         }
     }
 
-    /// R2: the position after the last page returned, if anything is left.
-    pub(crate) fn resume_position(&self) -> Option<std::borrow::Cow<'_, Position>> {
-        use std::borrow::Cow;
-        if self.phase == Phase::Fresh {
-            return self.initial_position().ok().map(Cow::Owned);
-        }
-        match &self.resume {
-            Resume::Next => Some(Cow::Borrowed(&self.next_pos)),
-            Resume::Cut(p) => Some(Cow::Borrowed(p)),
-            Resume::End => None,
+    /// Where a new run would continue once the consumer has everything taken so far: after
+    /// the last page taken, or where `max_items` cut it; `None` when nothing is left (R2).
+    fn position_after_last_page(&self) -> Option<Cow<'_, Position>> {
+        match &self.state {
+            State::Fresh => self.initial_position().ok().map(Cow::Owned),
+            State::Fetching { next } => Some(Cow::Borrowed(next)),
+            State::Failing { resume, .. } | State::Done { resume, .. } => {
+                resume.as_ref().map(Cow::Borrowed)
+            }
         }
     }
 
-    pub(crate) fn encode(&self, position: &Position) -> String {
-        position.encode(self.model.input_tokens())
-    }
-
-    /// The position that fetched the last page returned.
-    pub(crate) fn last_page(&self) -> &Position {
-        &self.last_page
+    /// The resume token for a consumer that still holds `held` of the last page taken (R2,
+    /// R8): resuming from it hands out everything the consumer has not been handed, and
+    /// repeats only what `held` says cannot be told apart within a page.
+    pub(crate) fn resume_token(&self, held: Held) -> Option<String> {
+        let position = match held {
+            Held::Nothing => self.position_after_last_page()?,
+            Held::Page => Cow::Borrowed(&self.last_page),
+            Held::Primary { handed } => Cow::Owned(Position {
+                values: self.last_page.values.clone(),
+                offset: Some(self.last_page.offset.unwrap_or(0) + handed),
+                encoded_keys: self.last_page.encoded_keys.clone(),
+            }),
+        };
+        Some(position.encode(self.model.input_tokens()))
     }
 
     pub(crate) fn non_aggregate_part(&self) -> Option<&Value> {
         self.non_aggregate.as_ref()
     }
 
+    /// True once the run has ended because `max_items` was reached.
     pub(crate) fn stopped_by_max_items(&self) -> bool {
-        self.stopped_by_max_items
+        matches!(
+            self.state,
+            State::Done {
+                end: End::MaxItems,
+                ..
+            }
+        )
     }
 
     pub(crate) fn pages_taken(&self) -> u64 {
@@ -633,245 +591,4 @@ fn non_aggregate_part(model: &Model, page: &Value) -> Value {
         let _ = key.set(&mut part, value);
     }
     Value::Object(part)
-}
-
-/// M1: lists count their elements, strings their characters, objects their keys.
-pub(crate) fn count_items(value: Option<&Value>) -> Result<u64, &'static str> {
-    let n = match value {
-        None | Some(Value::Null) => 0,
-        Some(Value::Array(a)) => a.len(),
-        Some(Value::String(s)) => s.chars().count(),
-        Some(Value::Object(o)) => o.len(),
-        Some(other) => return Err(json_type(other)),
-    };
-    Ok(n as u64)
-}
-
-/// M2: keeps the first `keep` items. Objects have no order to cut by.
-fn truncate(value: &mut Value, keep: u64) -> Result<(), &'static str> {
-    let keep = usize::try_from(keep).unwrap_or(usize::MAX);
-    match value {
-        Value::Array(a) => a.truncate(keep),
-        Value::String(s) => {
-            if let Some((at, _)) = s.char_indices().nth(keep) {
-                s.truncate(at);
-            }
-        }
-        Value::Null => {}
-        other => return Err(json_type(other)),
-    }
-    Ok(())
-}
-
-/// R6: drops the first `offset` items; past the end leaves an empty value.
-fn skip_front(value: &mut Value, offset: u64) -> Result<(), &'static str> {
-    let offset = usize::try_from(offset).unwrap_or(usize::MAX);
-    match value {
-        Value::Array(a) => {
-            a.drain(..offset.min(a.len()));
-        }
-        Value::String(s) => {
-            let at = s.char_indices().nth(offset).map_or(s.len(), |(at, _)| at);
-            s.drain(..at);
-        }
-        Value::Null => {}
-        _ if offset == 0 => {}
-        other => return Err(json_type(other)),
-    }
-    Ok(())
-}
-
-/// R6: a secondary result already returned before the resume.
-fn blank(value: &mut Value) {
-    match value {
-        Value::Array(a) => a.clear(),
-        Value::String(s) => s.clear(),
-        Value::Number(_) => {}
-        other => *other = Value::Null,
-    }
-}
-
-/// Remembers the next tokens of a run in bounded memory. The first `EXACT` tokens are kept
-/// (as fingerprints), so a cycle among them is caught the moment it closes; after that Brent's
-/// algorithm watches the sequence in constant memory, catching a longer cycle within about
-/// twice its length. Streaming a long listing therefore stays flat in memory.
-#[derive(Debug, Default)]
-struct CycleGuard {
-    exact: HashSet<u64>,
-    /// Brent's "tortoise": the token at the last power-of-two checkpoint.
-    checkpoint: Option<u64>,
-    power: u64,
-    since: u64,
-}
-
-impl CycleGuard {
-    const EXACT: usize = 4096;
-
-    /// Records `token`; true if it was seen before.
-    fn repeats(&mut self, token: u64) -> bool {
-        if self.exact.contains(&token) || self.checkpoint == Some(token) {
-            return true;
-        }
-        if self.exact.len() < Self::EXACT {
-            self.exact.insert(token);
-            return false;
-        }
-        self.since += 1;
-        if self.since >= self.power {
-            self.checkpoint = Some(token);
-            self.power = (self.power * 2).max(1);
-            self.since = 0;
-        }
-        false
-    }
-}
-
-/// A hash of a token, equal for tokens Python would call equal (objects in any key order,
-/// `1` and `1.0`). Only used to detect cycles; 8 bytes per page.
-fn fingerprint(values: &[Option<Value>]) -> u64 {
-    let mut h = DefaultHasher::new();
-    for v in values {
-        match v {
-            None => 0u8.hash(&mut h),
-            Some(v) => {
-                1u8.hash(&mut h);
-                hash_value(v).hash(&mut h);
-            }
-        }
-    }
-    h.finish()
-}
-
-fn hash_value(v: &Value) -> u64 {
-    let mut h = DefaultHasher::new();
-    match v {
-        Value::Null => 0u8.hash(&mut h),
-        Value::Bool(b) => (1u8, b).hash(&mut h),
-        Value::Number(n) => {
-            let as_int = n
-                .as_i64()
-                .map(i128::from)
-                .or_else(|| n.as_u64().map(i128::from))
-                .or_else(|| {
-                    n.as_f64()
-                        .filter(|f| f.fract() == 0.0 && f.abs() < 1e38)
-                        .map(|f| f as i128)
-                });
-            match as_int {
-                Some(i) => (2u8, i).hash(&mut h),
-                None => (3u8, n.as_f64().map(f64::to_bits)).hash(&mut h),
-            }
-        }
-        Value::String(s) => (4u8, s).hash(&mut h),
-        Value::Array(a) => {
-            5u8.hash(&mut h);
-            for item in a {
-                hash_value(item).hash(&mut h);
-            }
-        }
-        Value::Object(o) => {
-            // Order-insensitive, as Python's dict equality is.
-            let sum = o.iter().fold(0u64, |acc, (k, item)| {
-                let mut e = DefaultHasher::new();
-                (k, hash_value(item)).hash(&mut e);
-                acc.wrapping_add(e.finish())
-            });
-            (6u8, sum).hash(&mut h);
-        }
-    }
-    h.finish()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use serde_json::json;
-
-    #[test]
-    fn m1_counts() {
-        assert_eq!(count_items(None), Ok(0));
-        assert_eq!(count_items(Some(&json!(null))), Ok(0));
-        assert_eq!(count_items(Some(&json!([1, 2]))), Ok(2));
-        assert_eq!(count_items(Some(&json!("héllo😀"))), Ok(6));
-        assert_eq!(count_items(Some(&json!({"a": 1}))), Ok(1));
-        assert_eq!(count_items(Some(&json!(5))), Err("number"));
-    }
-
-    #[test]
-    fn m2_r6_cutting_and_skipping() {
-        let mut s = json!("héllo😀!");
-        truncate(&mut s, 6).unwrap();
-        assert_eq!(s, json!("héllo😀"));
-        skip_front(&mut s, 5).unwrap();
-        assert_eq!(s, json!("😀"));
-        skip_front(&mut s, 10).unwrap();
-        assert_eq!(s, json!(""));
-        let mut a = json!([1, 2, 3]);
-        skip_front(&mut a, 1).unwrap();
-        truncate(&mut a, 1).unwrap();
-        assert_eq!(a, json!([2]));
-        assert_eq!(truncate(&mut json!({"a": 1}), 0), Err("object"));
-        assert_eq!(skip_front(&mut json!({"a": 1}), 1), Err("object"));
-        assert_eq!(skip_front(&mut json!({"a": 1}), 0), Ok(()));
-    }
-
-    #[test]
-    fn r6_blanking() {
-        for (before, after) in [
-            (json!([1]), json!([])),
-            (json!("abc"), json!("")),
-            (json!(7), json!(7)),
-            (json!({"a": 1}), json!(null)),
-            (json!(true), json!(null)),
-        ] {
-            let mut v = before;
-            blank(&mut v);
-            assert_eq!(v, after);
-        }
-    }
-
-    #[test]
-    fn l6_long_cycles_are_caught_in_bounded_memory() {
-        for (start, period) in [(0u64, 3u64), (10, 1), (5000, 7), (4000, 200), (9000, 2500)] {
-            let mut guard = CycleGuard::default();
-            let mut caught = None;
-            for i in 0..(start + 10 * period + 20_000) {
-                let token = if i < start {
-                    i
-                } else {
-                    start + (i - start) % period
-                };
-                if guard.repeats(token) {
-                    caught = Some(i);
-                    break;
-                }
-            }
-            let at = caught.unwrap_or_else(|| panic!("cycle of {period} after {start} not caught"));
-            assert!(
-                at >= start + period,
-                "no false alarm before the first repeat"
-            );
-            assert!(at <= 2 * (start + period) + 2 * period, "caught late: {at}");
-            assert!(guard.exact.len() <= CycleGuard::EXACT);
-        }
-        let mut guard = CycleGuard::default();
-        assert!(
-            (0..100_000).all(|i| !guard.repeats(i)),
-            "distinct tokens never alarm"
-        );
-    }
-
-    #[test]
-    fn l6_fingerprints_follow_python_equality() {
-        let a = vec![Some(json!({"k": 1, "j": "x"}))];
-        let b = vec![Some(json!({"j": "x", "k": 1.0}))];
-        assert_eq!(fingerprint(&a), fingerprint(&b));
-        let big1 = vec![Some(json!(1u64 << 60))];
-        let big2 = vec![Some(json!((1u64 << 60) + 1))];
-        assert_ne!(fingerprint(&big1), fingerprint(&big2));
-        assert_ne!(
-            fingerprint(&[None, Some(json!("a"))]),
-            fingerprint(&[Some(json!("a")), None])
-        );
-    }
 }

@@ -84,6 +84,18 @@ pub enum Error {
         reason: String,
     },
 
+    /// The merged result of [`Pages::build_full_result`](crate::Pages::build_full_result) did not
+    /// deserialize into the type asked for.
+    #[error("{operation}: the full result could not be read as `{type_name}`: {reason}")]
+    DeserializeFullResult {
+        /// The operation being paginated.
+        operation: String,
+        /// The type asked for.
+        type_name: &'static str,
+        /// serde's message.
+        reason: String,
+    },
+
     /// The service sent the same next token on two pages in a row (L6, policy `Error`).
     #[error(
         "{operation}: the same next token was received twice in a row, on pages {} and {page}: {token}",
@@ -113,7 +125,10 @@ pub enum Error {
 
     /// The run reached [`PaginationConfig::max_pages`](crate::PaginationConfig::max_pages) with
     /// more pages to come. The resume token continues from the next page.
-    #[error("{operation}: stopped after {limit} pages (the run's max_pages) with more to come")]
+    #[error(
+        "{operation}: stopped after {} (the run's max_pages) with more to come",
+        counted(*limit, "page", "pages")
+    )]
     PageLimit {
         /// The operation being paginated.
         operation: String,
@@ -303,7 +318,8 @@ impl fmt::Display for ModelProblem {
             } => write!(f, "`{field}` must be {expected}, not {found}"),
             ModelProblem::TokenCountMismatch { input, output } => write!(
                 f,
-                "`input_token` has {input} entries but `output_token` has {output}; they pair up by position"
+                "`input_token` has {} but `output_token` has {output}; they pair up by position",
+                counted(*input as u64, "entry", "entries")
             ),
             ModelProblem::BadExpression {
                 field,
@@ -400,6 +416,11 @@ pub enum TokenError {
 }
 
 /// Shortens a user-supplied value for an error message.
+/// `1 page`, `2 pages`: a count with the noun that agrees with it.
+pub(crate) fn counted(n: u64, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
 pub(crate) fn preview(s: &str) -> String {
     const LIMIT: usize = 80;
     match s.char_indices().nth(LIMIT) {

@@ -51,7 +51,7 @@
 //!
 //! let rest: Vec<Value> = model
 //!     .paginate(&s3, json!({"Bucket": "photos"}))
-//!     .starting_token(token)
+//!     .starting_token(Some(token))
 //!     .items()
 //!     .collect::<Result<_, _>>()?;
 //! assert_eq!(rest, [json!({"Key": "photo-6.jpg", "Size": 100}), json!({"Key": "photo-7.jpg", "Size": 100})]);
@@ -92,24 +92,29 @@
 #![deny(missing_docs)]
 #![forbid(unsafe_code)]
 
+mod cycle;
 mod engine;
 mod error;
 mod expr;
 mod model;
+mod options;
 mod pages;
 mod paginated;
+mod registry;
 mod results;
+mod slicing;
 mod stream;
 mod token;
 mod transport;
 
-pub use engine::{DuplicateTokenPolicy, PaginationConfig, Progress};
 pub use error::{BoxError, Error, ModelProblem, TokenError};
-pub use model::{LimitType, Model, ModelBuilder, Registry};
+pub use model::{LimitType, Model, ModelBuilder};
+pub use options::{DuplicateTokenPolicy, PaginationConfig, Progress};
 pub use pages::{Items, Pages, Search};
 #[doc(hidden)]
 pub use paginated::__private;
 pub use paginated::Paginated;
+pub use registry::Registry;
 
 /// Derives [`Paginated`](trait@Paginated) for a request struct: declare the pagination once,
 /// then `request.paginate(&api)` gives the [`Pages`] of a run with all their options.

@@ -61,10 +61,13 @@ macro_rules! run_options {
             self
         }
 
-        /// Resumes from a token of an earlier run, this library's or botocore's (O3, §5).
-        /// An unusable token is reported as the first page, before any request.
-        pub fn starting_token(mut self, token: impl Into<String>) -> Self {
-            self.run.config_mut().starting_token = Some(token.into());
+        /// Resumes from a token of an earlier run, this library's or botocore's (O3, §5), or
+        /// starts from the beginning with `None`, so a stored checkpoint that may be missing
+        /// goes in as it is. An empty token counts as none: the request's own token
+        /// parameters are then sent (L1). An unusable token is reported as the first page,
+        /// before any request.
+        pub fn starting_token(mut self, token: Option<String>) -> Self {
+            self.run.config_mut().starting_token = token;
             self
         }
 
@@ -87,20 +90,23 @@ macro_rules! run_options {
             self
         }
 
-        /// Calls `hook` after every page with the page number, the primary items so far and
-        /// the resume token: enough to drive a progress bar or a checkpoint log.
+        /// Calls `hook` when each page arrives, before the consumer sees it, with the page
+        /// number, the primary items so far and a checkpoint as of that moment: enough to
+        /// drive a progress bar or an at-least-once checkpoint log. The checkpoint fetches the
+        /// arriving page again (R8), so a run resumed from it repeats that page's items and
+        /// loses none; see [`Progress`](crate::Progress). For exactly-once, store
+        /// `resume_token()` of the iterator after processing each item or page.
         pub fn on_page(mut self, hook: impl FnMut(&crate::Progress) + Send + 'static) -> Self {
             self.run.set_progress(Box::new(hook));
             self
         }
 
         /// A token that resumes after the last page returned, or `None` when nothing is left
-        /// (R2). Before the first page it is the run's starting position; after an error,
-        /// the page that failed.
+        /// (R2, R8): store it once a page is processed, and a run started from it repeats
+        /// nothing and loses nothing. Before the first page it is the run's starting
+        /// position; after an error, the page that failed.
         pub fn resume_token(&self) -> Option<String> {
-            self.run
-                .resume_position()
-                .map(|position| self.run.encode(&position))
+            self.run.resume_token(crate::engine::Held::Nothing)
         }
 
         /// The non-aggregate keys of the run's first page, once it has arrived (G5).
@@ -186,7 +192,37 @@ where
     }
 
     /// Iterates the items of any declared result key, e.g. `"CommonPrefixes"` (G2), as JSON.
+    /// An unknown key is [`Error::UnknownResultKey`], before any request.
     pub fn items_of(self, result_key: &str) -> Result<Items<H, Value>, Error> {
+        self.items_of_as(result_key)
+    }
+
+    /// Iterates the items of any declared result key, deserialized as `T`.
+    ///
+    /// ```
+    /// use paginate_core::{Model, from_fn};
+    /// use serde_json::json;
+    ///
+    /// #[derive(serde::Deserialize, Debug, PartialEq)]
+    /// struct Prefix {
+    ///     #[serde(rename = "Prefix")]
+    ///     prefix: String,
+    /// }
+    ///
+    /// let model = Model::builder("ListObjects")
+    ///     .input_token("Marker").output_token("NextMarker")
+    ///     .result_key("Contents").result_key("CommonPrefixes")
+    ///     .build()?;
+    /// let s3 = from_fn(|_op, _params| Ok::<_, std::io::Error>(
+    ///     json!({"Contents": [], "CommonPrefixes": [{"Prefix": "2024/"}, {"Prefix": "2025/"}]})));
+    /// let prefixes: Vec<Prefix> = model
+    ///     .paginate(&s3, json!({"Delimiter": "/"}))
+    ///     .items_of_as("CommonPrefixes")?
+    ///     .collect::<Result<_, _>>()?;
+    /// assert_eq!(prefixes[1], Prefix { prefix: "2025/".into() });
+    /// # Ok::<(), paginate_core::Error>(())
+    /// ```
+    pub fn items_of_as<T>(self, result_key: &str) -> Result<Items<H, T>, Error> {
         let key = self.run.result_key_index(result_key)?;
         Ok(Items {
             pages: self.typed(),
@@ -208,12 +244,49 @@ where
     /// Runs to the end and merges the pages into one result (G4): result keys aggregated
     /// across pages, the non-aggregate keys of the run's first page, and `NextToken` when the
     /// run stopped at `max_items`. Pages already taken from the iterator are not included.
-    pub fn build_full_result(mut self) -> Result<Value, Error> {
+    ///
+    /// The result has the shape of a page, so it is given as the page type `P`
+    /// (`serde_json::Value` unless typed); [`Pages::build_full_result_as`] names another.
+    pub fn build_full_result(self) -> Result<P, Error>
+    where
+        P: DeserializeOwned + 'static,
+    {
+        self.build_full_result_as()
+    }
+
+    /// Like [`Pages::build_full_result`], deserialized into `T`. A typed page that leaves out
+    /// `NextToken` simply drops it; keep it with a `NextToken: Option<String>` field.
+    ///
+    /// ```
+    /// use paginate_core::{Model, from_fn};
+    /// use serde_json::json;
+    ///
+    /// #[derive(serde::Deserialize)]
+    /// struct Listing {
+    ///     #[serde(rename = "Contents")]
+    ///     contents: Vec<serde_json::Value>,
+    ///     #[serde(rename = "NextToken")]
+    ///     next_token: Option<String>,
+    /// }
+    ///
+    /// let model = Model::builder("ListObjects")
+    ///     .input_token("Marker").output_token("NextMarker").result_key("Contents")
+    ///     .build()?;
+    /// let s3 = from_fn(|_op, params| Ok::<_, std::io::Error>(match params.get("Marker") {
+    ///     None => json!({"Contents": [1, 2], "NextMarker": "m"}),
+    ///     Some(_) => json!({"Contents": [3]}),
+    /// }));
+    /// let all: Listing = model.paginate(&s3, json!({})).build_full_result_as()?;
+    /// assert_eq!(all.contents.len(), 3);
+    /// assert!(all.next_token.is_none());
+    /// # Ok::<(), paginate_core::Error>(())
+    /// ```
+    pub fn build_full_result_as<T: DeserializeOwned + 'static>(mut self) -> Result<T, Error> {
         let mut full = FullResult::default();
         while let Some(page) = self.next_raw() {
             full.add(&self.run, page?)?;
         }
-        Ok(full.finish(&self.run))
+        full.finish_as(&self.run)
     }
 
     /// The next page as JSON: the shared path of pages, items, search and full results.
@@ -306,7 +379,7 @@ impl<H, I> Items<H, I> {
     /// (which has no offsets) it resumes at the start of the current page, so its items may
     /// come again but none is lost. `None` when nothing is left.
     pub fn resume_token(&self) -> Option<String> {
-        self.cursor.resume_token(&self.pages.run)
+        self.pages.run.resume_token(self.cursor.held())
     }
 
     /// The underlying pages, for [`Pages::non_aggregate_part`] and the like.
@@ -348,7 +421,7 @@ impl<H> Search<H> {
     /// A token that resumes after the last whole page searched, or before the page whose
     /// results are being returned (results of that page may come again; none is lost).
     pub fn resume_token(&self) -> Option<String> {
-        self.cursor.resume_token(&self.pages.run)
+        self.pages.run.resume_token(self.cursor.held())
     }
 
     /// The underlying pages.

@@ -9,10 +9,10 @@ use std::task::{Context, Poll};
 use serde::de::DeserializeOwned;
 use serde_json::{Map, Value};
 
-use crate::engine::Run;
+use crate::engine::{Held, Run};
 use crate::error::Error;
 use crate::expr::Expr;
-use crate::token::{Position, json_type};
+use crate::token::json_type;
 
 /// What item and search cursors have in common: results handed out from the page loaded, and
 /// an end after an error.
@@ -119,24 +119,20 @@ impl ItemCursor {
         }
     }
 
-    /// R2: after the last item returned. Inside a page of the primary key that is the page's
-    /// token plus an offset; a secondary key has no offsets, so the page is fetched again.
-    pub(crate) fn resume_token(&self, run: &Run) -> Option<String> {
+    /// What the consumer still holds of the last page (R2, R8): after the last item returned.
+    /// Inside a page of the primary key that is an offset into the page; a secondary key has
+    /// no offsets, so the page is fetched again. After an error about the page itself, none of
+    /// it was handed out.
+    pub(crate) fn held(&self) -> Held {
         if self.failed == Failed::OnPage {
-            return Some(run.encode(run.last_page()));
+            Held::Page
+        } else if self.items.len() == 0 {
+            Held::Nothing
+        } else if self.key != 0 {
+            Held::Page
+        } else {
+            Held::Primary { handed: self.taken }
         }
-        if self.items.len() == 0 {
-            return run.resume_position().map(|p| run.encode(&p));
-        }
-        let page = run.last_page();
-        if self.key != 0 {
-            return Some(run.encode(page));
-        }
-        Some(run.encode(&Position {
-            values: page.values.clone(),
-            offset: Some(page.offset.unwrap_or(0) + self.taken),
-            encoded_keys: page.encoded_keys.clone(),
-        }))
     }
 }
 
@@ -209,12 +205,12 @@ impl SearchCursor {
     }
 
     /// While a page's results remain, the page itself (results may repeat after a resume,
-    /// none is skipped); after them, the run's position.
-    pub(crate) fn resume_token(&self, run: &Run) -> Option<String> {
+    /// none is skipped); after them, nothing (R8).
+    pub(crate) fn held(&self) -> Held {
         if self.results.len() == 0 && self.failed != Failed::OnPage {
-            run.resume_position().map(|p| run.encode(&p))
+            Held::Nothing
         } else {
-            Some(run.encode(run.last_page()))
+            Held::Page
         }
     }
 }
@@ -300,6 +296,24 @@ impl FullResult {
         Ok(())
     }
 
+    /// [`FullResult::finish`], deserialized into `T` (`Value` is handed over as it is).
+    pub(crate) fn finish_as<T: DeserializeOwned + 'static>(self, run: &Run) -> Result<T, Error> {
+        let merged = self.finish(run);
+        let mut slot = Some(merged);
+        if let Some(same) = (&mut slot as &mut dyn Any).downcast_mut::<Option<T>>()
+            && let Some(value) = same.take()
+        {
+            return Ok(value);
+        }
+        serde_json::from_value(slot.unwrap_or(Value::Null)).map_err(|e| {
+            Error::DeserializeFullResult {
+                operation: run.model().operation().to_owned(),
+                type_name: std::any::type_name::<T>(),
+                reason: e.to_string(),
+            }
+        })
+    }
+
     /// Adds the non-aggregate part (result keys win where they overlap) and, when the run was
     /// cut by `max_items`, `NextToken`.
     pub(crate) fn finish(mut self, run: &Run) -> Value {
@@ -307,10 +321,10 @@ impl FullResult {
             merge_missing(&mut self.merged, part);
         }
         if run.stopped_by_max_items()
-            && let Some(position) = run.resume_position()
+            && let Some(token) = run.resume_token(Held::Nothing)
         {
             self.merged
-                .insert("NextToken".to_owned(), Value::String(run.encode(&position)));
+                .insert("NextToken".to_owned(), Value::String(token));
         }
         Value::Object(self.merged)
     }

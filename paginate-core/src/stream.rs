@@ -102,6 +102,12 @@ where
 
     /// Streams the items of any declared result key, as JSON.
     pub fn items_of(self, result_key: &str) -> Result<ItemStream<'a, H, Value>, Error> {
+        self.items_of_as(result_key)
+    }
+
+    /// Streams the items of any declared result key, deserialized as `T`; see
+    /// [`Pages::items_of_as`](crate::Pages::items_of_as).
+    pub fn items_of_as<T>(self, result_key: &str) -> Result<ItemStream<'a, H, T>, Error> {
         let key = self.run.result_key_index(result_key)?;
         Ok(ItemStream {
             pages: self.typed(),
@@ -119,13 +125,22 @@ where
         })
     }
 
-    /// Runs to the end and merges the pages into one result (G4).
-    pub async fn build_full_result(mut self) -> Result<Value, Error> {
+    /// Runs to the end and merges the pages into one result (G4), as the page type `P`; see
+    /// [`Pages::build_full_result`](crate::Pages::build_full_result).
+    pub async fn build_full_result(self) -> Result<P, Error>
+    where
+        P: DeserializeOwned + 'static,
+    {
+        self.build_full_result_as().await
+    }
+
+    /// Like [`PageStream::build_full_result`], deserialized into `T`.
+    pub async fn build_full_result_as<T: DeserializeOwned + 'static>(mut self) -> Result<T, Error> {
         let mut full = FullResult::default();
         while let Some(page) = poll_fn(|cx| self.poll_raw(cx)).await {
             full.add(&self.run, page?)?;
         }
-        Ok(full.finish(&self.run))
+        full.finish_as(&self.run)
     }
 
     /// Polls for the next page as JSON: the shared path of pages, items, search and full
@@ -233,7 +248,7 @@ impl<'a, H, I> ItemStream<'a, H, I> {
     /// A token that resumes right after the last item returned (R2); see
     /// [`Items::resume_token`](crate::Items::resume_token).
     pub fn resume_token(&self) -> Option<String> {
-        self.cursor.resume_token(&self.pages.run)
+        self.pages.run.resume_token(self.cursor.held())
     }
 
     /// The underlying pages.
@@ -301,7 +316,7 @@ impl<H> fmt::Debug for SearchStream<'_, H> {
 impl<'a, H> SearchStream<'a, H> {
     /// See [`Search::resume_token`](crate::Search::resume_token).
     pub fn resume_token(&self) -> Option<String> {
-        self.cursor.resume_token(&self.pages.run)
+        self.pages.run.resume_token(self.cursor.held())
     }
 }
 

@@ -411,7 +411,7 @@ pub(crate) fn paginate_run<T: Transport<Error = PeerError>>(
             run = run.max_items(m);
         }
         if let Some(t) = &config.starting_token {
-            run = run.starting_token(t.clone());
+            run = run.starting_token(Some(t.clone()));
         }
         run
     };
