@@ -75,13 +75,23 @@
 //!   boto3's `client.get_paginator("list_objects")` does. [`Registry::apply_service_model`]
 //!   reads the service's `service-2.json` so string-typed limits are sent as strings.
 //!
-//! # Resume tokens
+//! # Resume tokens and checkpoints
 //!
-//! [`Pages::resume_token`] and [`Items::resume_token`] are available after every page and
-//! every item, not only when `max_items` stops a run: store one as a checkpoint, and
-//! [`Pages::starting_token`] continues from exactly there. A token names only the model's
-//! input tokens; anything else in it is refused ([`TokenError::UnknownKey`]), so a tampered
-//! token cannot add request parameters.
+//! [`Pages::resume_token`], [`Items::resume_token`] and [`Search::resume_token`] (and their
+//! stream twins) can be asked at any moment, not only when `max_items` stops a run, and each
+//! describes where the consumer stands at that moment (R8): [`Pages::starting_token`]
+//! continues from there with nothing skipped.
+//!
+//! - **Exactly once**: store [`Items::resume_token`] (primary key) after processing each item,
+//!   or [`Pages::resume_token`] after processing each page, in the same transaction as what
+//!   you made of them. Resuming repeats nothing.
+//! - **At least once**: [`Progress::resume_token`], given to an [`on_page`](Pages::on_page)
+//!   hook when a page arrives, fetches that page again; so do search tokens and the item
+//!   tokens of a secondary key while results of the current page remain. Nothing is lost;
+//!   what was handed of that page comes again.
+//!
+//! A token names only the model's input tokens; anything else in it is refused
+//! ([`TokenError::UnknownKey`]), so a tampered token cannot add request parameters.
 //!
 //! # Errors
 //!

@@ -80,7 +80,7 @@ impl fmt::Debug for ProgressHook {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub enum DuplicateTokenPolicy {
-    /// Yield the page, then fail with [`Error::DuplicateToken`] or [`Error::TokenCycle`].
+    /// Yield the page, then fail with [`Error::DuplicateToken`](crate::Error::DuplicateToken) or [`Error::TokenCycle`](crate::Error::TokenCycle).
     /// botocore's behaviour, and the default.
     #[default]
     Error,
@@ -115,7 +115,7 @@ pub struct PaginationConfig {
     /// What to do with repeated next tokens (L6).
     pub duplicate_tokens: DuplicateTokenPolicy,
     /// The most pages one run may fetch; reaching it with more to come ends the run with
-    /// [`Error::PageLimit`] (and a resume token that continues from there). A bound for runs
+    /// [`Error::PageLimit`](crate::Error::PageLimit) (and a resume token that continues from there). A bound for runs
     /// against a server that might never stop sending new tokens; `None`, the default, is
     /// unbounded, as botocore is.
     pub max_pages: Option<u64>,
