@@ -9,6 +9,11 @@
 //! The behaviour follows botocore's paginator rule by rule; where botocore is known to lose
 //! or repeat data this crate does better, as documented on each item.
 //!
+//! Those rules are written down, one by one, in [the semantics](crate::semantics). Each has a
+//! short id, such as `L6` for repeated tokens or `R2` for resume tokens, and each section a
+//! number (`§5` is resume tokens); when the documentation of an item cites an id or a section,
+//! that page is where it is defined, along with what botocore does where this crate differs.
+//!
 //! Most code declares the pagination on its request struct with
 //! [`#[derive(Paginated)]`](derive@Paginated) and calls `request.paginate(&api)`; the derive's
 //! documentation covers every attribute. The example below builds the same model at run
@@ -100,6 +105,7 @@
 //! input, token or page can make the library panic.
 
 #![deny(missing_docs)]
+#![deny(rustdoc::broken_intra_doc_links)]
 #![forbid(unsafe_code)]
 
 mod cycle;
@@ -116,6 +122,11 @@ mod slicing;
 mod stream;
 mod token;
 mod transport;
+
+/// The contract of this crate: every rule of a run, with the ids the rest of the
+/// documentation cites. This module holds no code; it is the text of `SEMANTICS.md`.
+#[doc = include_str!("../SEMANTICS.md")]
+pub mod semantics {}
 
 pub use error::{BoxError, Error, ModelProblem, TokenError};
 pub use model::{LimitType, Model, ModelBuilder};
