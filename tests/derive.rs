@@ -9,8 +9,9 @@ use serde::Serialize;
 use serde_json::{Value, json};
 
 /// Runs `request` through its derived model and `model` over `params`, on the same pages,
-/// with the same options, and asserts everything observable is identical.
-fn assert_same<R: Paginated<Page = Value>>(
+/// with the same options, and asserts everything observable is identical. (`Paginated` does not
+/// imply `Serialize` for generic code, so the bound is spelt out.)
+fn assert_same<R: Paginated<Page = Value> + serde::Serialize>(
     request: &R,
     botocore: &Model,
     pages: &[Value],
@@ -378,3 +379,4 @@ fn derive_generic_requests_with_lifetimes() {
         ]
     );
 }
+

@@ -24,7 +24,7 @@ use crate::transport::{AsyncTransport, Transport};
     label = "this type does not implement `Paginated`",
     note = "add `#[derive(serde::Serialize, paginate_core::Paginated)]` and a `#[paginate(...)]` attribute to the request struct"
 )]
-pub trait Paginated: Serialize {
+pub trait Paginated: __private::SerializeRequest {
     /// What [`Pages`] gives for each page: `serde_json::Value` unless the derive's `page` key
     /// names a type.
     type Page: DeserializeOwned + 'static;
@@ -69,7 +69,7 @@ pub trait Paginated: Serialize {
 /// The model and the params of a request's first page, or the error to report instead.
 fn start<R: Paginated + ?Sized>(request: &R) -> Result<(&'static Model, Value), (Model, Error)> {
     let model = R::pagination_model().map_err(|e| (Model::placeholder(), e))?;
-    let params = serde_json::to_value(request).map_err(|e| {
+    let params = __private::SerializeRequest::to_params(request).map_err(|e| {
         let error = Error::Serialize {
             operation: model.operation().to_owned(),
             reason: e.to_string(),
@@ -86,7 +86,31 @@ pub mod __private {
 
     pub use serde;
 
-    use super::{Error, LimitType, Model, ModelProblem};
+    use super::{Error, LimitType, Model, ModelProblem, Serialize, Value};
+
+    /// The supertrait of `Paginated` that stands for `serde::Serialize`.
+    ///
+    /// With `Serialize` itself as the supertrait, a request struct that forgets
+    /// `#[derive(Serialize)]` gets serde's long diagnostic, ending in a "sealed trait" note
+    /// about `serde_core`. This trait is implemented for every `Serialize` type, and
+    /// `do_not_recommend` makes rustc report this trait, with the message below, instead of
+    /// the bound of the blanket impl: one error that says what to add.
+    #[diagnostic::on_unimplemented(
+        message = "`{Self}` must implement `serde::Serialize` to be a paginated request",
+        label = "add `#[derive(serde::Serialize)]` to this struct",
+        note = "a paginated request is serialized with serde into the params of its first page"
+    )]
+    pub trait SerializeRequest {
+        /// The request as JSON params.
+        fn to_params(&self) -> Result<Value, serde_json::Error>;
+    }
+
+    #[diagnostic::do_not_recommend]
+    impl<T: Serialize + ?Sized> SerializeRequest for T {
+        fn to_params(&self) -> Result<Value, serde_json::Error> {
+            serde_json::to_value(self)
+        }
+    }
 
     /// A model as the derive writes it down, already validated at compile time.
     #[derive(Debug)]
