@@ -2,7 +2,7 @@
 //! documentation describes every attribute.
 //!
 //! Phases, one file each: `attr` (the `#[paginate]` grammar), `ast` (the struct and serde's
-//! names for its fields), `valid` (cross-checks), `expand` (code generation that cannot fail),
+//! names for its fields), `valid` (cross-checks; `token_field` is the one on field types), `expand` (code generation that cannot fail),
 //! `fallback` (errors plus a stub impl). Errors are collected in `ctxt` and reported together.
 
 mod ast;
@@ -12,6 +12,7 @@ mod ctxt;
 mod expand;
 mod fallback;
 mod symbol;
+mod token_field;
 mod valid;
 
 use proc_macro::TokenStream;
