@@ -9,8 +9,9 @@ use serde::Serialize;
 use serde_json::{Value, json};
 
 /// Runs `request` through its derived model and `model` over `params`, on the same pages,
-/// with the same options, and asserts everything observable is identical.
-fn assert_same<R: Paginated<Page = Value>>(
+/// with the same options, and asserts everything observable is identical. (`Paginated` does not
+/// imply `Serialize` for generic code, so the bound is spelt out.)
+fn assert_same<R: Paginated<Page = Value> + serde::Serialize>(
     request: &R,
     botocore: &Model,
     pages: &[Value],
@@ -376,5 +377,47 @@ fn derive_generic_requests_with_lifetimes() {
             json!({"token": "t0", "filter": [1, 2]}),
             json!({"token": "t1", "filter": [1, 2]})
         ]
+    );
+}
+
+// ------------------------------------------------- input token fields on the first request (L1)
+
+/// A token field that is not an `Option` is accepted with a `skip_serializing_if` (the escape
+/// hatch from the derive's check): the first request leaves it out, later ones carry it.
+#[derive(Serialize, Paginated)]
+#[paginate(input_token = "marker", output_token = "next", result_key = "items")]
+struct SkippedWhenEmpty {
+    #[serde(skip_serializing_if = "String::is_empty")]
+    marker: String,
+}
+
+#[test]
+fn derive_a_token_field_skipped_when_empty_is_left_out_of_the_first_request() {
+    let api = Scripted::new([json!({"items": [1], "next": "m1"}), json!({"items": [2]})]);
+    let items = all(SkippedWhenEmpty {
+        marker: String::new(),
+    }
+    .paginate(&api)
+    .items());
+    assert_eq!(items, [json!(1), json!(2)]);
+    assert_eq!(api.calls(), [json!({}), json!({"marker": "m1"})]);
+}
+
+/// An `Option` without `skip_serializing_if` is accepted too; serde sends it as `null` on the
+/// first request (L1 sends what the request serializes), as the derive's docs say.
+#[derive(Serialize, Paginated)]
+#[paginate(input_token = "marker", output_token = "next", result_key = "items")]
+struct NullWhenNone {
+    marker: Option<String>,
+}
+
+#[test]
+fn derive_an_option_token_field_without_skip_is_sent_as_null_first() {
+    let api = Scripted::new([json!({"items": [1], "next": "m1"}), json!({"items": [2]})]);
+    let items = all(NullWhenNone { marker: None }.paginate(&api).items());
+    assert_eq!(items, [json!(1), json!(2)]);
+    assert_eq!(
+        api.calls(),
+        [json!({"marker": null}), json!({"marker": "m1"})]
     );
 }

@@ -1,5 +1,5 @@
-//! The `Paginated` trait that `#[derive(Paginated)]` implements, and the hidden support the
-//! generated code calls into.
+//! The `Paginated` trait that `#[derive(Paginated)]` implements (its methods, not the
+//! attributes: those are in `derive.md`), and the hidden support the generated code calls into.
 
 use std::ops::Deref;
 
@@ -14,17 +14,61 @@ use crate::pages::Pages;
 use crate::stream::PageStream;
 use crate::transport::{AsyncTransport, Transport};
 
-/// A request type that knows its pagination model: usually written as
-/// `#[derive(Paginated)]` (see [the derive](derive@crate::Paginated)).
+/// A request type that knows its pagination model, and the methods that page through it.
 ///
-/// The request is serialized with serde into the params of the first page; the model
-/// decides what changes from page to page.
+/// Implement it with [`#[derive(Paginated)]`](derive@crate::Paginated), whose documentation is
+/// the reference for the `#[paginate(...)]` attributes. What the implementation gives:
+///
+/// - [`paginate`](Paginated::paginate) starts a blocking run over a [`Transport`] and returns
+///   its [`Pages`], with every option of a run (`max_items`, `page_size`, `starting_token`)
+///   and every view of it (`items`, `search`, `build_full_result`, `resume_token`);
+/// - [`paginate_async`](Paginated::paginate_async) is the same over an [`AsyncTransport`],
+///   as a [`PageStream`];
+/// - [`pagination_model`](Paginated::pagination_model) is the [`Model`] the runs follow,
+///   built once per type;
+/// - [`Page`](Paginated::Page) and [`Item`](Paginated::Item) are what pages and items
+///   deserialize into.
+///
+/// Every call to `paginate` serializes the request with serde into the params of the first
+/// page, so the type must be `serde::Serialize`. For generic code, `R: Paginated` does not
+/// imply `R: Serialize` (the supertrait stands for it, so that a forgotten derive is one clear
+/// error); write `R: Paginated + Serialize` to serialize `R` yourself. Code that only pages
+/// needs nothing more:
+///
+/// ```
+/// use paginate_core::{Error, Paginated, Transport, from_fn};
+/// use serde_json::json;
+///
+/// /// How many items a listing has, for any paginated request.
+/// fn count<R: Paginated>(request: &R, api: &impl Transport) -> Result<usize, Error> {
+///     let mut n = 0;
+///     for item in request.paginate(api).items() {
+///         item?;
+///         n += 1;
+///     }
+///     Ok(n)
+/// }
+///
+/// #[derive(serde::Serialize, Paginated)]
+/// #[paginate(input_token = "after", output_token = "next", result_key = "items")]
+/// struct ListItems {
+///     #[serde(skip_serializing_if = "Option::is_none")]
+///     after: Option<u32>,
+/// }
+///
+/// let api = from_fn(|_op, params| Ok::<_, std::io::Error>(match params.get("after") {
+///     None => json!({"items": ["a", "b"], "next": 2}),
+///     Some(_) => json!({"items": ["c"]}),
+/// }));
+/// assert_eq!(count(&ListItems { after: None }, &api)?, 3);
+/// # Ok::<(), Error>(())
+/// ```
 #[diagnostic::on_unimplemented(
     message = "`{Self}` is not a paginated request",
     label = "this type does not implement `Paginated`",
     note = "add `#[derive(serde::Serialize, paginate_core::Paginated)]` and a `#[paginate(...)]` attribute to the request struct"
 )]
-pub trait Paginated: Serialize {
+pub trait Paginated: __private::SerializeRequest {
     /// What [`Pages`] gives for each page: `serde_json::Value` unless the derive's `page` key
     /// names a type.
     type Page: DeserializeOwned + 'static;
@@ -32,7 +76,9 @@ pub trait Paginated: Serialize {
     /// `item` key names a type.
     type Item: DeserializeOwned + 'static;
 
-    /// The type's pagination model, built once per type.
+    /// The type's pagination model, built once per type, at first use. The derive checks the
+    /// declaration at compile time, so for a derived type this fails only if the engine's own
+    /// validation and the derive's ever disagree, reported as [`Error::InvalidModel`].
     fn pagination_model() -> Result<&'static Model, Error>;
 
     /// Starts a run with this request as the first page's params, over `transport`:
@@ -69,7 +115,7 @@ pub trait Paginated: Serialize {
 /// The model and the params of a request's first page, or the error to report instead.
 fn start<R: Paginated + ?Sized>(request: &R) -> Result<(&'static Model, Value), (Model, Error)> {
     let model = R::pagination_model().map_err(|e| (Model::placeholder(), e))?;
-    let params = serde_json::to_value(request).map_err(|e| {
+    let params = __private::SerializeRequest::to_params(request).map_err(|e| {
         let error = Error::Serialize {
             operation: model.operation().to_owned(),
             reason: e.to_string(),
@@ -86,7 +132,31 @@ pub mod __private {
 
     pub use serde;
 
-    use super::{Error, LimitType, Model, ModelProblem};
+    use super::{Error, LimitType, Model, ModelProblem, Serialize, Value};
+
+    /// The supertrait of `Paginated` that stands for `serde::Serialize`.
+    ///
+    /// With `Serialize` itself as the supertrait, a request struct that forgets
+    /// `#[derive(Serialize)]` gets serde's long diagnostic, ending in a "sealed trait" note
+    /// about `serde_core`. This trait is implemented for every `Serialize` type, and
+    /// `do_not_recommend` makes rustc report this trait, with the message below, instead of
+    /// the bound of the blanket impl: one error that says what to add.
+    #[diagnostic::on_unimplemented(
+        message = "`{Self}` must implement `serde::Serialize` to be a paginated request",
+        label = "add `#[derive(serde::Serialize)]` to this struct",
+        note = "a paginated request is serialized with serde into the params of its first page"
+    )]
+    pub trait SerializeRequest {
+        /// The request as JSON params.
+        fn to_params(&self) -> Result<Value, serde_json::Error>;
+    }
+
+    #[diagnostic::do_not_recommend]
+    impl<T: Serialize + ?Sized> SerializeRequest for T {
+        fn to_params(&self) -> Result<Value, serde_json::Error> {
+            serde_json::to_value(self)
+        }
+    }
 
     /// A model as the derive writes it down, already validated at compile time.
     #[derive(Debug)]

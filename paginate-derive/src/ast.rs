@@ -4,12 +4,15 @@
 use proc_macro2::Span;
 use syn::ext::IdentExt;
 use syn::spanned::Spanned;
-use syn::{Attribute, Data, DeriveInput, Fields, LitStr, Type};
+use syn::{Attribute, Data, DeriveInput, Fields, Ident, LitStr, Type};
 
 use crate::attr::Attrs;
 use crate::case::RenameRule;
 use crate::ctxt::Ctxt;
-use crate::symbol::{FLATTEN, RENAME, RENAME_ALL, SERDE, SERIALIZE, SKIP, SKIP_SERIALIZING};
+use crate::symbol::{
+    FLATTEN, RENAME, RENAME_ALL, SERDE, SERIALIZE, SERIALIZE_WITH, SKIP, SKIP_SERIALIZING,
+    SKIP_SERIALIZING_IF, WITH,
+};
 
 pub(crate) struct Input<'a> {
     pub(crate) original: &'a DeriveInput,
@@ -20,11 +23,18 @@ pub(crate) struct Input<'a> {
 }
 
 pub(crate) struct Field<'a> {
+    /// The Rust name.
+    pub(crate) ident: &'a Ident,
     /// The serialized name: after `rename` and the container's `rename_all`.
     pub(crate) name: String,
     pub(crate) ty: &'a Type,
     /// `#[serde(skip)]` or `#[serde(skip_serializing)]`: never sent.
     pub(crate) skipped: bool,
+    /// `#[serde(skip_serializing_if = "...")]`: sent only when the user's predicate says so.
+    pub(crate) skipped_if: bool,
+    /// `#[serde(serialize_with = "...")]` or `#[serde(with = "...")]`: what is sent is up to
+    /// the user's function, not the field's type.
+    pub(crate) serialized_with: bool,
 }
 
 impl<'a> Input<'a> {
@@ -77,9 +87,12 @@ impl<'a> Input<'a> {
                     rename_all.map_or(raw.clone(), |rule| rule.apply_to_field(&raw))
                 });
                 Some(Field {
+                    ident,
                     name,
                     ty: &f.ty,
                     skipped: serde.skipped || serde.flatten,
+                    skipped_if: serde.skipped_if,
+                    serialized_with: serde.serialized_with,
                 })
             })
             .collect();
@@ -105,6 +118,8 @@ impl<'a> Input<'a> {
 struct FieldSerde {
     rename: Option<String>,
     skipped: bool,
+    skipped_if: bool,
+    serialized_with: bool,
     flatten: bool,
 }
 
@@ -121,6 +136,12 @@ impl FieldSerde {
                     out.skipped = true;
                 } else if meta.path.is_ident(FLATTEN) {
                     out.flatten = true;
+                } else if meta.path.is_ident(SKIP_SERIALIZING_IF) {
+                    out.skipped_if = true;
+                    skip(&meta)?;
+                } else if meta.path.is_ident(SERIALIZE_WITH) || meta.path.is_ident(WITH) {
+                    out.serialized_with = true;
+                    skip(&meta)?;
                 } else {
                     skip(&meta)?;
                 }

@@ -1,9 +1,11 @@
 //! The derive macro behind `paginate_core::Paginated`; use it through `paginate-core`, whose
-//! documentation describes every attribute.
+//! documentation of the re-exported derive (`paginate-core/src/derive.md`) describes every
+//! attribute.
 //!
 //! Phases, one file each: `attr` (the `#[paginate]` grammar), `ast` (the struct and serde's
-//! names for its fields), `valid` (cross-checks), `expand` (code generation that cannot fail),
-//! `fallback` (errors plus a stub impl). Errors are collected in `ctxt` and reported together.
+//! names for its fields), `valid` (cross-checks; `token_field` is the one on field types),
+//! `expand` (code generation that cannot fail), `fallback` (errors plus a stub impl). Errors
+//! are collected in `ctxt` and reported together.
 
 mod ast;
 mod attr;
@@ -12,12 +14,14 @@ mod ctxt;
 mod expand;
 mod fallback;
 mod symbol;
+mod token_field;
 mod valid;
 
 use proc_macro::TokenStream;
 use syn::{DeriveInput, parse_macro_input};
 
-/// Implements `paginate_core::Paginated`; see the documentation of `paginate_core::Paginated`.
+/// Generated code names `::paginate_core`: use this derive through `paginate-core`, which
+/// re-exports it.
 #[proc_macro_derive(Paginated, attributes(paginate))]
 pub fn derive_paginated(input: TokenStream) -> TokenStream {
     let input = parse_macro_input!(input as DeriveInput);

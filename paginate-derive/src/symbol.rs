@@ -32,3 +32,6 @@ pub(crate) const SERIALIZE: &str = "serialize";
 pub(crate) const SKIP: &str = "skip";
 pub(crate) const SKIP_SERIALIZING: &str = "skip_serializing";
 pub(crate) const FLATTEN: &str = "flatten";
+pub(crate) const SKIP_SERIALIZING_IF: &str = "skip_serializing_if";
+pub(crate) const SERIALIZE_WITH: &str = "serialize_with";
+pub(crate) const WITH: &str = "with";

@@ -10,6 +10,7 @@ use crate::ast::{Field, Input};
 use crate::attr::{Value, backticked, did_you_mean};
 use crate::ctxt::Ctxt;
 use crate::symbol::{INPUT_TOKEN, OUTPUT_TOKEN, RESULT_KEY};
+use crate::token_field;
 
 /// A declaration that passed every check, ready to expand.
 pub(crate) struct Checked {
@@ -92,7 +93,11 @@ pub(crate) fn check(ctxt: &Ctxt, input: &Input<'_>) -> Option<Checked> {
         ok = false;
     }
     for lit in &input_token {
-        ok &= names_a_field(ctxt, input, lit, INPUT_TOKEN).is_some();
+        match names_a_field(ctxt, input, lit, INPUT_TOKEN) {
+            Some(Some(field)) => ok &= token_field::can_be_absent(ctxt, input, lit, field),
+            Some(None) => {}
+            None => ok = false,
+        }
     }
     let mut limit_is_string = false;
     if let Some(lit) = &limit_key {

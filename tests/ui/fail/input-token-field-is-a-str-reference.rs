@@ -1,0 +1,8 @@
+// A borrowed `&str` is always serialized too, and is shown as written.
+#[derive(serde::Serialize, paginate_core::Paginated)]
+#[paginate(input_token = "cursor", output_token = "next", result_key = "items")]
+struct ListItems<'a> {
+    cursor: &'a str,
+}
+
+fn main() {}

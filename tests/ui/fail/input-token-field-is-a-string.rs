@@ -1,0 +1,14 @@
+// `marker: String` is always serialized: the first request would send `"Marker": ""`.
+#[derive(serde::Serialize, paginate_core::Paginated)]
+#[serde(rename_all = "PascalCase")]
+#[paginate(
+    input_token = "Marker",
+    output_token = "NextMarker",
+    result_key = "Contents"
+)]
+struct ListObjects {
+    bucket: String,
+    marker: String,
+}
+
+fn main() {}
