@@ -18,6 +18,7 @@ use crate::model::{LimitType, Model};
 use crate::options::{DuplicateTokenPolicy, HookFn, PaginationConfig, ProgressHook};
 use crate::slicing::{blank, count_items, skip_front, truncate};
 use crate::token::{Position, json_type};
+use crate::transport::PageRequest;
 
 /// Where a run stands. Each state carries the data that is valid in it, so "what would a
 /// resume token be" has exactly one answer per state.
@@ -67,8 +68,8 @@ pub(crate) enum Held {
 /// What the driver should do next.
 #[derive(Debug)]
 pub(crate) enum Step<'a> {
-    /// Call the transport: this operation, these params.
-    Request(&'a str, &'a Map<String, Value>),
+    /// Call the transport with this request.
+    Request(PageRequest<'a>),
     /// Report this error; the run is over.
     Fail(Error),
     /// The run is over.
@@ -157,6 +158,23 @@ impl Run {
         &mut self.config
     }
 
+    #[cfg(feature = "tracing")]
+    pub(crate) fn config(&self) -> &PaginationConfig {
+        &self.config
+    }
+
+    /// M1: how many primary items `page` holds, as a run returned it.
+    #[cfg(feature = "tracing")]
+    pub(crate) fn primary_count(&self, page: &Value) -> u64 {
+        count_items(self.model.inner().result_keys[0].get(page)).unwrap_or(0)
+    }
+
+    /// True while the run will request another page.
+    #[cfg(feature = "tracing")]
+    pub(crate) fn fetches_more(&self) -> bool {
+        matches!(self.state, State::Fetching { .. })
+    }
+
     fn operation(&self) -> String {
         self.model.operation().to_owned()
     }
@@ -205,7 +223,12 @@ impl Run {
             State::Done { .. } => return Step::Finished,
         }
         match &self.params {
-            Value::Object(params) => Step::Request(self.model.operation(), params),
+            Value::Object(params) => Step::Request(PageRequest {
+                operation: self.model.operation(),
+                params,
+                route: self.model.route(),
+                page: self.pages + 1,
+            }),
             // `start` made sure of it.
             _ => Step::Finished,
         }

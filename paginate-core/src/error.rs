@@ -293,6 +293,11 @@ pub enum ModelProblem {
         /// The expression.
         expression: String,
     },
+    /// The HTTP route does not parse.
+    BadRoute {
+        /// Why.
+        reason: crate::route::RouteError,
+    },
     /// The same name appears twice where names must be distinct.
     Duplicate {
         /// The field.
@@ -311,6 +316,7 @@ impl fmt::Display for ModelProblem {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             ModelProblem::Missing { field } => write!(f, "`{field}` is missing or empty"),
+            ModelProblem::BadRoute { reason } => write!(f, "`route`: {reason}"),
             ModelProblem::WrongType {
                 field,
                 expected,

@@ -112,15 +112,19 @@ mod cycle;
 mod engine;
 mod error;
 mod expr;
+#[cfg(feature = "http")]
+pub mod http;
 mod model;
 mod options;
 mod pages;
 mod paginated;
 mod registry;
 mod results;
+mod route;
 mod slicing;
 mod stream;
 mod token;
+mod trace;
 mod transport;
 
 /// The contract of this crate: every rule of a run, with the ids the rest of the
@@ -140,8 +144,9 @@ pub use registry::Registry;
 #[doc = include_str!("derive.md")]
 #[cfg(feature = "derive")]
 pub use paginate_derive::Paginated;
+pub use route::{Method, RenderError, Rendered, Route, RouteError};
 pub use stream::{ItemStream, PageStream, SearchStream};
-pub use transport::{AsyncFn, AsyncTransport, Transport, from_async_fn, from_fn};
+pub use transport::{AsyncFn, AsyncTransport, PageRequest, Transport, from_async_fn, from_fn};
 
 /// Re-exported so users name the same JSON types the engine uses.
 pub use serde_json;

@@ -8,6 +8,7 @@ use serde_json::Value;
 
 use crate::error::{Error, ModelProblem};
 use crate::expr::{Expr, Path};
+use crate::route::Route;
 use crate::token::json_type;
 
 /// How a page size is written into the limit parameter (O2).
@@ -52,6 +53,7 @@ pub(crate) struct Inner {
     pub(crate) limit_type: LimitType,
     pub(crate) more_results: Option<Expr>,
     pub(crate) non_aggregate_keys: Vec<Path>,
+    pub(crate) route: Option<Route>,
 }
 
 impl fmt::Debug for Model {
@@ -69,6 +71,7 @@ impl fmt::Debug for Model {
                 "non_aggregate_keys",
                 &self.non_aggregate_keys().collect::<Vec<_>>(),
             )
+            .field("route", &m.route.as_ref().map(Route::as_str))
             .finish()
     }
 }
@@ -180,19 +183,51 @@ impl Model {
         self.0.non_aggregate_keys.iter().map(Path::as_str)
     }
 
+    /// The HTTP route of the operation, if the model has one: what the ready HTTP transports
+    /// send each page request to.
+    pub fn route(&self) -> Option<&Route> {
+        self.0.route.as_ref()
+    }
+
     /// A copy of this model whose page size is written as `limit_type`.
     pub fn with_limit_type(&self, limit_type: LimitType) -> Model {
+        let mut copy = self.inner_clone();
+        copy.limit_type = limit_type;
+        Model(Arc::new(copy))
+    }
+
+    /// A copy of this model with the HTTP route `route`, e.g. for a model loaded from a
+    /// botocore file, whose entries carry no route.
+    ///
+    /// ```
+    /// use paginate_core::{Method, Model, Route};
+    ///
+    /// let model = Model::builder("ListOrders")
+    ///     .input_token("cursor").output_token("next_cursor").result_key("orders")
+    ///     .build()?
+    ///     .with_route(Route::parse("GET /v1/orders")?);
+    /// assert_eq!(model.route().map(Route::method), Some(Method::Get));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn with_route(&self, route: Route) -> Model {
+        let mut copy = self.inner_clone();
+        copy.route = Some(route);
+        Model(Arc::new(copy))
+    }
+
+    fn inner_clone(&self) -> Inner {
         let m = &self.0;
-        Model(Arc::new(Inner {
+        Inner {
             operation: m.operation.clone(),
             input_tokens: m.input_tokens.clone(),
             output_tokens: m.output_tokens.clone(),
             result_keys: m.result_keys.clone(),
             limit_key: m.limit_key.clone(),
-            limit_type,
+            limit_type: m.limit_type,
             more_results: m.more_results.clone(),
             non_aggregate_keys: m.non_aggregate_keys.clone(),
-        }))
+            route: m.route.clone(),
+        }
     }
 
     /// A valid model built without any fallible step, for a run that can only report an
@@ -207,6 +242,7 @@ impl Model {
             limit_type: LimitType::Integer,
             more_results: None,
             non_aggregate_keys: Vec::new(),
+            route: None,
         }))
     }
 
@@ -246,6 +282,7 @@ pub struct ModelBuilder {
     limit_type: LimitType,
     more_results: Option<String>,
     non_aggregate_keys: Vec<String>,
+    route: Option<String>,
 }
 
 impl ModelBuilder {
@@ -289,6 +326,14 @@ impl ModelBuilder {
     /// Adds a non-aggregate key (a dotted path) reported from the first page of a run.
     pub fn non_aggregate_key(mut self, path: impl Into<String>) -> Self {
         self.non_aggregate_keys.push(path.into());
+        self
+    }
+
+    /// Sets the operation's HTTP route, `METHOD /path/{Param}`, for the ready HTTP
+    /// transports: `GET /v1/orders`, `POST /v1/search`, `GET /buckets/{Bucket}/objects`. It is
+    /// checked by [`ModelBuilder::build`] (see [`Route::parse`]).
+    pub fn route(mut self, route: impl Into<String>) -> Self {
+        self.route = Some(route.into());
         self
     }
 
@@ -379,6 +424,12 @@ impl ModelBuilder {
             .as_deref()
             .map(|s| expr("more_results", s))
             .transpose()?;
+        let route = self
+            .route
+            .as_deref()
+            .map(Route::parse)
+            .transpose()
+            .map_err(|e| invalid(ModelProblem::BadRoute { reason: e }))?;
         Ok(Model(Arc::new(Inner {
             operation,
             input_tokens: self.input_tokens,
@@ -388,6 +439,7 @@ impl ModelBuilder {
             limit_type: self.limit_type,
             more_results,
             non_aggregate_keys,
+            route,
         })))
     }
 }

@@ -12,6 +12,7 @@ use crate::engine::Run;
 use crate::error::Error;
 use crate::model::Model;
 use crate::results::{FullResult, ItemCursor, SearchCursor, Source, decode, poll_cursor};
+use crate::trace::RunTrace;
 use crate::transport::Transport;
 
 impl Model {
@@ -138,6 +139,7 @@ pub(crate) use run_options;
 pub struct Pages<H, P = Value, I = Value> {
     transport: H,
     run: Run,
+    trace: RunTrace,
     types: PhantomData<fn() -> (P, I)>,
 }
 
@@ -154,6 +156,7 @@ impl<H, P, I> Pages<H, P, I> {
         Pages {
             transport,
             run,
+            trace: RunTrace::default(),
             types: PhantomData,
         }
     }
@@ -291,17 +294,24 @@ where
 
     /// The next page as JSON: the shared path of pages, items, search and full results.
     fn next_raw(&mut self) -> Option<Result<Value, Error>> {
+        #[cfg(feature = "tracing")]
+        let span = self.trace.span(&self.run);
+        #[cfg(feature = "tracing")]
+        let _entered = span.enter();
         let page = match self.run.step() {
-            crate::engine::Step::Request(operation, params) => {
-                self.transport.call(operation, params)
+            crate::engine::Step::Request(request) => {
+                self.trace.sent();
+                self.transport.send(request)
             }
             crate::engine::Step::Fail(e) => return Some(Err(e)),
             crate::engine::Step::Finished => return None,
         };
-        Some(match page {
+        let outcome = match page {
             Ok(page) => self.run.accept(page),
             Err(e) => Err(self.run.transport_failed(e.into())),
-        })
+        };
+        self.trace.received(&self.run, &outcome);
+        Some(outcome)
     }
 }
 

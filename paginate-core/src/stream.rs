@@ -17,7 +17,8 @@ use crate::error::{BoxError, Error};
 use crate::model::Model;
 use crate::pages::run_options;
 use crate::results::{FullResult, ItemCursor, SearchCursor, Source, decode, poll_cursor};
-use crate::transport::AsyncTransport;
+use crate::trace::RunTrace;
+use crate::transport::{AsyncTransport, PageRequest};
 
 type InFlight<'a> = Pin<Box<dyn Future<Output = Result<Value, BoxError>> + Send + 'a>>;
 
@@ -42,6 +43,7 @@ impl Model {
 pub struct PageStream<'a, H, P = Value, I = Value> {
     transport: H,
     run: Run,
+    trace: RunTrace,
     in_flight: Option<InFlight<'a>>,
     types: PhantomData<fn() -> (P, I)>,
 }
@@ -63,6 +65,7 @@ impl<'a, H, P, I> PageStream<'a, H, P, I> {
         PageStream {
             transport,
             run,
+            trace: RunTrace::default(),
             in_flight: None,
             types: PhantomData,
         }
@@ -75,6 +78,7 @@ impl<'a, H, P, I> PageStream<'a, H, P, I> {
         PageStream {
             transport: self.transport,
             run: self.run,
+            trace: self.trace,
             in_flight: self.in_flight,
             types: PhantomData,
         }
@@ -153,21 +157,35 @@ where
                     Poll::Pending => return Poll::Pending,
                 };
                 self.in_flight = None;
-                return Poll::Ready(Some(match outcome {
+                let outcome = match outcome {
                     Ok(page) => self.run.accept(page),
                     Err(e) => Err(self.run.transport_failed(e)),
-                }));
+                };
+                self.trace.received(&self.run, &outcome);
+                return Poll::Ready(Some(outcome));
             }
+            #[cfg(feature = "tracing")]
+            let span = self.trace.span(&self.run);
             match self.run.step() {
-                Step::Request(operation, params) => {
-                    let (transport, operation, params) =
-                        (self.transport.clone(), operation.to_owned(), params.clone());
-                    self.in_flight = Some(Box::pin(async move {
-                        transport
-                            .call(&operation, &params)
-                            .await
-                            .map_err(Into::into)
-                    }));
+                Step::Request(request) => {
+                    let transport = self.transport.clone();
+                    let operation = request.operation.to_owned();
+                    let params = request.params.clone();
+                    let route = request.route.cloned();
+                    let page = request.page;
+                    self.trace.sent();
+                    let call = async move {
+                        let request = PageRequest {
+                            operation: &operation,
+                            params: &params,
+                            route: route.as_ref(),
+                            page,
+                        };
+                        transport.send(request).await.map_err(Into::into)
+                    };
+                    #[cfg(feature = "tracing")]
+                    let call = tracing::Instrument::instrument(call, span);
+                    self.in_flight = Some(Box::pin(call));
                 }
                 Step::Fail(e) => return Poll::Ready(Some(Err(e))),
                 Step::Finished => return Poll::Ready(None),

@@ -1,8 +1,48 @@
-//! The blocking transport: the one thing a user implements for their API client.
+//! The transports: the one seam between a run and the outside, blocking ([`Transport`]) and
+//! async ([`AsyncTransport`]), and the [`PageRequest`] a run hands them for each page.
 
 use serde_json::{Map, Value};
 
 use crate::error::BoxError;
+use crate::route::Route;
+
+/// One page request, as a run hands it to a transport: the operation, the params of this
+/// page, the model's HTTP route if it has one, and the page's number.
+///
+/// Transports written by hand implement [`Transport::call`] and never see this type; the
+/// ready HTTP transports read the route from it.
+#[derive(Debug, Clone, Copy)]
+#[non_exhaustive]
+pub struct PageRequest<'a> {
+    /// The model's operation name.
+    pub operation: &'a str,
+    /// The request parameters of this page (a JSON object).
+    pub params: &'a Map<String, Value>,
+    /// The model's HTTP route ([`Model::route`](crate::Model::route)), if it has one.
+    pub route: Option<&'a Route>,
+    /// The number of the page being fetched, from 1.
+    pub page: u64,
+}
+
+impl<'a> PageRequest<'a> {
+    /// A request for page 1 of `operation` with `params` and no route: for calling a
+    /// transport directly, in tests for example.
+    pub fn new(operation: &'a str, params: &'a Map<String, Value>) -> PageRequest<'a> {
+        PageRequest {
+            operation,
+            params,
+            route: None,
+            page: 1,
+        }
+    }
+
+    /// The same request with `route`.
+    #[must_use]
+    pub fn with_route(mut self, route: &'a Route) -> PageRequest<'a> {
+        self.route = Some(route);
+        self
+    }
+}
 
 /// Sends one request of a paginated operation and returns the parsed page.
 ///
@@ -40,6 +80,13 @@ pub trait Transport {
 
     /// Sends `operation` with `params` and returns the page.
     fn call(&self, operation: &str, params: &Map<String, Value>) -> Result<Value, Self::Error>;
+
+    /// Sends one page request. Runs call this; the default calls [`Transport::call`] with
+    /// the request's operation and params. Transports that need more of the request (its
+    /// route, its page number) override it.
+    fn send(&self, request: PageRequest<'_>) -> Result<Value, Self::Error> {
+        self.call(request.operation, request.params)
+    }
 }
 
 /// Closures implement the transport directly (annotate the argument types, or use [`from_fn`]).
@@ -97,6 +144,15 @@ pub trait AsyncTransport {
         operation: &str,
         params: &Map<String, Value>,
     ) -> impl Future<Output = Result<Value, Self::Error>> + Send;
+
+    /// Sends one page request; see [`Transport::send`]. The default calls
+    /// [`AsyncTransport::call`].
+    fn send(
+        &self,
+        request: PageRequest<'_>,
+    ) -> impl Future<Output = Result<Value, Self::Error>> + Send {
+        self.call(request.operation, request.params)
+    }
 }
 
 /// An async transport made from a closure over owned arguments; see [`from_async_fn`].

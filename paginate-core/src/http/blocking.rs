@@ -1,0 +1,79 @@
+//! The blocking ready transport, over `reqwest::blocking::Client`.
+
+use std::sync::Arc;
+
+use reqwest::Url;
+use serde_json::{Map, Value};
+
+use super::request::prepare;
+use super::{HookSlot, HttpError};
+use crate::transport::{PageRequest, Transport};
+
+/// A [`Transport`] that sends each page request to the model's route under a base URL, with a
+/// `reqwest::blocking::Client` you build. See the [module docs](crate::http) for what it
+/// sends and how blocking programs get retries.
+///
+/// Build, use and drop it outside any async runtime: `reqwest::blocking` runs one of its own.
+#[derive(Debug, Clone)]
+pub struct BlockingHttpTransport {
+    client: reqwest::blocking::Client,
+    base: Url,
+    hook: HookSlot,
+}
+
+impl BlockingHttpTransport {
+    /// A transport sending to routes under `base_url` with `client`.
+    pub fn new(client: reqwest::blocking::Client, base_url: &str) -> Result<Self, HttpError> {
+        Ok(BlockingHttpTransport {
+            client,
+            base: super::request::base_url(base_url)?,
+            hook: HookSlot(None),
+        })
+    }
+
+    /// Calls `hook` on every request to add headers; see [`HttpTransport::headers`](super::HttpTransport::headers).
+    #[must_use]
+    pub fn headers(
+        mut self,
+        hook: impl Fn(&PageRequest<'_>, &mut reqwest::header::HeaderMap) + Send + Sync + 'static,
+    ) -> Self {
+        self.hook = HookSlot(Some(Arc::new(hook)));
+        self
+    }
+
+    /// The base URL.
+    pub fn base_url(&self) -> &Url {
+        &self.base
+    }
+}
+
+impl Transport for BlockingHttpTransport {
+    type Error = HttpError;
+
+    /// Without a route there is nowhere to send the request: always [`HttpError::NoRoute`].
+    fn call(&self, operation: &str, _params: &Map<String, Value>) -> Result<Value, HttpError> {
+        Err(HttpError::NoRoute {
+            operation: operation.to_owned(),
+        })
+    }
+
+    fn send(&self, request: PageRequest<'_>) -> Result<Value, HttpError> {
+        let prepared = prepare(&self.base, &request, self.hook.0.as_deref())?;
+        let operation = request.operation;
+        let mut builder = self
+            .client
+            .request(prepared.method(), prepared.url.clone())
+            .headers(prepared.headers.clone());
+        if let Some(body) = &prepared.body {
+            builder = builder.body(body.clone());
+        }
+        let response = builder
+            .send()
+            .map_err(|e| prepared.failed(operation, Box::new(e.without_url())))?;
+        let status = response.status();
+        let body = response
+            .bytes()
+            .map_err(|e| prepared.failed(operation, Box::new(e.without_url())))?;
+        prepared.read(operation, status, &body)
+    }
+}

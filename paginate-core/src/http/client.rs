@@ -1,0 +1,131 @@
+//! The async ready transport: a `reqwest::Client`, or a `tower` stack around one.
+
+use std::sync::Arc;
+use std::task::{Context, Poll};
+
+use reqwest::Url;
+use serde_json::{Map, Value};
+use tower_service::Service;
+
+use super::request::{Prepared, prepare};
+use super::{HookSlot, HttpError};
+use crate::error::BoxError;
+use crate::transport::{AsyncTransport, PageRequest};
+
+/// An [`AsyncTransport`] that sends each page request to the model's route under a base URL.
+///
+/// `S` is what sends a `reqwest::Request`: a `reqwest::Client` ([`HttpTransport::new`]) or a
+/// `tower` service around one ([`HttpTransport::with_service`]), so retries, timeouts, rate
+/// limits and concurrency limits come from `tower` layers. The service is cloned for each
+/// request (as `tower` services are meant to be); wrap a layer that is not `Clone`, such as
+/// `RateLimit`, in `tower::buffer::Buffer`.
+///
+/// ```no_run
+/// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+/// use std::time::Duration;
+/// use paginate_core::http::HttpTransport;
+/// use tower::ServiceBuilder;
+///
+/// let client = reqwest::Client::new();
+/// let stack = ServiceBuilder::new()
+///     .buffer(64)
+///     .rate_limit(10, Duration::from_secs(1))
+///     .timeout(Duration::from_secs(30))
+///     .service(client);
+/// let api = HttpTransport::with_service(stack, "http://127.0.0.1:8080")?;
+/// # Ok(()) }
+/// ```
+#[derive(Debug, Clone)]
+pub struct HttpTransport<S = reqwest::Client> {
+    service: S,
+    base: Url,
+    hook: HookSlot,
+}
+
+impl HttpTransport<reqwest::Client> {
+    /// A transport sending to routes under `base_url` (`https://api.example.com` or
+    /// `http://127.0.0.1:8080/api`) with `client`.
+    pub fn new(client: reqwest::Client, base_url: &str) -> Result<Self, HttpError> {
+        HttpTransport::with_service(client, base_url)
+    }
+}
+
+impl<S> HttpTransport<S> {
+    /// A transport sending with `service`: anything that is a
+    /// `tower::Service<reqwest::Request, Response = reqwest::Response>`, typically a
+    /// `tower::ServiceBuilder` stack around a `reqwest::Client`.
+    pub fn with_service(service: S, base_url: &str) -> Result<Self, HttpError> {
+        Ok(HttpTransport {
+            service,
+            base: super::request::base_url(base_url)?,
+            hook: HookSlot(None),
+        })
+    }
+
+    /// Calls `hook` on every request, after the transport's own headers, to add headers of
+    /// the moment: an auth token that is refreshed, a request id, …
+    #[must_use]
+    pub fn headers(
+        mut self,
+        hook: impl Fn(&PageRequest<'_>, &mut reqwest::header::HeaderMap) + Send + Sync + 'static,
+    ) -> Self {
+        self.hook = HookSlot(Some(Arc::new(hook)));
+        self
+    }
+
+    /// The base URL.
+    pub fn base_url(&self) -> &Url {
+        &self.base
+    }
+}
+
+impl<S> AsyncTransport for HttpTransport<S>
+where
+    S: Service<reqwest::Request, Response = reqwest::Response> + Clone + Send + Sync,
+    S::Future: Send,
+    S::Error: Into<BoxError>,
+{
+    type Error = HttpError;
+
+    /// Without a route there is nowhere to send the request: always [`HttpError::NoRoute`].
+    /// Runs call [`HttpTransport::send`], which has the model's route.
+    async fn call(
+        &self,
+        operation: &str,
+        _params: &Map<String, Value>,
+    ) -> Result<Value, HttpError> {
+        Err(HttpError::NoRoute {
+            operation: operation.to_owned(),
+        })
+    }
+
+    async fn send(&self, request: PageRequest<'_>) -> Result<Value, HttpError> {
+        let prepared = prepare(&self.base, &request, self.hook.0.as_deref())?;
+        let operation = request.operation;
+        let mut service = self.service.clone();
+        std::future::poll_fn(|cx: &mut Context<'_>| -> Poll<Result<(), S::Error>> {
+            service.poll_ready(cx)
+        })
+        .await
+        .map_err(|e| prepared.failed(operation, e.into()))?;
+        let response = service
+            .call(to_request(&prepared))
+            .await
+            .map_err(|e| prepared.failed(operation, e.into()))?;
+        let status = response.status();
+        let body = response
+            .bytes()
+            .await
+            .map_err(|e| prepared.failed(operation, Box::new(e.without_url())))?;
+        prepared.read(operation, status, &body)
+    }
+}
+
+fn to_request(prepared: &Prepared) -> reqwest::Request {
+    let mut request = reqwest::Request::new(prepared.method(), prepared.url.clone());
+    *request.headers_mut() = prepared.headers.clone();
+    if let Some(body) = &prepared.body {
+        *request.body_mut() = Some(body.clone().into());
+    }
+    request
+}
