@@ -124,16 +124,12 @@ impl Function {
         )
     }
 
-    /// The argument at `i`, evaluated; an expression reference there is a type error.
-    fn value<'a>(self, args: &'a [Node], i: usize, data: &'a Value) -> Out<'a> {
-        match args.get(i) {
-            Some(Node::Expref(_)) => Err(self.type_error(i + 1, "a value", "an expression")),
-            Some(node) => eval(node, data),
-            None => Err(format!(
-                "invalid-arity: `{}()` lacks argument {}",
-                self.name(),
-                i + 1
-            )),
+    /// The argument at `i`, evaluated by [`Function::call`]; an expression reference there is
+    /// a type error.
+    fn value<'a>(self, vals: &mut [Option<Cow<'a, Value>>], i: usize) -> Out<'a> {
+        match vals.get_mut(i).map(Option::take) {
+            Some(Some(v)) => Ok(v),
+            _ => Err(self.type_error(i + 1, "a value", "an expression")),
         }
     }
 
@@ -183,11 +179,28 @@ impl Function {
     }
 
     /// Evaluates the call. `args` are the lowered argument expressions.
+    ///
+    /// The arguments are evaluated here, in a small frame, before [`Function::apply`] (whose
+    /// frame is large in an unoptimized build) runs: nested calls (`abs(abs(…))`) then
+    /// recurse through small frames only, as the nesting bound's measurement assumes. All
+    /// arguments are evaluated first, as Python does.
     pub(super) fn call<'a>(self, args: &'a [Node], data: &'a Value) -> Out<'a> {
+        let mut vals = Vec::with_capacity(args.len());
+        for arg in args {
+            vals.push(match arg {
+                Node::Expref(_) => None,
+                other => Some(eval(other, data)?),
+            });
+        }
+        self.apply(args, vals)
+    }
+
+    #[inline(never)]
+    fn apply<'a>(self, args: &'a [Node], mut vals: Vec<Option<Cow<'a, Value>>>) -> Out<'a> {
         let owned = |v: Value| Ok(Cow::Owned(v));
         match self {
             Function::Abs => {
-                let arg = self.value(args, 0, data)?;
+                let arg = self.value(&mut vals, 0)?;
                 let n = self.number(&arg, 1)?;
                 owned(match as_int(n) {
                     Some(i) => int_number(i.abs()),
@@ -195,7 +208,7 @@ impl Function {
                 })
             }
             Function::Ceil | Function::Floor => {
-                let arg = self.value(args, 0, data)?;
+                let arg = self.value(&mut vals, 0)?;
                 let n = self.number(&arg, 1)?;
                 if as_int(n).is_some() {
                     return owned(Value::Number(n.clone()));
@@ -215,7 +228,7 @@ impl Function {
                 })
             }
             Function::Avg | Function::Sum => {
-                let arg = self.value(args, 0, data)?;
+                let arg = self.value(&mut vals, 0)?;
                 let items = self.array(&arg, 1)?;
                 let nums = items
                     .iter()
@@ -242,8 +255,8 @@ impl Function {
                 })
             }
             Function::Contains => {
-                let subject = self.value(args, 0, data)?;
-                let search = self.value(args, 1, data)?;
+                let subject = self.value(&mut vals, 0)?;
+                let search = self.value(&mut vals, 1)?;
                 owned(Value::Bool(match &*subject {
                     Value::Array(items) => items.iter().any(|v| equal(v, &search)),
                     Value::String(s) => search.as_str().is_some_and(|needle| s.contains(needle)),
@@ -253,8 +266,8 @@ impl Function {
                 }))
             }
             Function::EndsWith | Function::StartsWith => {
-                let subject = self.value(args, 0, data)?;
-                let affix = self.value(args, 1, data)?;
+                let subject = self.value(&mut vals, 0)?;
+                let affix = self.value(&mut vals, 1)?;
                 let (s, a) = (self.string(&subject, 1)?, self.string(&affix, 2)?);
                 owned(Value::Bool(if self == Function::EndsWith {
                     s.ends_with(a)
@@ -263,8 +276,8 @@ impl Function {
                 }))
             }
             Function::Join => {
-                let glue = self.value(args, 0, data)?;
-                let list = self.value(args, 1, data)?;
+                let glue = self.value(&mut vals, 0)?;
+                let list = self.value(&mut vals, 1)?;
                 let glue = self.string(&glue, 1)?;
                 let parts = self
                     .array(&list, 2)?
@@ -277,7 +290,7 @@ impl Function {
                 owned(Value::String(parts.join(glue)))
             }
             Function::Keys | Function::Values => {
-                let arg = self.value(args, 0, data)?;
+                let arg = self.value(&mut vals, 0)?;
                 let map = self.object(&arg, 1)?;
                 owned(Value::Array(if self == Function::Keys {
                     map.keys().cloned().map(Value::String).collect()
@@ -286,7 +299,7 @@ impl Function {
                 }))
             }
             Function::Length => {
-                let arg = self.value(args, 0, data)?;
+                let arg = self.value(&mut vals, 0)?;
                 // Strings count code points, as Python's len does.
                 let n = match &*arg {
                     Value::String(s) => s.chars().count(),
@@ -304,7 +317,7 @@ impl Function {
             }
             Function::Map => {
                 let expr = self.expref(args, 0)?;
-                let list = self.value(args, 1, data)?;
+                let list = self.value(&mut vals, 1)?;
                 // Unlike a projection, map keeps the nulls.
                 let out = self
                     .array(&list, 2)?
@@ -314,7 +327,7 @@ impl Function {
                 owned(Value::Array(out))
             }
             Function::Max | Function::Min => {
-                let arg = self.value(args, 0, data)?;
+                let arg = self.value(&mut vals, 0)?;
                 let items = self.comparable(&arg, 1)?;
                 let want = if self == Function::Max {
                     Ordering::Greater
@@ -328,7 +341,7 @@ impl Function {
                 )
             }
             Function::MaxBy | Function::MinBy => {
-                let list = self.value(args, 0, data)?;
+                let list = self.value(&mut vals, 0)?;
                 let expr = self.expref(args, 1)?;
                 let items = self.array(&list, 1)?;
                 let keys = self.keys(items, expr)?;
@@ -346,7 +359,7 @@ impl Function {
             Function::Merge => {
                 let mut out = Map::new();
                 for i in 0..args.len() {
-                    let arg = self.value(args, i, data)?;
+                    let arg = self.value(&mut vals, i)?;
                     for (k, v) in self.object(&arg, i + 1)? {
                         out.insert(k.clone(), v.clone());
                     }
@@ -355,7 +368,7 @@ impl Function {
             }
             Function::NotNull => {
                 for i in 0..args.len() {
-                    let arg = self.value(args, i, data)?;
+                    let arg = self.value(&mut vals, i)?;
                     if !arg.is_null() {
                         return Ok(arg);
                     }
@@ -363,7 +376,7 @@ impl Function {
                 owned(Value::Null)
             }
             Function::Reverse => {
-                let arg = self.value(args, 0, data)?;
+                let arg = self.value(&mut vals, 0)?;
                 owned(match &*arg {
                     Value::String(s) => Value::String(s.chars().rev().collect()),
                     Value::Array(a) => Value::Array(a.iter().rev().cloned().collect()),
@@ -373,14 +386,14 @@ impl Function {
                 })
             }
             Function::Sort => {
-                let arg = self.value(args, 0, data)?;
+                let arg = self.value(&mut vals, 0)?;
                 let mut items = self.comparable(&arg, 1)?.to_vec();
                 // Stable; all numbers or all strings, so `order` is always defined.
                 items.sort_by(|a, b| order(a, b).unwrap_or(Ordering::Equal));
                 owned(Value::Array(items))
             }
             Function::SortBy => {
-                let list = self.value(args, 0, data)?;
+                let list = self.value(&mut vals, 0)?;
                 let expr = self.expref(args, 1)?;
                 let items = self.array(&list, 1)?;
                 let keys = self.keys(items, expr)?;
@@ -391,7 +404,7 @@ impl Function {
                 ))
             }
             Function::ToArray => {
-                let arg = self.value(args, 0, data)?;
+                let arg = self.value(&mut vals, 0)?;
                 if arg.is_array() {
                     Ok(arg)
                 } else {
@@ -399,7 +412,7 @@ impl Function {
                 }
             }
             Function::ToNumber => {
-                let arg = self.value(args, 0, data)?;
+                let arg = self.value(&mut vals, 0)?;
                 match &*arg {
                     Value::Number(_) => Ok(arg),
                     Value::String(s) => owned(parse_number(s)),
@@ -407,14 +420,14 @@ impl Function {
                 }
             }
             Function::ToString => {
-                let arg = self.value(args, 0, data)?;
+                let arg = self.value(&mut vals, 0)?;
                 match &*arg {
                     Value::String(_) => Ok(arg),
                     other => owned(Value::String(other.to_string())),
                 }
             }
             Function::Type => {
-                let arg = self.value(args, 0, data)?;
+                let arg = self.value(&mut vals, 0)?;
                 owned(Value::String(type_name(&arg).to_owned()))
             }
         }

@@ -178,61 +178,88 @@ fn out_of_range(offset: usize) -> ParseFailure {
     }
 }
 
+/// Lowers the parser's tree. Like [`eval::eval`], this recurses once per level, so each kind
+/// of node is lowered by its own small function and this dispatcher's frame stays small.
 fn lower(ast: &Ast) -> Result<Node, ParseFailure> {
-    let two = |lhs: &Ast, rhs: &Ast| -> Result<(Box<Node>, Box<Node>), ParseFailure> {
-        Ok((Box::new(lower(lhs)?), Box::new(lower(rhs)?)))
-    };
-    Ok(match ast {
-        Ast::Identity { .. } => Node::Identity,
-        Ast::Field { name, .. } => Node::Field(name.clone()),
-        Ast::Index { idx, offset } => {
-            check_index(*idx, *offset)?;
-            Node::Index(*idx)
-        }
-        Ast::Literal { value, .. } => Node::Literal(literal(value)),
-        Ast::Subexpr { lhs, rhs, .. } => {
-            let (l, r) = two(lhs, rhs)?;
-            Node::Sub(l, r)
-        }
-        Ast::Or { lhs, rhs, .. } => {
-            let (l, r) = two(lhs, rhs)?;
-            Node::Or(l, r)
-        }
-        Ast::And { lhs, rhs, .. } => {
-            let (l, r) = two(lhs, rhs)?;
-            Node::And(l, r)
-        }
-        Ast::Not { node, .. } => Node::Not(Box::new(lower(node)?)),
-        Ast::Comparison {
-            comparator,
-            lhs,
-            rhs,
+    match ast {
+        Ast::Subexpr { lhs, rhs, .. }
+        | Ast::Or { lhs, rhs, .. }
+        | Ast::And { lhs, rhs, .. }
+        | Ast::Comparison { lhs, rhs, .. }
+        | Ast::Projection { lhs, rhs, .. }
+        | Ast::Condition {
+            predicate: lhs,
+            then: rhs,
             ..
-        } => {
-            let (l, r) = two(lhs, rhs)?;
-            Node::Compare(comparator.clone(), l, r)
-        }
-        Ast::Condition {
-            predicate, then, ..
-        } => {
-            let (p, t) = two(predicate, then)?;
-            Node::Condition(p, t)
-        }
-        Ast::Projection { lhs, rhs, .. } => {
-            let (l, r) = two(lhs, rhs)?;
-            Node::Projection(l, r)
-        }
-        Ast::Flatten { node, .. } => Node::Flatten(Box::new(lower(node)?)),
-        Ast::ObjectValues { node, .. } => Node::ObjectValues(Box::new(lower(node)?)),
-        Ast::MultiList { elements, .. } => {
-            Node::MultiList(elements.iter().map(lower).collect::<Result<_, _>>()?)
-        }
+        } => lower_binary(ast, lhs, rhs),
+        Ast::Not { node, .. }
+        | Ast::Flatten { node, .. }
+        | Ast::ObjectValues { node, .. }
+        | Ast::Expref { ast: node, .. } => lower_unary(ast, node),
+        Ast::MultiList { .. } | Ast::MultiHash { .. } | Ast::Function { .. } => lower_list(ast),
+        _ => lower_leaf(ast),
+    }
+}
+
+#[inline(never)]
+fn lower_binary(ast: &Ast, lhs: &Ast, rhs: &Ast) -> Result<Node, ParseFailure> {
+    let (l, r) = (Box::new(lower(lhs)?), Box::new(lower(rhs)?));
+    Ok(match ast {
+        Ast::Subexpr { .. } => Node::Sub(l, r),
+        Ast::Or { .. } => Node::Or(l, r),
+        Ast::And { .. } => Node::And(l, r),
+        Ast::Comparison { comparator, .. } => Node::Compare(comparator.clone(), l, r),
+        Ast::Condition { .. } => Node::Condition(l, r),
+        _ => Node::Projection(l, r),
+    })
+}
+
+#[inline(never)]
+fn lower_unary(ast: &Ast, node: &Ast) -> Result<Node, ParseFailure> {
+    let inner = Box::new(lower(node)?);
+    Ok(match ast {
+        Ast::Not { .. } => Node::Not(inner),
+        Ast::Flatten { .. } => Node::Flatten(inner),
+        Ast::ObjectValues { .. } => Node::ObjectValues(inner),
+        _ => Node::Expref(inner),
+    })
+}
+
+#[inline(never)]
+fn lower_list(ast: &Ast) -> Result<Node, ParseFailure> {
+    Ok(match ast {
         Ast::MultiHash { elements, .. } => Node::MultiHash(
             elements
                 .iter()
                 .map(|kv| Ok((kv.key.clone(), lower(&kv.value)?)))
                 .collect::<Result<_, ParseFailure>>()?,
         ),
+        Ast::Function { name, args, offset } => {
+            // Unknown names and wrong arities are refused when the model is built, not on
+            // the first page that reaches the call (the suite's unknown-function and
+            // invalid-arity errors, raised earlier than Python raises them).
+            let function = Function::lookup(name, args.len()).map_err(|message| ParseFailure {
+                message,
+                column: *offset,
+            })?;
+            Node::Call(function, args.iter().map(lower).collect::<Result<_, _>>()?)
+        }
+        Ast::MultiList { elements, .. } => {
+            Node::MultiList(elements.iter().map(lower).collect::<Result<_, _>>()?)
+        }
+        _ => lower_leaf(ast)?,
+    })
+}
+
+#[inline(never)]
+fn lower_leaf(ast: &Ast) -> Result<Node, ParseFailure> {
+    Ok(match ast {
+        Ast::Field { name, .. } => Node::Field(name.clone()),
+        Ast::Index { idx, offset } => {
+            check_index(*idx, *offset)?;
+            Node::Index(*idx)
+        }
+        Ast::Literal { value, .. } => Node::Literal(literal(value)),
         Ast::Slice {
             start,
             stop,
@@ -244,17 +271,8 @@ fn lower(ast: &Ast) -> Result<Node, ParseFailure> {
             }
             Node::Slice(*start, *stop, *step)
         }
-        Ast::Function { name, args, offset } => {
-            // Unknown names and wrong arities are refused when the model is built, not on
-            // the first page that reaches the call (the suite's unknown-function and
-            // invalid-arity errors, raised earlier than Python raises them).
-            let function = Function::lookup(name, args.len()).map_err(|message| ParseFailure {
-                message,
-                column: *offset,
-            })?;
-            Node::Call(function, args.iter().map(lower).collect::<Result<_, _>>()?)
-        }
-        Ast::Expref { ast, .. } => Node::Expref(Box::new(lower(ast)?)),
+        // Identity, and (unreachable from `lower`) the composite nodes.
+        _ => Node::Identity,
     })
 }
 

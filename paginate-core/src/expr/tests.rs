@@ -201,12 +201,12 @@ fn nesting_bound_applies_to_expressions_and_paths() {
     let err = Expr::compile(&deep).unwrap_err();
     assert_eq!(
         err.to_string(),
-        "expression nests deeper than 256 levels (at character 513)"
+        "expression nests deeper than 64 levels (at character 129)"
     );
     let Err(Some(err)) = Path::parse(&deep) else {
         panic!("a deep path must be refused as unparsable");
     };
-    assert_eq!(err.column, 513);
+    assert_eq!(err.column, 129);
 }
 
 #[test]
