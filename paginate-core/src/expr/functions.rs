@@ -141,28 +141,28 @@ impl Function {
         }
     }
 
-    fn number<'v>(self, v: &'v Value, arg: usize) -> Result<&'v serde_json::Number, String> {
+    fn number(self, v: &Value, arg: usize) -> Result<&serde_json::Number, String> {
         match v {
             Value::Number(n) => Ok(n),
             other => Err(self.type_error(arg, "a number", type_name(other))),
         }
     }
 
-    fn string<'v>(self, v: &'v Value, arg: usize) -> Result<&'v str, String> {
+    fn string(self, v: &Value, arg: usize) -> Result<&str, String> {
         match v {
             Value::String(s) => Ok(s),
             other => Err(self.type_error(arg, "a string", type_name(other))),
         }
     }
 
-    fn array<'v>(self, v: &'v Value, arg: usize) -> Result<&'v [Value], String> {
+    fn array(self, v: &Value, arg: usize) -> Result<&[Value], String> {
         match v {
             Value::Array(a) => Ok(a),
             other => Err(self.type_error(arg, "an array", type_name(other))),
         }
     }
 
-    fn object<'v>(self, v: &'v Value, arg: usize) -> Result<&'v Map<String, Value>, String> {
+    fn object(self, v: &Value, arg: usize) -> Result<&Map<String, Value>, String> {
         match v {
             Value::Object(o) => Ok(o),
             other => Err(self.type_error(arg, "an object", type_name(other))),
