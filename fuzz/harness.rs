@@ -136,3 +136,46 @@ pub(crate) fn run(data: &[u8]) {
         let _ = configure(model.paginate(&api, json!({"Caller": true}))).build_full_result();
     }
 }
+
+/// Expressions (S1, E3): any text as a search expression, as an output token and a
+/// `more_results` flag, and inside a registry file, against a few pages. No text may panic
+/// or overflow the stack (the nesting bound refuses what is too deep).
+pub(crate) fn expr(data: &[u8]) {
+    let text = String::from_utf8_lossy(data);
+    let pages = [
+        json!({"Items": [{"Key": "a", "Size": 1}, {"Key": "b", "Size": 2.5}], "Next": "n", "More": true}),
+        json!({"Items": [], "Next": 0, "Nested": {"a": {"b": [1, [2, [3]]]}}, "S": "str"}),
+        json!({"Items": "not a list", "Big": 18_446_744_073_709_551_615_u64, "Neg": -9_223_372_036_854_775_808_i64}),
+    ];
+    let Ok(base) = Model::from_botocore(
+        "Fuzz",
+        &json!({"input_token": "Marker", "output_token": "Next", "result_key": "Items"}),
+    ) else {
+        return;
+    };
+    for page in &pages {
+        let api =
+            from_fn(|_op, _params: &Map<String, Value>| Ok::<_, std::io::Error>(page.clone()));
+        if let Ok(search) = base.paginate(&api, json!({})).max_pages(2).search(&text) {
+            for found in search {
+                let _ = found;
+            }
+        }
+        let built = Model::builder("Fuzz")
+            .input_token("Marker")
+            .output_token(text.as_ref())
+            .more_results(text.as_ref())
+            .result_key("Items")
+            .build();
+        if let Ok(model) = built {
+            for page in model.paginate(&api, json!({})).max_pages(3) {
+                let _ = page;
+            }
+        }
+    }
+    let file = json!({"pagination": {"ListFuzz": {
+        "input_token": "Marker", "output_token": text.as_ref(), "more_results": text.as_ref(),
+        "result_key": "Items"
+    }}});
+    let _ = Registry::from_json(&file.to_string());
+}

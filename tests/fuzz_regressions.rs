@@ -37,3 +37,15 @@ fn fuzz_corpus_model_loading() {
 fn fuzz_corpus_whole_runs() {
     println!("{} run inputs", replay("run", harness::run));
 }
+
+#[test]
+fn fuzz_corpus_expressions() {
+    // Deep inputs must be refused, not overflow: run on a tokio worker's 2 MiB stack.
+    let n = std::thread::Builder::new()
+        .stack_size(2 << 20)
+        .spawn(|| replay("expr", harness::expr))
+        .unwrap()
+        .join()
+        .unwrap();
+    println!("{n} expression inputs");
+}

@@ -192,7 +192,7 @@ pub enum Error {
         expression: String,
         /// The page number (from 1).
         page: u64,
-        /// The interpreter's message.
+        /// What went wrong: a function given the wrong type of argument, for example.
         reason: String,
     },
 

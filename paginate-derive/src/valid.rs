@@ -144,8 +144,22 @@ pub(crate) fn check(ctxt: &Ctxt, input: &Input<'_>) -> Option<Checked> {
     })
 }
 
-/// A JMESPath expression: parsed with the engine's own parser.
+/// A JMESPath expression: checked against the engine's nesting bound (so the recursive parser
+/// cannot overflow the compiler's stack, and an expression the engine would refuse at run time
+/// is refused here), then parsed with the engine's own parser.
 fn expression(ctxt: &Ctxt, lit: &LitStr, key: &str) -> bool {
+    if let Err(e) = paginate_nesting::check(&lit.value()) {
+        ctxt.error(
+            lit.span(),
+            format!(
+                "`{key}` is not a valid JMESPath expression: {} at character {} of `{}`",
+                e.reason(),
+                e.offset,
+                lit.value()
+            ),
+        );
+        return false;
+    }
     match jmespath::parse(&lit.value()) {
         Ok(_) => true,
         Err(e) => {

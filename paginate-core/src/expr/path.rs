@@ -1,0 +1,106 @@
+//! Dotted paths: the result and non-aggregate keys of a model (SEMANTICS S1), read from and
+//! written back into pages.
+
+use std::sync::Arc;
+
+use jmespath::ast::Ast;
+use serde_json::{Map, Value};
+
+use super::ParseFailure;
+
+/// A result or non-aggregate key: identifiers joined by dots (`EngineDefaults.Parameters`).
+/// Results are written back at this path, which is why nothing more general is allowed (S1).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct Path {
+    source: Arc<str>,
+    pub(super) parts: Vec<String>,
+}
+
+impl Path {
+    /// Parses a dotted path; `Err(None)` when it parses as JMESPath but is not a dotted path.
+    pub(crate) fn parse(source: &str) -> Result<Path, Option<ParseFailure>> {
+        // The nesting bound applies here too: a path is parsed by the same recursive parser.
+        let ast = super::parse(source).map_err(Some)?;
+        let mut parts = Vec::new();
+        if !collect_fields(&ast, &mut parts) {
+            return Err(None);
+        }
+        Ok(Path {
+            source: Arc::from(source),
+            parts,
+        })
+    }
+
+    /// A one-identifier path, built without parsing.
+    pub(crate) fn single(name: &str) -> Path {
+        Path {
+            source: Arc::from(name),
+            parts: vec![name.to_owned()],
+        }
+    }
+
+    pub(crate) fn as_str(&self) -> &str {
+        &self.source
+    }
+
+    pub(crate) fn get<'v>(&self, data: &'v Value) -> Option<&'v Value> {
+        let mut at = data;
+        for part in &self.parts {
+            at = at.as_object()?.get(part)?;
+        }
+        Some(at)
+    }
+
+    pub(crate) fn get_mut<'v>(&self, data: &'v mut Value) -> Option<&'v mut Value> {
+        let mut at = data;
+        for part in &self.parts {
+            at = at.as_object_mut()?.get_mut(part)?;
+        }
+        Some(at)
+    }
+
+    /// Like [`Path::get_mut`], starting from an object's map.
+    pub(crate) fn get_in_mut<'v>(&self, map: &'v mut Map<String, Value>) -> Option<&'v mut Value> {
+        let (first, rest) = self.parts.split_first()?;
+        let mut at = map.get_mut(first)?;
+        for part in rest {
+            at = at.as_object_mut()?.get_mut(part)?;
+        }
+        Some(at)
+    }
+
+    /// Writes `value` at the path, creating the objects on the way.
+    /// `Err` carries the dotted prefix that exists but is not an object, and its JSON type.
+    pub(crate) fn set(
+        &self,
+        data: &mut Map<String, Value>,
+        value: Value,
+    ) -> Result<(), (String, &'static str)> {
+        let Some((last, parents)) = self.parts.split_last() else {
+            return Ok(());
+        };
+        let mut at = data;
+        for (i, part) in parents.iter().enumerate() {
+            let slot = at
+                .entry(part.clone())
+                .or_insert_with(|| Value::Object(Map::new()));
+            at = match slot {
+                Value::Object(m) => m,
+                other => return Err((self.parts[..=i].join("."), crate::token::json_type(other))),
+            };
+        }
+        at.insert(last.clone(), value);
+        Ok(())
+    }
+}
+
+fn collect_fields(ast: &Ast, out: &mut Vec<String>) -> bool {
+    match ast {
+        Ast::Field { name, .. } => {
+            out.push(name.clone());
+            true
+        }
+        Ast::Subexpr { lhs, rhs, .. } => collect_fields(lhs, out) && collect_fields(rhs, out),
+        _ => false,
+    }
+}
