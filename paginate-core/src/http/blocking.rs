@@ -1,12 +1,10 @@
 //! The blocking ready transport, over `reqwest::blocking::Client`.
 
-use std::sync::Arc;
-
 use reqwest::Url;
 use serde_json::{Map, Value};
 
 use super::request::prepare;
-use super::{HookSlot, HttpError};
+use super::{Hooks, HttpError, hook_setters};
 use crate::transport::{PageRequest, Transport};
 
 /// A [`Transport`] that sends each page request to the model's route under a base URL, with a
@@ -18,7 +16,7 @@ use crate::transport::{PageRequest, Transport};
 pub struct BlockingHttpTransport {
     client: reqwest::blocking::Client,
     base: Url,
-    hook: HookSlot,
+    hooks: Hooks,
 }
 
 impl BlockingHttpTransport {
@@ -27,19 +25,11 @@ impl BlockingHttpTransport {
         Ok(BlockingHttpTransport {
             client,
             base: super::request::base_url(base_url)?,
-            hook: HookSlot(None),
+            hooks: Hooks::default(),
         })
     }
 
-    /// Calls `hook` on every request to add headers; see [`HttpTransport::headers`](super::HttpTransport::headers).
-    #[must_use]
-    pub fn headers(
-        mut self,
-        hook: impl Fn(&PageRequest<'_>, &mut reqwest::header::HeaderMap) + Send + Sync + 'static,
-    ) -> Self {
-        self.hook = HookSlot(Some(Arc::new(hook)));
-        self
-    }
+    hook_setters!();
 
     /// The base URL.
     pub fn base_url(&self) -> &Url {
@@ -58,11 +48,11 @@ impl Transport for BlockingHttpTransport {
     }
 
     fn send(&self, request: PageRequest<'_>) -> Result<Value, HttpError> {
-        let prepared = prepare(&self.base, &request, self.hook.0.as_deref())?;
+        let prepared = prepare(&self.base, &request, &self.hooks)?;
         let operation = request.operation;
         let mut builder = self
             .client
-            .request(prepared.method(), prepared.url.clone())
+            .request(prepared.reqwest_method(), prepared.url.clone())
             .headers(prepared.headers.clone());
         if let Some(body) = &prepared.body {
             builder = builder.body(body.clone());
@@ -71,9 +61,10 @@ impl Transport for BlockingHttpTransport {
             .send()
             .map_err(|e| prepared.failed(operation, Box::new(e.without_url())))?;
         let status = response.status();
+        let headers = response.headers().clone();
         let body = response
             .bytes()
             .map_err(|e| prepared.failed(operation, Box::new(e.without_url())))?;
-        prepared.read(operation, status, &body)
+        prepared.read(&request, &self.hooks, status, &headers, &body)
     }
 }

@@ -1,14 +1,13 @@
 //! The async ready transport: a `reqwest::Client`, or a `tower` stack around one.
 
-use std::sync::Arc;
 use std::task::{Context, Poll};
 
 use reqwest::Url;
 use serde_json::{Map, Value};
 use tower_service::Service;
 
-use super::request::{Prepared, prepare};
-use super::{HookSlot, HttpError};
+use super::request::prepare;
+use super::{Hooks, HttpError, HttpRequest, hook_setters};
 use crate::error::BoxError;
 use crate::transport::{AsyncTransport, PageRequest};
 
@@ -39,7 +38,7 @@ use crate::transport::{AsyncTransport, PageRequest};
 pub struct HttpTransport<S = reqwest::Client> {
     service: S,
     base: Url,
-    hook: HookSlot,
+    hooks: Hooks,
 }
 
 impl HttpTransport<reqwest::Client> {
@@ -58,20 +57,11 @@ impl<S> HttpTransport<S> {
         Ok(HttpTransport {
             service,
             base: super::request::base_url(base_url)?,
-            hook: HookSlot(None),
+            hooks: Hooks::default(),
         })
     }
 
-    /// Calls `hook` on every request, after the transport's own headers, to add headers of
-    /// the moment: an auth token that is refreshed, a request id, …
-    #[must_use]
-    pub fn headers(
-        mut self,
-        hook: impl Fn(&PageRequest<'_>, &mut reqwest::header::HeaderMap) + Send + Sync + 'static,
-    ) -> Self {
-        self.hook = HookSlot(Some(Arc::new(hook)));
-        self
-    }
+    hook_setters!();
 
     /// The base URL.
     pub fn base_url(&self) -> &Url {
@@ -100,7 +90,7 @@ where
     }
 
     async fn send(&self, request: PageRequest<'_>) -> Result<Value, HttpError> {
-        let prepared = prepare(&self.base, &request, self.hook.0.as_deref())?;
+        let prepared = prepare(&self.base, &request, &self.hooks)?;
         let operation = request.operation;
         let mut service = self.service.clone();
         std::future::poll_fn(|cx: &mut Context<'_>| -> Poll<Result<(), S::Error>> {
@@ -113,16 +103,17 @@ where
             .await
             .map_err(|e| prepared.failed(operation, e.into()))?;
         let status = response.status();
+        let headers = response.headers().clone();
         let body = response
             .bytes()
             .await
             .map_err(|e| prepared.failed(operation, Box::new(e.without_url())))?;
-        prepared.read(operation, status, &body)
+        prepared.read(&request, &self.hooks, status, &headers, &body)
     }
 }
 
-fn to_request(prepared: &Prepared) -> reqwest::Request {
-    let mut request = reqwest::Request::new(prepared.method(), prepared.url.clone());
+fn to_request(prepared: &HttpRequest) -> reqwest::Request {
+    let mut request = reqwest::Request::new(prepared.reqwest_method(), prepared.url.clone());
     *request.headers_mut() = prepared.headers.clone();
     if let Some(body) = &prepared.body {
         *request.body_mut() = Some(body.clone().into());

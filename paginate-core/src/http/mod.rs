@@ -64,9 +64,42 @@ use std::fmt;
 use crate::error::BoxError;
 use crate::route::{Method, RenderError};
 
-/// Adds headers to each request, e.g. an auth token that can change between pages.
-pub type HeadersHook =
-    dyn Fn(&crate::PageRequest<'_>, &mut reqwest::header::HeaderMap) + Send + Sync;
+/// Changes each request before it is sent: adds headers, signs it, renames query params.
+pub type RequestHook =
+    dyn Fn(&crate::PageRequest<'_>, &mut HttpRequest) -> Result<(), BoxError> + Send + Sync;
+
+/// Turns the body of a success response into the page, for APIs that do not answer JSON.
+pub type DecodeHook = dyn Fn(&crate::PageRequest<'_>, &HttpResponse<'_>) -> Result<serde_json::Value, BoxError>
+    + Send
+    + Sync;
+
+/// An HTTP request a ready transport is about to send, as an
+/// [`on_request`](HttpTransport::on_request) hook sees it.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct HttpRequest {
+    /// The route's method.
+    pub method: Method,
+    /// The full URL, query included.
+    pub url: reqwest::Url,
+    /// The headers; `content-type: application/json` when there is a body.
+    pub headers: reqwest::header::HeaderMap,
+    /// The JSON body of a POST, PUT or PATCH; `None` for GET and DELETE.
+    pub body: Option<Vec<u8>>,
+}
+
+/// A response with a success status, as a [`decode_with`](HttpTransport::decode_with) hook
+/// sees it.
+#[derive(Debug)]
+#[non_exhaustive]
+pub struct HttpResponse<'a> {
+    /// The status.
+    pub status: reqwest::StatusCode,
+    /// The headers.
+    pub headers: &'a reqwest::header::HeaderMap,
+    /// The body.
+    pub body: &'a [u8],
+}
 
 /// Why a ready HTTP transport could not get a page. Every variant names the operation; those
 /// about a request sent name its method and URL too.
@@ -132,6 +165,40 @@ pub enum HttpError {
         source: BoxError,
     },
 
+    /// An [`on_request`](HttpTransport::on_request) hook refused the request.
+    #[error("{operation}: {method} {url}: the request hook failed")]
+    Hook {
+        /// The operation.
+        operation: String,
+        /// The method.
+        method: Method,
+        /// The URL as the transport built it.
+        url: String,
+        /// The hook's error.
+        #[source]
+        source: BoxError,
+    },
+
+    /// A [`decode_with`](HttpTransport::decode_with) hook could not read the body.
+    #[error(
+        "{operation}: {method} {url} returned HTTP {status} with a body that could not be read: {body}"
+    )]
+    Decode {
+        /// The operation.
+        operation: String,
+        /// The method.
+        method: Method,
+        /// The full URL.
+        url: String,
+        /// The status.
+        status: reqwest::StatusCode,
+        /// The start of the body (at most 500 characters).
+        body: String,
+        /// The hook's error.
+        #[source]
+        source: BoxError,
+    },
+
     /// The server answered with a status that is not a success.
     #[error("{operation}: {method} {url} returned HTTP {status}: {body}")]
     Status {
@@ -173,7 +240,9 @@ impl HttpError {
     /// [`HttpError::NotJson`]).
     pub fn status(&self) -> Option<reqwest::StatusCode> {
         match self {
-            HttpError::Status { status, .. } | HttpError::NotJson { status, .. } => Some(*status),
+            HttpError::Status { status, .. }
+            | HttpError::NotJson { status, .. }
+            | HttpError::Decode { status, .. } => Some(*status),
             _ => None,
         }
     }
@@ -191,17 +260,77 @@ impl HttpError {
     }
 }
 
-/// Hooks are closures; show only that one is set.
-struct HookSlot(Option<std::sync::Arc<HeadersHook>>);
+/// The hooks a transport runs on each request and response.
+#[derive(Clone, Default)]
+pub(crate) struct Hooks {
+    pub(crate) request: Vec<std::sync::Arc<RequestHook>>,
+    pub(crate) decode: Option<std::sync::Arc<DecodeHook>>,
+}
 
-impl fmt::Debug for HookSlot {
+impl fmt::Debug for Hooks {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(if self.0.is_some() { "Some(..)" } else { "None" })
+        f.debug_struct("Hooks")
+            .field("request", &self.request.len())
+            .field("decode", &self.decode.is_some())
+            .finish()
     }
 }
 
-impl Clone for HookSlot {
-    fn clone(&self) -> HookSlot {
-        HookSlot(self.0.clone())
-    }
+/// The hook setters both transports share.
+macro_rules! hook_setters {
+    () => {
+        /// Calls `hook` on every request, after the transport's own headers, to add headers of
+        /// the moment: an auth token that is refreshed, a request id, …
+        #[must_use]
+        pub fn headers(
+            self,
+            hook: impl Fn(&crate::PageRequest<'_>, &mut reqwest::header::HeaderMap)
+            + Send
+            + Sync
+            + 'static,
+        ) -> Self {
+            self.on_request(move |page, request| {
+                hook(page, &mut request.headers);
+                Ok(())
+            })
+        }
+
+        /// Calls `hook` on every request just before it is sent, with the request as built
+        /// (URL, headers, body), to change it: sign it, rename query params, … An error from the
+        /// hook fails the page with [`HttpError::Hook`](crate::http::HttpError::Hook). Hooks run
+        /// in the order they were added, [`headers`](Self::headers) hooks included.
+        #[must_use]
+        pub fn on_request(
+            mut self,
+            hook: impl Fn(
+                &crate::PageRequest<'_>,
+                &mut crate::http::HttpRequest,
+            ) -> Result<(), crate::BoxError>
+            + Send
+            + Sync
+            + 'static,
+        ) -> Self {
+            self.hooks.request.push(std::sync::Arc::new(hook));
+            self
+        }
+
+        /// Reads the body of each success response with `hook` instead of as JSON, for APIs
+        /// that answer in another format (S3's XML): the hook returns the page as JSON. An
+        /// error from it fails the page with [`HttpError::Decode`](crate::http::HttpError::Decode).
+        #[must_use]
+        pub fn decode_with(
+            mut self,
+            hook: impl Fn(
+                &crate::PageRequest<'_>,
+                &crate::http::HttpResponse<'_>,
+            ) -> Result<serde_json::Value, crate::BoxError>
+            + Send
+            + Sync
+            + 'static,
+        ) -> Self {
+            self.hooks.decode = Some(std::sync::Arc::new(hook));
+            self
+        }
+    };
 }
+pub(crate) use hook_setters;

@@ -6,24 +6,15 @@ use reqwest::header::{CONTENT_TYPE, HeaderMap, HeaderValue};
 use reqwest::{StatusCode, Url};
 use serde_json::{Map, Value};
 
-use super::{HeadersHook, HttpError};
+use super::{Hooks, HttpError, HttpRequest, HttpResponse};
 use crate::route::Method;
 use crate::transport::PageRequest;
 
 /// How much of a refused body an error keeps.
 const EXCERPT: usize = 500;
 
-/// An HTTP request ready to hand to a client.
-#[derive(Debug)]
-pub(crate) struct Prepared {
-    pub(crate) method: Method,
-    pub(crate) url: Url,
-    pub(crate) headers: HeaderMap,
-    pub(crate) body: Option<Vec<u8>>,
-}
-
-impl Prepared {
-    pub(crate) fn method(&self) -> reqwest::Method {
+impl HttpRequest {
+    pub(crate) fn reqwest_method(&self) -> reqwest::Method {
         match self.method {
             Method::Get => reqwest::Method::GET,
             Method::Post => reqwest::Method::POST,
@@ -43,24 +34,43 @@ impl Prepared {
         }
     }
 
-    /// The page in a response, or why there is none.
+    /// The page in a response, or why there is none: a status that is not a success, or a
+    /// body that the decode hook (JSON by default) cannot read.
     pub(crate) fn read(
         &self,
-        operation: &str,
+        page: &PageRequest<'_>,
+        hooks: &Hooks,
         status: StatusCode,
+        headers: &HeaderMap,
         body: &[u8],
     ) -> Result<Value, HttpError> {
+        let operation = || page.operation.to_owned();
         if !status.is_success() {
             return Err(HttpError::Status {
-                operation: operation.to_owned(),
+                operation: operation(),
                 method: self.method,
                 url: self.url.to_string(),
                 status,
                 body: excerpt(body),
             });
         }
+        if let Some(decode) = &hooks.decode {
+            let response = HttpResponse {
+                status,
+                headers,
+                body,
+            };
+            return decode(page, &response).map_err(|source| HttpError::Decode {
+                operation: operation(),
+                method: self.method,
+                url: self.url.to_string(),
+                status,
+                body: excerpt(body),
+                source,
+            });
+        }
         serde_json::from_slice(body).map_err(|source| HttpError::NotJson {
-            operation: operation.to_owned(),
+            operation: operation(),
             method: self.method,
             url: self.url.to_string(),
             status,
@@ -88,12 +98,12 @@ pub(crate) fn base_url(text: &str) -> Result<Url, HttpError> {
 
 /// Turns a page request into an HTTP request: the route's path after the base URL's, the other
 /// params in the query (GET, DELETE) or in a JSON body (POST, PUT, PATCH), then the hook's
-/// headers.
+/// request hooks.
 pub(crate) fn prepare(
     base: &Url,
     request: &PageRequest<'_>,
-    hook: Option<&HeadersHook>,
-) -> Result<Prepared, HttpError> {
+    hooks: &Hooks,
+) -> Result<HttpRequest, HttpError> {
     let operation = request.operation;
     let route = request.route.ok_or_else(|| HttpError::NoRoute {
         operation: operation.to_owned(),
@@ -128,15 +138,21 @@ pub(crate) fn prepare(
         }
         None
     };
-    if let Some(hook) = hook {
-        hook(request, &mut headers);
-    }
-    Ok(Prepared {
+    let mut prepared = HttpRequest {
         method,
         url,
         headers,
         body,
-    })
+    };
+    for hook in &hooks.request {
+        hook(request, &mut prepared).map_err(|source| HttpError::Hook {
+            operation: operation.to_owned(),
+            method,
+            url: prepared.url.to_string(),
+            source,
+        })?;
+    }
+    Ok(prepared)
 }
 
 /// The query string of a GET or DELETE: strings as they are, numbers and booleans as JSON
@@ -186,11 +202,27 @@ mod tests {
     use crate::route::Route;
     use serde_json::json;
 
-    fn prepared(route: &str, base: &str, params: Value) -> Result<Prepared, HttpError> {
+    fn prepared(route: &str, base: &str, params: Value) -> Result<HttpRequest, HttpError> {
         let route = Route::parse(route).unwrap();
         let params = params.as_object().cloned().unwrap();
         let request = PageRequest::new("Op", &params).with_route(&route);
-        prepare(&base_url(base).unwrap(), &request, None)
+        prepare(&base_url(base).unwrap(), &request, &Hooks::default())
+    }
+
+    fn read(
+        p: &HttpRequest,
+        hooks: &Hooks,
+        status: StatusCode,
+        body: &[u8],
+    ) -> Result<Value, HttpError> {
+        let params = Map::new();
+        p.read(
+            &PageRequest::new("Op", &params),
+            hooks,
+            status,
+            &HeaderMap::new(),
+            body,
+        )
     }
 
     #[test]
@@ -230,10 +262,11 @@ mod tests {
             "Op: GET http://h/v1: param `q` is a JSON object or a nested list, which a query string cannot hold; use a POST route"
         );
         let params = Map::new();
+        let none = Hooks::default();
         let e = prepare(
             &base_url("http://h").unwrap(),
             &PageRequest::new("Op", &params),
-            None,
+            &none,
         )
         .unwrap_err();
         assert!(matches!(e, HttpError::NoRoute { .. }), "{e}");
@@ -241,23 +274,64 @@ mod tests {
         assert!(base_url("http://h/?q=1").is_err());
 
         let p = prepared("GET /v1", "http://h", json!({})).unwrap();
-        let e = p
-            .read("Op", StatusCode::SERVICE_UNAVAILABLE, b"busy")
-            .unwrap_err();
+        let e = read(&p, &none, StatusCode::SERVICE_UNAVAILABLE, b"busy").unwrap_err();
         assert_eq!(
             e.to_string(),
             "Op: GET http://h/v1 returned HTTP 503 Service Unavailable: busy"
         );
         assert!(e.is_retryable());
-        let e = p
-            .read("Op", StatusCode::OK, "<html>".repeat(200).as_bytes())
-            .unwrap_err();
+        let e = read(&p, &none, StatusCode::OK, "<html>".repeat(200).as_bytes()).unwrap_err();
         assert!(matches!(&e, HttpError::NotJson { body, .. } if body.chars().count() == 501));
         assert!(std::error::Error::source(&e).is_some());
         assert!(!e.is_retryable());
         assert_eq!(
-            p.read("Op", StatusCode::OK, b"{\"a\": 1}").unwrap(),
+            read(&p, &none, StatusCode::OK, b"{\"a\": 1}").unwrap(),
             json!({"a": 1})
         );
+    }
+
+    #[test]
+    fn hooks_change_requests_and_decode_bodies() {
+        let mut hooks = Hooks::default();
+        hooks.request.push(std::sync::Arc::new(
+            |page: &PageRequest<'_>, request: &mut HttpRequest| {
+                request
+                    .url
+                    .query_pairs_mut()
+                    .append_pair("page", &page.page.to_string());
+                request
+                    .headers
+                    .insert("x-signed", HeaderValue::from_static("yes"));
+                Ok(())
+            },
+        ));
+        let route = Route::parse("GET /v1").unwrap();
+        let params = Map::new();
+        let page = PageRequest::new("Op", &params).with_route(&route);
+        let p = prepare(&base_url("http://h").unwrap(), &page, &hooks).unwrap();
+        assert_eq!(p.url.as_str(), "http://h/v1?page=1");
+        assert_eq!(p.headers["x-signed"], "yes");
+
+        hooks.request.push(std::sync::Arc::new(
+            |_: &PageRequest<'_>, _: &mut HttpRequest| Err("no credentials".into()),
+        ));
+        let e = prepare(&base_url("http://h").unwrap(), &page, &hooks).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "Op: GET http://h/v1?page=1: the request hook failed"
+        );
+
+        hooks.decode = Some(std::sync::Arc::new(
+            |_: &PageRequest<'_>, response: &HttpResponse<'_>| match response.body {
+                b"<a/>" => Ok(json!({"a": []})),
+                _ => Err("not the XML I expected".into()),
+            },
+        ));
+        assert_eq!(
+            read(&p, &hooks, StatusCode::OK, b"<a/>").unwrap(),
+            json!({"a": []})
+        );
+        let e = read(&p, &hooks, StatusCode::OK, b"<b/>").unwrap_err();
+        assert!(matches!(e, HttpError::Decode { .. }), "{e}");
     }
 }
