@@ -20,6 +20,9 @@ struct Object {
 #[serde(rename_all = "PascalCase")]
 struct ListObjectsOutput {
     contents: Vec<Object>,
+    /// Pages have it; a full result does not (G4 keeps only result and non-aggregate keys),
+    /// so the type can hold both only with a default.
+    #[serde(default)]
     is_truncated: bool,
 }
 
@@ -220,4 +223,126 @@ async fn progress_hook_and_typed_items_on_streams() {
         .map(|p| (p.page, p.items, p.resume_token.clone(), p.last))
         .collect();
     assert_eq!(seen, expected_progress());
+}
+
+/// G4 typed: the merged result has a page's shape, so it deserializes into the declared page
+/// type; `NextToken` (only set when `max_items` stopped the run) is read by a type that asks.
+#[test]
+fn the_full_result_comes_as_the_page_type_or_one_named_per_call() {
+    let request = ListObjects {
+        bucket: "b".into(),
+        ..Default::default()
+    };
+    let api = Scripted::new(pages());
+    let full: ListObjectsOutput = request.paginate(&api).build_full_result().unwrap();
+    assert_eq!(
+        full.contents,
+        [object("a", 1), object("b", 2), object("c", 3)]
+    );
+
+    #[derive(Debug, Deserialize)]
+    #[serde(rename_all = "PascalCase")]
+    struct Cut {
+        contents: Vec<Object>,
+        next_token: Option<String>,
+    }
+    let api = Scripted::new(pages());
+    let cut: Cut = request
+        .paginate(&api)
+        .max_items(1)
+        .build_full_result_as()
+        .unwrap();
+    assert_eq!(cut.contents, [object("a", 1)]);
+    assert_eq!(
+        cut.next_token,
+        Some(enc(r#"{"Marker": null, "boto_truncate_amount": 1}"#))
+    );
+
+    // A type that does not fit names the operation and the type, not a page.
+    let api = Scripted::new(pages());
+    match request.paginate(&api).build_full_result_as::<Vec<u8>>() {
+        Err(e @ Error::DeserializeFullResult { .. }) => {
+            let message = e.to_string();
+            assert!(
+                message.starts_with(
+                    "ListObjects: the full result could not be read as `alloc::vec::Vec<u8>`"
+                ),
+                "{message}"
+            );
+        }
+        other => panic!("expected DeserializeFullResult, got {other:?}"),
+    }
+}
+
+#[derive(Debug, PartialEq, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+struct Prefix {
+    prefix: String,
+}
+
+fn listing_with_prefixes() -> paginate_core::Model {
+    paginate_core::Model::builder("ListObjects")
+        .input_token("Marker")
+        .output_token("NextMarker")
+        .result_key("Contents")
+        .result_key("CommonPrefixes")
+        .build()
+        .unwrap()
+}
+
+fn prefix_pages() -> [Value; 2] {
+    [
+        json!({"Contents": [], "CommonPrefixes": [{"Prefix": "a/"}], "NextMarker": "m"}),
+        json!({"Contents": [], "CommonPrefixes": [{"Prefix": "b/"}, {"Prefix": "c/"}]}),
+    ]
+}
+
+#[test]
+fn items_of_any_result_key_come_typed() {
+    let api = Scripted::new(prefix_pages());
+    let prefixes: Vec<Prefix> = listing_with_prefixes()
+        .paginate(&api, json!({}))
+        .items_of_as("CommonPrefixes")
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    let names: Vec<&str> = prefixes.iter().map(|p| p.prefix.as_str()).collect();
+    assert_eq!(names, ["a/", "b/", "c/"]);
+    assert!(matches!(
+        listing_with_prefixes()
+            .paginate(&api, json!({}))
+            .items_of_as::<Prefix>("Prefixes"),
+        Err(Error::UnknownResultKey { .. })
+    ));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn typed_full_results_and_items_of_on_streams() {
+    let api = Arc::new(Scripted::new(pages()));
+    let request = ListObjects {
+        bucket: "b".into(),
+        ..Default::default()
+    };
+    let full: ListObjectsOutput = request
+        .paginate_async(api)
+        .build_full_result()
+        .await
+        .unwrap();
+    assert_eq!(full.contents.len(), 3);
+
+    let api = Arc::new(Scripted::new(prefix_pages()));
+    let prefixes: Vec<Prefix> = listing_with_prefixes()
+        .paginate_async(api, json!({}))
+        .items_of_as("CommonPrefixes")
+        .unwrap()
+        .try_collect()
+        .await
+        .unwrap();
+    assert_eq!(prefixes.len(), 3);
+    assert_eq!(
+        prefixes[2],
+        Prefix {
+            prefix: "c/".into()
+        }
+    );
 }

@@ -249,7 +249,10 @@ where
     /// run stopped at `max_items`. Pages already taken from the iterator are not included.
     ///
     /// The result has the shape of a page, so it is given as the page type `P`
-    /// (`serde_json::Value` unless typed); [`Pages::build_full_result_as`] names another.
+    /// (`serde_json::Value` unless typed); [`Pages::build_full_result_as`] names another. It
+    /// holds only the result keys, the non-aggregate keys and `NextToken`, so other fields of
+    /// a page type need `#[serde(default)]` or an `Option` to fit; a type that does not fit is
+    /// [`Error::DeserializeFullResult`].
     pub fn build_full_result(self) -> Result<P, Error>
     where
         P: DeserializeOwned + 'static,
