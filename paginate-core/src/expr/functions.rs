@@ -8,6 +8,8 @@
 //! function arguments as in filters. Where several elements tie, `max`/`min`/`max_by`/
 //! `min_by` return the first and `sort`/`sort_by` keep their order, as Python does.
 
+// The specification's names of JSON types (what `type()` answers) are the crate's own.
+use crate::token::json_type as type_name;
 use std::borrow::Cow;
 use std::cmp::Ordering;
 
@@ -77,18 +79,6 @@ const TABLE: &[(&str, Function, usize, bool)] = &[
     ("type", Function::Type, 1, false),
     ("values", Function::Values, 1, false),
 ];
-
-/// The specification's name of a value's type.
-fn type_name(v: &Value) -> &'static str {
-    match v {
-        Value::Null => "null",
-        Value::Bool(_) => "boolean",
-        Value::Number(_) => "number",
-        Value::String(_) => "string",
-        Value::Array(_) => "array",
-        Value::Object(_) => "object",
-    }
-}
 
 type Out<'a> = Result<Cow<'a, Value>, String>;
 
