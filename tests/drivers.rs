@@ -327,11 +327,17 @@ fn fresh(s: &Scenario) -> Arc<Scripted> {
 }
 
 fn blocking(s: &Scenario) -> Outcome {
+    blocking_with(s, false)
+}
+
+/// The blocking driver, with lookahead (a thread per request) when `prefetch` is set.
+fn blocking_with(s: &Scenario, prefetch: bool) -> Outcome {
+    let ahead = |pages: paginate_core::Pages<Arc<Scripted>>| {
+        if prefetch { pages.prefetch() } else { pages }
+    };
     let model = (s.model)();
     let api = fresh(s);
-    let mut pages = model
-        .paginate(api.clone(), s.params.clone())
-        .config((s.config)());
+    let mut pages = ahead(model.paginate(api.clone(), s.params.clone())).config((s.config)());
     let (mut got, mut error) = (Vec::new(), None);
     for page in &mut pages {
         match page {
@@ -341,13 +347,11 @@ fn blocking(s: &Scenario) -> Outcome {
     }
     let resume_token = pages.resume_token();
     let item_api = fresh(s);
-    let mut items = model
-        .paginate(item_api, s.params.clone())
+    let mut items = ahead(model.paginate(item_api, s.params.clone()))
         .config((s.config)())
         .items();
     let item_list: Vec<Value> = items.by_ref().filter_map(Result::ok).collect();
-    let full = model
-        .paginate(fresh(s), s.params.clone())
+    let full = ahead(model.paginate(fresh(s), s.params.clone()))
         .config((s.config)())
         .build_full_result()
         .map_err(|e| e.to_string());
@@ -363,11 +367,17 @@ fn blocking(s: &Scenario) -> Outcome {
 }
 
 async fn asynchronous(s: &Scenario) -> Outcome {
+    asynchronous_with(s, false).await
+}
+
+/// The async driver, with lookahead when `prefetch` is set.
+async fn asynchronous_with(s: &Scenario, prefetch: bool) -> Outcome {
+    let ahead = |pages: paginate_core::PageStream<'static, Arc<Scripted>>| {
+        if prefetch { pages.prefetch() } else { pages }
+    };
     let model = (s.model)();
     let api = fresh(s);
-    let mut pages = model
-        .paginate_async(api.clone(), s.params.clone())
-        .config((s.config)());
+    let mut pages = ahead(model.paginate_async(api.clone(), s.params.clone())).config((s.config)());
     let (mut got, mut error) = (Vec::new(), None);
     while let Some(page) = pages.next().await {
         match page {
@@ -376,8 +386,7 @@ async fn asynchronous(s: &Scenario) -> Outcome {
         }
     }
     let resume_token = pages.resume_token();
-    let mut items = model
-        .paginate_async(fresh(s), s.params.clone())
+    let mut items = ahead(model.paginate_async(fresh(s), s.params.clone()))
         .config((s.config)())
         .items();
     let mut item_list = Vec::new();
@@ -387,9 +396,7 @@ async fn asynchronous(s: &Scenario) -> Outcome {
         }
     }
     // The full result comes from a spawned task: the run is `Send` and `'static` over an Arc.
-    let stream = model
-        .paginate_async(fresh(s), s.params.clone())
-        .config((s.config)());
+    let stream = ahead(model.paginate_async(fresh(s), s.params.clone())).config((s.config)());
     let full = tokio::spawn(stream.build_full_result())
         .await
         .unwrap()
@@ -417,6 +424,61 @@ async fn g6_async_driver_runs_every_scenario_on_a_multi_threaded_runtime() {
     for s in scenarios() {
         assert_eq!(asynchronous(&s).await, (s.expect)(), "{}", s.name);
     }
+}
+
+/// Lookahead is scheduling only: every scenario gives the same pages, items, tokens, errors,
+/// full result and, above all, the same requests as without it (nothing the run did not need).
+#[test]
+fn lookahead_blocking_driver_runs_every_scenario_unchanged() {
+    for s in scenarios() {
+        assert_eq!(blocking_with(&s, true), (s.expect)(), "{}", s.name);
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn lookahead_async_driver_runs_every_scenario_unchanged() {
+    for s in scenarios() {
+        assert_eq!(
+            asynchronous_with(&s, true).await,
+            (s.expect)(),
+            "{}",
+            s.name
+        );
+    }
+}
+
+/// With lookahead the next request is sent as soon as a page arrives; dropping the run then
+/// sends nothing more than that one request.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn lookahead_sends_the_next_request_early_and_nothing_after_a_drop() {
+    let three = || {
+        [
+            page(&["a"], Some("m1")),
+            page(&["b"], Some("m2")),
+            page(&["c"], None),
+        ]
+    };
+    let api = Arc::new(Scripted::new(three()));
+    let mut stream = users().paginate_async(api.clone(), json!({})).prefetch();
+    let first = stream.next().await.unwrap().unwrap();
+    assert_eq!(first, page(&["a"], Some("m1")));
+    // Page 2 was asked for before page 1 was handed out.
+    assert_eq!(api.calls(), [json!({}), json!({"Marker": "m1"})]);
+    assert_eq!(stream.resume_token(), Some(enc(r#"{"Marker": "m1"}"#)));
+    drop(stream);
+    assert_eq!(api.calls().len(), 2);
+
+    let api = Arc::new(Scripted::new(three()));
+    let mut pages = users().paginate(api.clone(), json!({})).prefetch();
+    assert_eq!(pages.next().unwrap().unwrap(), page(&["a"], Some("m1")));
+    assert_eq!(pages.resume_token(), Some(enc(r#"{"Marker": "m1"}"#)));
+    drop(pages);
+    // The request in flight runs on its own thread: wait for it, then there is no other.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    while api.calls().len() < 2 && std::time::Instant::now() < deadline {
+        std::thread::yield_now();
+    }
+    assert_eq!(api.calls(), [json!({}), json!({"Marker": "m1"})]);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

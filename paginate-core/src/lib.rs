@@ -109,9 +109,11 @@
 #![forbid(unsafe_code)]
 
 mod cycle;
+mod driver;
 mod engine;
 mod error;
 mod expr;
+mod fetch;
 #[cfg(feature = "http")]
 pub mod http;
 mod model;

@@ -8,11 +8,12 @@ use std::task::{Context, Poll, Waker};
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
+use crate::driver::Driver;
 use crate::engine::Run;
 use crate::error::Error;
+use crate::fetch::Blocking;
 use crate::model::Model;
-use crate::results::{FullResult, ItemCursor, SearchCursor, Source, decode, poll_cursor};
-use crate::trace::RunTrace;
+use crate::results::{FullResult, ItemCursor, SearchCursor, decode};
 use crate::transport::Transport;
 
 impl Model {
@@ -51,14 +52,14 @@ macro_rules! run_options {
     () => {
         /// Returns at most `max_items` items of the primary result key across all pages (O1).
         pub fn max_items(mut self, max_items: u64) -> Self {
-            self.run.config_mut().max_items = Some(max_items);
+            self.driver.run.config_mut().max_items = Some(max_items);
             self
         }
 
         /// Writes `page_size` into the model's limit key on every request (O2). Without a
         /// limit key, the first page is [`Error::PageSizeWithoutLimitKey`](crate::Error::PageSizeWithoutLimitKey).
         pub fn page_size(mut self, page_size: u64) -> Self {
-            self.run.config_mut().page_size = Some(page_size);
+            self.driver.run.config_mut().page_size = Some(page_size);
             self
         }
 
@@ -68,26 +69,26 @@ macro_rules! run_options {
         /// parameters are then sent (L1). An unusable token is reported as the first page,
         /// before any request.
         pub fn starting_token(mut self, token: Option<String>) -> Self {
-            self.run.config_mut().starting_token = token;
+            self.driver.run.config_mut().starting_token = token;
             self
         }
 
         /// Bounds the run to `max_pages` pages; see
         /// [`PaginationConfig::max_pages`](crate::PaginationConfig::max_pages).
         pub fn max_pages(mut self, max_pages: u64) -> Self {
-            self.run.config_mut().max_pages = Some(max_pages);
+            self.driver.run.config_mut().max_pages = Some(max_pages);
             self
         }
 
         /// Chooses what a repeated next token does (L6).
         pub fn duplicate_tokens(mut self, policy: crate::DuplicateTokenPolicy) -> Self {
-            self.run.config_mut().duplicate_tokens = policy;
+            self.driver.run.config_mut().duplicate_tokens = policy;
             self
         }
 
         /// Applies a whole [`PaginationConfig`](crate::PaginationConfig).
         pub fn config(mut self, config: crate::PaginationConfig) -> Self {
-            *self.run.config_mut() = config;
+            *self.driver.run.config_mut() = config;
             self
         }
 
@@ -98,7 +99,7 @@ macro_rules! run_options {
         /// loses none; see [`Progress`](crate::Progress). For exactly-once, store
         /// `resume_token()` of the iterator after processing each item or page.
         pub fn on_page(mut self, hook: impl FnMut(&crate::Progress) + Send + 'static) -> Self {
-            self.run.set_progress(Box::new(hook));
+            self.driver.run.set_progress(Box::new(hook));
             self
         }
 
@@ -107,23 +108,23 @@ macro_rules! run_options {
         /// nothing and loses nothing. Before the first page it is the run's starting
         /// position; after an error, the page that failed.
         pub fn resume_token(&self) -> Option<String> {
-            self.run.resume_token(crate::engine::Held::Nothing)
+            self.driver.run.resume_token(crate::engine::Held::Nothing)
         }
 
         /// The non-aggregate keys of the run's first page, once it has arrived (G5).
         pub fn non_aggregate_part(&self) -> Option<&Value> {
-            self.run.non_aggregate_part()
+            self.driver.run.non_aggregate_part()
         }
 
         /// The model this run follows; [`Model::result_keys`](crate::Model::result_keys)
         /// lists its result keys (G5).
         pub fn model(&self) -> &crate::Model {
-            self.run.model()
+            self.driver.run.model()
         }
 
         /// True once the run has ended because `max_items` was reached.
         pub fn stopped_by_max_items(&self) -> bool {
-            self.run.stopped_by_max_items()
+            self.driver.run.stopped_by_max_items()
         }
     };
 }
@@ -137,26 +138,26 @@ pub(crate) use run_options;
 /// requested. After an error the iterator ends.
 #[must_use = "iterators do nothing unless iterated"]
 pub struct Pages<H, P = Value, I = Value> {
-    transport: H,
-    run: Run,
-    trace: RunTrace,
+    pub(crate) driver: Driver<Blocking<H>>,
     types: PhantomData<fn() -> (P, I)>,
 }
 
 impl<H, P, I> fmt::Debug for Pages<H, P, I> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Pages")
-            .field("run", &self.run)
+            .field("driver", &self.driver)
             .finish_non_exhaustive()
     }
 }
 
 impl<H, P, I> Pages<H, P, I> {
     pub(crate) fn new(transport: H, run: Run) -> Pages<H, P, I> {
+        Pages::from_driver(Driver::new(run, Blocking::inline(transport)))
+    }
+
+    fn from_driver(driver: Driver<Blocking<H>>) -> Pages<H, P, I> {
         Pages {
-            transport,
-            run,
-            trace: RunTrace::default(),
+            driver,
             types: PhantomData,
         }
     }
@@ -170,7 +171,46 @@ impl<H, P, I> Pages<H, P, I> {
 
     /// The same run, giving pages deserialized as `Q` and items as `J`.
     pub fn typed<Q, J>(self) -> Pages<H, Q, J> {
-        Pages::new(self.transport, self.run)
+        Pages::from_driver(self.driver)
+    }
+
+    /// Fetches ahead: as soon as a page has arrived and the run knows its next token, the
+    /// next request is sent on a thread of its own while your code works on the page just
+    /// handed out, so a listing costs about the larger of the network and your processing
+    /// instead of their sum.
+    ///
+    /// Only a request the run would have sent anyway is sent (no more pages, `max_items`
+    /// reached, `max_pages`, a repeated token: nothing goes out), and pages are handed to the
+    /// engine in order as you pull them, so pages, items, resume tokens, progress hooks and
+    /// errors are exactly those of a run without lookahead. At most one request is in flight.
+    /// The transport handle must be `Clone + Send + 'static` (an `Arc` of your client); a
+    /// request still in flight when the run is dropped finishes on its thread and its page
+    /// is dropped.
+    ///
+    /// ```
+    /// use std::sync::Arc;
+    /// use paginate_core::{Model, from_fn};
+    /// use serde_json::json;
+    ///
+    /// let model = Model::builder("ListUsers")
+    ///     .input_token("Marker").output_token("NextMarker").result_key("Users")
+    ///     .build()?;
+    /// let api = Arc::new(from_fn(|_op, params| Ok::<_, std::io::Error>(match params.get("Marker") {
+    ///     None => json!({"Users": ["ana", "bo"], "NextMarker": "m1"}),
+    ///     Some(_) => json!({"Users": ["cy"]}),
+    /// })));
+    /// let users: Vec<_> = model.paginate(api, json!({})).prefetch().items().collect::<Result<_, _>>()?;
+    /// assert_eq!(users, [json!("ana"), json!("bo"), json!("cy")]);
+    /// # Ok::<(), paginate_core::Error>(())
+    /// ```
+    pub fn prefetch(self) -> Pages<H, P, I>
+    where
+        H: Deref + Clone + Send + 'static,
+        H::Target: Transport,
+    {
+        let mut driver = self.driver.map_fetch(Blocking::threaded);
+        driver.set_lookahead(true);
+        Pages::from_driver(driver)
     }
 }
 
@@ -226,7 +266,7 @@ where
     /// # Ok::<(), paginate_core::Error>(())
     /// ```
     pub fn items_of_as<T>(self, result_key: &str) -> Result<Items<H, T>, Error> {
-        let key = self.run.result_key_index(result_key)?;
+        let key = self.driver.run.result_key_index(result_key)?;
         Ok(Items {
             pages: self.typed(),
             cursor: ItemCursor::new(key),
@@ -237,7 +277,7 @@ where
     /// Evaluates a JMESPath expression on every page (G3): a list result gives its elements
     /// one by one, anything else (`null` included) is given as it is.
     pub fn search(self, expression: &str) -> Result<Search<H>, Error> {
-        let cursor = SearchCursor::new(&self.run, expression)?;
+        let cursor = SearchCursor::new(&self.driver.run, expression)?;
         Ok(Search {
             pages: self.typed(),
             cursor,
@@ -290,56 +330,22 @@ where
     pub fn build_full_result_as<T: DeserializeOwned + 'static>(mut self) -> Result<T, Error> {
         let mut full = FullResult::default();
         while let Some(page) = self.next_raw() {
-            full.add(&self.run, page?)?;
+            full.add(&self.driver.run, page?)?;
         }
-        full.finish_as(&self.run)
+        full.finish_as(&self.driver.run)
     }
 
     /// The next page as JSON: the shared path of pages, items, search and full results.
     fn next_raw(&mut self) -> Option<Result<Value, Error>> {
-        #[cfg(feature = "tracing")]
-        let span = self.trace.span(&self.run);
-        #[cfg(feature = "tracing")]
-        let _entered = span.enter();
-        let page = match self.run.step() {
-            crate::engine::Step::Request(request) => {
-                self.trace.sent();
-                self.transport.send(request)
-            }
-            crate::engine::Step::Fail(e) => return Some(Err(e)),
-            crate::engine::Step::Finished => return None,
-        };
-        let outcome = match page {
-            Ok(page) => self.run.accept(page),
-            Err(e) => Err(self.run.transport_failed(e.into())),
-        };
-        self.trace.received(&self.run, &outcome);
-        Some(outcome)
+        block_on(|cx| self.driver.poll_page(cx))
     }
 }
 
-impl<H, P, I> Source for Pages<H, P, I>
-where
-    H: Deref,
-    H::Target: Transport,
-{
-    fn poll_page(&mut self, _: &mut Context<'_>) -> Poll<Option<Result<Value, Error>>> {
-        Poll::Ready(self.next_raw())
-    }
-
-    fn run(&self) -> &Run {
-        &self.run
-    }
-}
-
-/// Drives a cursor over blocking pages, which are never pending.
-fn next_blocking<S: Source, C: crate::results::Cursor>(
-    source: &mut S,
-    cursor: &mut C,
-) -> Option<Result<C::Out, Error>> {
-    match poll_cursor(source, cursor, &mut Context::from_waker(Waker::noop())) {
+/// Runs a poll function of blocking fetches, which are never pending, to its answer.
+fn block_on<T>(mut poll: impl FnMut(&mut Context<'_>) -> Poll<Option<T>>) -> Option<T> {
+    match poll(&mut Context::from_waker(Waker::noop())) {
         Poll::Ready(next) => next,
-        // `Pages::poll_page` is always ready.
+        // A blocking fetch answers when asked, so this is not reached.
         Poll::Pending => None,
     }
 }
@@ -354,7 +360,7 @@ where
 
     fn next(&mut self) -> Option<Self::Item> {
         let page = self.next_raw()?;
-        Some(page.and_then(|page| decode(&self.run, page, None)))
+        Some(page.and_then(|page| decode(&self.driver.run, page, None)))
     }
 }
 
@@ -381,7 +387,7 @@ pub struct Items<H, I = Value> {
 impl<H, I> fmt::Debug for Items<H, I> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Items")
-            .field("run", &self.pages.run)
+            .field("driver", &self.pages.driver)
             .finish_non_exhaustive()
     }
 }
@@ -392,7 +398,7 @@ impl<H, I> Items<H, I> {
     /// (which has no offsets) it resumes at the start of the current page, so its items may
     /// come again but none is lost. `None` when nothing is left.
     pub fn resume_token(&self) -> Option<String> {
-        self.pages.run.resume_token(self.cursor.held())
+        self.pages.driver.run.resume_token(self.cursor.held())
     }
 
     /// The underlying pages, for [`Pages::non_aggregate_part`] and the like.
@@ -410,8 +416,9 @@ where
     type Item = Result<I, Error>;
 
     fn next(&mut self) -> Option<Self::Item> {
-        let next = next_blocking(&mut self.pages, &mut self.cursor)?;
-        Some(next.and_then(|(item, index)| decode(&self.pages.run, item, Some(index))))
+        let (pages, cursor) = (&mut self.pages, &mut self.cursor);
+        let next = block_on(|cx| pages.driver.poll_cursor(cursor, cx))?;
+        Some(next.and_then(|(item, index)| decode(&self.pages.driver.run, item, Some(index))))
     }
 }
 
@@ -425,7 +432,7 @@ pub struct Search<H> {
 impl<H> fmt::Debug for Search<H> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Search")
-            .field("run", &self.pages.run)
+            .field("driver", &self.pages.driver)
             .finish_non_exhaustive()
     }
 }
@@ -434,7 +441,7 @@ impl<H> Search<H> {
     /// A token that resumes after the last whole page searched, or before the page whose
     /// results are being returned (results of that page may come again; none is lost).
     pub fn resume_token(&self) -> Option<String> {
-        self.pages.run.resume_token(self.cursor.held())
+        self.pages.driver.run.resume_token(self.cursor.held())
     }
 
     /// The underlying pages.
@@ -451,6 +458,7 @@ where
     type Item = Result<Value, Error>;
 
     fn next(&mut self) -> Option<Self::Item> {
-        next_blocking(&mut self.pages, &mut self.cursor)
+        let (pages, cursor) = (&mut self.pages, &mut self.cursor);
+        block_on(|cx| pages.driver.poll_cursor(cursor, cx))
     }
 }

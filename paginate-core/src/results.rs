@@ -4,7 +4,6 @@
 
 use std::any::Any;
 use std::mem;
-use std::task::{Context, Poll};
 
 use serde::de::DeserializeOwned;
 use serde_json::{Map, Value};
@@ -22,40 +21,6 @@ pub(crate) trait Cursor {
     fn load(&mut self, run: &Run, page: Value) -> Result<(), Error>;
     fn failed(&self) -> bool;
     fn fail(&mut self);
-}
-
-/// Where cursors get their pages: the blocking iterator (always ready) or the async stream.
-pub(crate) trait Source {
-    fn poll_page(&mut self, cx: &mut Context<'_>) -> Poll<Option<Result<Value, Error>>>;
-    fn run(&self) -> &Run;
-}
-
-/// The one loop behind every item and search iterator, blocking or async: hand out what the
-/// loaded page holds, else load the next page; an error, from the page or from loading it,
-/// is returned once and ends the cursor.
-pub(crate) fn poll_cursor<S: Source, C: Cursor>(
-    source: &mut S,
-    cursor: &mut C,
-    cx: &mut Context<'_>,
-) -> Poll<Option<Result<C::Out, Error>>> {
-    loop {
-        if let Some(out) = cursor.next_out() {
-            return Poll::Ready(Some(Ok(out)));
-        }
-        if cursor.failed() {
-            return Poll::Ready(None);
-        }
-        let loaded = match source.poll_page(cx) {
-            Poll::Pending => return Poll::Pending,
-            Poll::Ready(None) => return Poll::Ready(None),
-            Poll::Ready(Some(Ok(page))) => cursor.load(source.run(), page),
-            Poll::Ready(Some(Err(e))) => Err(e),
-        };
-        if let Err(e) = loaded {
-            cursor.fail();
-            return Poll::Ready(Some(Err(e)));
-        }
-    }
 }
 
 /// Turns a page or an item into the caller's type. `serde_json::Value` is handed over as it

@@ -2,7 +2,7 @@
 //! way a page is fetched differs; the `Run` and the result cursors are shared.
 
 use std::fmt;
-use std::future::{Future, poll_fn};
+use std::future::poll_fn;
 use std::marker::PhantomData;
 use std::ops::Deref;
 use std::pin::Pin;
@@ -12,15 +12,14 @@ use futures_core::Stream;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
-use crate::engine::{Run, Step};
-use crate::error::{BoxError, Error};
+use crate::driver::Driver;
+use crate::engine::Run;
+use crate::error::Error;
+use crate::fetch::Async;
 use crate::model::Model;
 use crate::pages::run_options;
-use crate::results::{FullResult, ItemCursor, SearchCursor, Source, decode, poll_cursor};
-use crate::trace::RunTrace;
-use crate::transport::{AsyncTransport, PageRequest};
-
-type InFlight<'a> = Pin<Box<dyn Future<Output = Result<Value, BoxError>> + Send + 'a>>;
+use crate::results::{FullResult, ItemCursor, SearchCursor, decode};
+use crate::transport::AsyncTransport;
 
 impl Model {
     /// Starts an async run of this operation with `params` over `transport`: anything that
@@ -41,10 +40,7 @@ impl Model {
 /// needed to consume it.
 #[must_use = "streams do nothing unless polled"]
 pub struct PageStream<'a, H, P = Value, I = Value> {
-    transport: H,
-    run: Run,
-    trace: RunTrace,
-    in_flight: Option<InFlight<'a>>,
+    driver: Driver<Async<'a, H>>,
     types: PhantomData<fn() -> (P, I)>,
 }
 
@@ -54,8 +50,7 @@ impl<H, P, I> Unpin for PageStream<'_, H, P, I> {}
 impl<H, P, I> fmt::Debug for PageStream<'_, H, P, I> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("PageStream")
-            .field("run", &self.run)
-            .field("in_flight", &self.in_flight.is_some())
+            .field("driver", &self.driver)
             .finish_non_exhaustive()
     }
 }
@@ -63,10 +58,7 @@ impl<H, P, I> fmt::Debug for PageStream<'_, H, P, I> {
 impl<'a, H, P, I> PageStream<'a, H, P, I> {
     pub(crate) fn new(transport: H, run: Run) -> PageStream<'a, H, P, I> {
         PageStream {
-            transport,
-            run,
-            trace: RunTrace::default(),
-            in_flight: None,
+            driver: Driver::new(run, Async::new(transport)),
             types: PhantomData,
         }
     }
@@ -76,12 +68,19 @@ impl<'a, H, P, I> PageStream<'a, H, P, I> {
     /// The same run, giving pages deserialized as `Q` and items as `J`.
     pub fn typed<Q, J>(self) -> PageStream<'a, H, Q, J> {
         PageStream {
-            transport: self.transport,
-            run: self.run,
-            trace: self.trace,
-            in_flight: self.in_flight,
+            driver: self.driver,
             types: PhantomData,
         }
+    }
+
+    /// Fetches ahead: as soon as a page has arrived and the run knows its next token, the next
+    /// request is started while your code works on the page just handed out; see
+    /// [`Pages::prefetch`](crate::Pages::prefetch) for what stays exactly as without it. The
+    /// request's future is polled whenever the stream is (including while it hands out the
+    /// items of the page before), on your runtime; dropping the stream cancels it.
+    pub fn prefetch(mut self) -> Self {
+        self.driver.set_lookahead(true);
+        self
     }
 }
 
@@ -112,7 +111,7 @@ where
     /// Streams the items of any declared result key, deserialized as `T`; see
     /// [`Pages::items_of_as`](crate::Pages::items_of_as).
     pub fn items_of_as<T>(self, result_key: &str) -> Result<ItemStream<'a, H, T>, Error> {
-        let key = self.run.result_key_index(result_key)?;
+        let key = self.driver.run.result_key_index(result_key)?;
         Ok(ItemStream {
             pages: self.typed(),
             cursor: ItemCursor::new(key),
@@ -122,7 +121,7 @@ where
 
     /// Evaluates a JMESPath expression on every page (G3).
     pub fn search(self, expression: &str) -> Result<SearchStream<'a, H>, Error> {
-        let cursor = SearchCursor::new(&self.run, expression)?;
+        let cursor = SearchCursor::new(&self.driver.run, expression)?;
         Ok(SearchStream {
             pages: self.typed(),
             cursor,
@@ -142,69 +141,15 @@ where
     pub async fn build_full_result_as<T: DeserializeOwned + 'static>(mut self) -> Result<T, Error> {
         let mut full = FullResult::default();
         while let Some(page) = poll_fn(|cx| self.poll_raw(cx)).await {
-            full.add(&self.run, page?)?;
+            full.add(&self.driver.run, page?)?;
         }
-        full.finish_as(&self.run)
+        full.finish_as(&self.driver.run)
     }
 
     /// Polls for the next page as JSON: the shared path of pages, items, search and full
     /// results. At most one request is in flight; dropping the stream drops it.
     fn poll_raw(&mut self, cx: &mut Context<'_>) -> Poll<Option<Result<Value, Error>>> {
-        loop {
-            if let Some(request) = &mut self.in_flight {
-                let outcome = match request.as_mut().poll(cx) {
-                    Poll::Ready(outcome) => outcome,
-                    Poll::Pending => return Poll::Pending,
-                };
-                self.in_flight = None;
-                let outcome = match outcome {
-                    Ok(page) => self.run.accept(page),
-                    Err(e) => Err(self.run.transport_failed(e)),
-                };
-                self.trace.received(&self.run, &outcome);
-                return Poll::Ready(Some(outcome));
-            }
-            #[cfg(feature = "tracing")]
-            let span = self.trace.span(&self.run);
-            match self.run.step() {
-                Step::Request(request) => {
-                    let transport = self.transport.clone();
-                    let operation = request.operation.to_owned();
-                    let params = request.params.clone();
-                    let route = request.route.cloned();
-                    let page = request.page;
-                    self.trace.sent();
-                    let call = async move {
-                        let request = PageRequest {
-                            operation: &operation,
-                            params: &params,
-                            route: route.as_ref(),
-                            page,
-                        };
-                        transport.send(request).await.map_err(Into::into)
-                    };
-                    #[cfg(feature = "tracing")]
-                    let call = tracing::Instrument::instrument(call, span);
-                    self.in_flight = Some(Box::pin(call));
-                }
-                Step::Fail(e) => return Poll::Ready(Some(Err(e))),
-                Step::Finished => return Poll::Ready(None),
-            }
-        }
-    }
-}
-
-impl<'a, H, P, I> Source for PageStream<'a, H, P, I>
-where
-    H: Deref + Clone + Send + 'a,
-    H::Target: AsyncTransport,
-{
-    fn poll_page(&mut self, cx: &mut Context<'_>) -> Poll<Option<Result<Value, Error>>> {
-        self.poll_raw(cx)
-    }
-
-    fn run(&self) -> &Run {
-        &self.run
+        self.driver.poll_page(cx)
     }
 }
 
@@ -240,7 +185,7 @@ where
     fn poll_next(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
         let this = self.get_mut();
         this.poll_raw(cx)
-            .map(|page| page.map(|page| page.and_then(|page| decode(&this.run, page, None))))
+            .map(|page| page.map(|page| page.and_then(|page| decode(&this.driver.run, page, None))))
     }
 }
 
@@ -266,7 +211,7 @@ impl<'a, H, I> ItemStream<'a, H, I> {
     /// A token that resumes right after the last item returned (R2); see
     /// [`Items::resume_token`](crate::Items::resume_token).
     pub fn resume_token(&self) -> Option<String> {
-        self.pages.run.resume_token(self.cursor.held())
+        self.pages.driver.run.resume_token(self.cursor.held())
     }
 
     /// The underlying pages.
@@ -306,11 +251,14 @@ where
 
     fn poll_next(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
         let this = self.get_mut();
-        poll_cursor(&mut this.pages, &mut this.cursor, cx).map(|next| {
-            next.map(|next| {
-                next.and_then(|(item, index)| decode(&this.pages.run, item, Some(index)))
+        this.pages
+            .driver
+            .poll_cursor(&mut this.cursor, cx)
+            .map(|next| {
+                next.map(|next| {
+                    next.and_then(|(item, index)| decode(&this.pages.driver.run, item, Some(index)))
+                })
             })
-        })
     }
 }
 
@@ -334,7 +282,7 @@ impl<H> fmt::Debug for SearchStream<'_, H> {
 impl<'a, H> SearchStream<'a, H> {
     /// See [`Search::resume_token`](crate::Search::resume_token).
     pub fn resume_token(&self) -> Option<String> {
-        self.pages.run.resume_token(self.cursor.held())
+        self.pages.driver.run.resume_token(self.cursor.held())
     }
 }
 
@@ -367,6 +315,6 @@ where
 
     fn poll_next(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
         let this = self.get_mut();
-        poll_cursor(&mut this.pages, &mut this.cursor, cx)
+        this.pages.driver.poll_cursor(&mut this.cursor, cx)
     }
 }

@@ -14,6 +14,14 @@ use serde_json::Value;
 use crate::engine::Run;
 use crate::error::Error;
 
+/// The run's span, for a fetch strategy to run the transport in; nothing without the feature.
+#[cfg(feature = "tracing")]
+pub(crate) type RunSpan = tracing::Span;
+/// The run's span, for a fetch strategy to run the transport in; nothing without the feature.
+#[cfg(not(feature = "tracing"))]
+#[derive(Debug, Clone, Default)]
+pub(crate) struct RunSpan;
+
 /// What a driver records about its run while tracing is on.
 #[derive(Debug, Default)]
 pub(crate) struct RunTrace {
@@ -80,6 +88,11 @@ impl RunTrace {
 
 #[cfg(not(feature = "tracing"))]
 impl RunTrace {
+    #[inline]
+    pub(crate) fn span(&mut self, _run: &Run) -> RunSpan {
+        RunSpan
+    }
+
     #[inline]
     pub(crate) fn sent(&mut self) {}
 

@@ -1,0 +1,166 @@
+//! The one driver core behind every front end: it moves pages between a [`Fetch`] strategy
+//! and the engine's [`Run`], and hands results out through a cursor. The public iterators
+//! (`pages.rs`) and streams (`stream.rs`) are thin wrappers over [`Driver`]; they differ only
+//! in the fetch strategy they plug in (`fetch.rs`) and in whether they poll with a real waker.
+//!
+//! Lookahead is scheduling, not a rule (DESIGN, the layers): with it on, as soon as a page
+//! has been taken the driver asks the run for its next step and, if that is a request, sends
+//! it, while the consumer still works on the page just handed out. The answer is given to the
+//! run only when the consumer pulls the next page, in order, so every token, hook and error
+//! means exactly what it means without lookahead (R2, R8), and nothing is sent that the run
+//! would not have sent: the run itself decides (L2, L6, M3, `max_pages`).
+
+use std::task::{Context, Poll};
+
+use serde_json::Value;
+
+use crate::engine::{Run, Step};
+use crate::error::{BoxError, Error};
+use crate::results::Cursor;
+use crate::trace::{RunSpan, RunTrace};
+use crate::transport::PageRequest;
+
+/// How a driver gets pages: a request is started with [`Fetch::send`] and its answer collected
+/// with [`Fetch::poll_answer`]. At most one request is outstanding at a time.
+pub(crate) trait Fetch {
+    /// Starts `request`. `span` is the run's tracing span, for the transport to run in.
+    fn send(&mut self, request: PageRequest<'_>, span: &RunSpan);
+
+    /// The answer to the request last sent.
+    fn poll_answer(&mut self, cx: &mut Context<'_>) -> Poll<Result<Value, BoxError>>;
+
+    /// Lets a request in flight make progress while the consumer is handed results of the
+    /// page before it; an answer that arrives is kept for [`Fetch::poll_answer`].
+    fn progress(&mut self, _cx: &mut Context<'_>) {}
+}
+
+/// What the run said to do after the page in hand, decided early by lookahead.
+#[derive(Debug)]
+enum Decided {
+    /// A request for the next page is in flight.
+    Sent,
+    /// The run ends with this error once the consumer has had the page in hand.
+    Fail(Error),
+    /// The run ends once the consumer has had the page in hand.
+    Finished,
+}
+
+/// A run and the way its pages are fetched.
+#[derive(Debug)]
+pub(crate) struct Driver<F> {
+    pub(crate) run: Run,
+    pub(crate) trace: RunTrace,
+    pub(crate) fetch: F,
+    next: Option<Decided>,
+    lookahead: bool,
+}
+
+impl<F> Driver<F> {
+    pub(crate) fn new(run: Run, fetch: F) -> Driver<F> {
+        Driver {
+            run,
+            trace: RunTrace::default(),
+            fetch,
+            next: None,
+            lookahead: false,
+        }
+    }
+
+    /// The same driver with its fetch strategy changed by `change`.
+    pub(crate) fn map_fetch<G>(self, change: impl FnOnce(F) -> G) -> Driver<G> {
+        Driver {
+            run: self.run,
+            trace: self.trace,
+            fetch: change(self.fetch),
+            next: self.next,
+            lookahead: self.lookahead,
+        }
+    }
+
+    pub(crate) fn set_lookahead(&mut self, on: bool) {
+        self.lookahead = on;
+    }
+}
+
+impl<F: Fetch> Driver<F> {
+    /// Asks the run what to do next and starts it.
+    fn decide(&mut self) -> &mut Decided {
+        let span = self.trace.span(&self.run);
+        #[cfg(feature = "tracing")]
+        let _entered = span.enter();
+        let decided = match self.run.step() {
+            Step::Request(request) => {
+                self.trace.sent();
+                self.fetch.send(request, &span);
+                Decided::Sent
+            }
+            Step::Fail(e) => Decided::Fail(e),
+            Step::Finished => Decided::Finished,
+        };
+        self.next.insert(decided)
+    }
+
+    /// The next page as JSON, as the run gives it back: the one path of pages, items, search
+    /// and full results.
+    pub(crate) fn poll_page(&mut self, cx: &mut Context<'_>) -> Poll<Option<Result<Value, Error>>> {
+        let decided = match &mut self.next {
+            Some(decided) => decided,
+            None => self.decide(),
+        };
+        if let Decided::Sent = decided {
+            let answer = match self.fetch.poll_answer(cx) {
+                Poll::Ready(answer) => answer,
+                Poll::Pending => return Poll::Pending,
+            };
+            self.next = None;
+            let outcome = match answer {
+                Ok(page) => self.run.accept(page),
+                Err(e) => Err(self.run.transport_failed(e)),
+            };
+            self.trace.received(&self.run, &outcome);
+            if self.lookahead && outcome.is_ok() {
+                // Start the next request now, and give it a first poll so that an async
+                // transport actually sends it while the consumer works on this page.
+                if let Decided::Sent = self.decide() {
+                    self.fetch.progress(cx);
+                }
+            }
+            return Poll::Ready(Some(outcome));
+        }
+        match self.next.take() {
+            Some(Decided::Fail(e)) => Poll::Ready(Some(Err(e))),
+            _ => Poll::Ready(None),
+        }
+    }
+
+    /// The one loop behind every item and search iterator: hand out what the cursor's page
+    /// holds, else take the next page; an error, from the page or from taking it, is returned
+    /// once and ends the cursor.
+    pub(crate) fn poll_cursor<C: Cursor>(
+        &mut self,
+        cursor: &mut C,
+        cx: &mut Context<'_>,
+    ) -> Poll<Option<Result<C::Out, Error>>> {
+        loop {
+            if let Some(out) = cursor.next_out() {
+                if let Some(Decided::Sent) = self.next {
+                    self.fetch.progress(cx);
+                }
+                return Poll::Ready(Some(Ok(out)));
+            }
+            if cursor.failed() {
+                return Poll::Ready(None);
+            }
+            let loaded = match self.poll_page(cx) {
+                Poll::Pending => return Poll::Pending,
+                Poll::Ready(None) => return Poll::Ready(None),
+                Poll::Ready(Some(Ok(page))) => cursor.load(&self.run, page),
+                Poll::Ready(Some(Err(e))) => Err(e),
+            };
+            if let Err(e) = loaded {
+                cursor.fail();
+                return Poll::Ready(Some(Err(e)));
+            }
+        }
+    }
+}
