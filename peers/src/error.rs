@@ -1,7 +1,11 @@
 //! The one error type of the peer clients: every variant names the operation, and those that
 //! reached the network name the method, the URL and (when there was a response) the status.
+//! The ready transports' [`HttpError`]s are read into it ([`PeerError::from_http`]), with the
+//! AWS error code of an error body.
 
-use reqwest::{Method, StatusCode};
+use paginate_core::http::HttpError;
+use paginate_core::{BoxError, Method, RenderError};
+use reqwest::StatusCode;
 
 /// Why a call to a peer server failed. paginate keeps it as the source of
 /// [`paginate_core::Error::Transport`].
@@ -59,9 +63,9 @@ pub enum PeerError {
         method: Method,
         /// The full URL, query included.
         url: String,
-        /// reqwest's error.
+        /// The HTTP client's error.
         #[source]
-        source: reqwest::Error,
+        source: BoxError,
     },
 
     /// The server answered with an HTTP error status.
@@ -77,7 +81,7 @@ pub enum PeerError {
         status: StatusCode,
         /// The AWS error code when the body has one (`ResourceNotFoundException`, `NoSuchBucket`, …).
         code: Option<String>,
-        /// The first 1,000 characters of the body.
+        /// The start of the body (the transport keeps 500 characters).
         body: String,
     },
 
@@ -96,9 +100,14 @@ pub enum PeerError {
         status: StatusCode,
         /// What is wrong with the body.
         reason: String,
-        /// The first 1,000 characters of the body.
+        /// The start of the body (the transport keeps 500 characters).
         body: String,
     },
+
+    /// Any other failure of the ready HTTP transport, as it reported it (it names the
+    /// operation).
+    #[error(transparent)]
+    Http(HttpError),
 }
 
 impl PeerError {
@@ -106,6 +115,7 @@ impl PeerError {
     pub fn status(&self) -> Option<StatusCode> {
         match self {
             PeerError::Status { status, .. } | PeerError::Decode { status, .. } => Some(*status),
+            PeerError::Http(e) => e.status(),
             _ => None,
         }
     }
@@ -117,9 +127,96 @@ impl PeerError {
             _ => None,
         }
     }
-}
 
-/// The first 1,000 characters of a body, for error messages.
-pub(crate) fn excerpt(body: &[u8]) -> String {
-    String::from_utf8_lossy(body).chars().take(1000).collect()
+    /// Reads a failure of the ready transport: a [`PeerError`] a protocol hook returned comes
+    /// back as it was, an error status gets the AWS error code `code_of` finds in its body, and
+    /// params the route could not place are [`PeerError::Param`]s.
+    pub(crate) fn from_http(
+        error: HttpError,
+        code_of: impl FnOnce(&str) -> Option<String>,
+    ) -> Self {
+        match error {
+            HttpError::Hook {
+                operation,
+                method,
+                url,
+                source,
+            } => match source.downcast::<PeerError>() {
+                Ok(peer) => *peer,
+                Err(source) => PeerError::Http(HttpError::Hook {
+                    operation,
+                    method,
+                    url,
+                    source,
+                }),
+            },
+            HttpError::Status {
+                operation,
+                method,
+                url,
+                status,
+                body,
+            } => PeerError::Status {
+                operation,
+                method,
+                url,
+                status,
+                code: code_of(&body),
+                body,
+            },
+            HttpError::Decode {
+                operation,
+                method,
+                url,
+                status,
+                body,
+                source,
+            } => PeerError::Decode {
+                operation,
+                method,
+                url,
+                status,
+                reason: source.to_string(),
+                body,
+            },
+            HttpError::Request {
+                operation,
+                method,
+                url,
+                source,
+            } => PeerError::Request {
+                operation,
+                method,
+                url,
+                source,
+            },
+            HttpError::Param {
+                operation,
+                name,
+                problem,
+                ..
+            } => PeerError::Param {
+                operation,
+                name,
+                problem: problem.to_owned(),
+            },
+            HttpError::Route { operation, source } => match source {
+                RenderError::Missing { name, route } => PeerError::Param {
+                    operation,
+                    name,
+                    problem: format!("is required: the route `{route}` puts it in the path"),
+                },
+                RenderError::NotScalar { name, found, .. } => PeerError::Param {
+                    operation,
+                    name,
+                    problem: format!("is a JSON {found}, which cannot be written in a URL path"),
+                },
+                other => PeerError::Http(HttpError::Route {
+                    operation,
+                    source: other,
+                }),
+            },
+            other => PeerError::Http(other),
+        }
+    }
 }

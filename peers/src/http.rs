@@ -1,16 +1,28 @@
-//! The two paginate transports, blocking and async, over any [`Protocol`]: the protocol turns
-//! an operation and its params into an HTTP request and the response into a page; the
-//! clients only send. Both share the protocol's code, so they behave the same.
+//! The two paginate transports, blocking and async, over any [`Protocol`]: both are the
+//! project's ready HTTP transports ([`BlockingHttpTransport`], [`HttpTransport`]) with the
+//! protocol plugged into their hooks, so they send the same requests:
+//!
+//! 1. the transport fills the operation's [`Route`] (the model's, or the protocol's when the
+//!    model has none) and puts the other params in the query string or a JSON body;
+//! 2. an `on_request` hook makes that the protocol's request ([`Protocol::prepare`]: headers,
+//!    S3's parameter names, S3's bodies);
+//! 3. a second one, last, signs the final request with AWS Signature Version 4;
+//! 4. a `decode_with` hook reads a success body into the page ([`Protocol::decode`]);
+//! 5. an error status becomes a [`PeerError::Status`] with the AWS error code of its body
+//!    ([`Protocol::error_code`]).
 
-use std::time::Duration;
+use std::sync::Arc;
+use std::time::{Duration, SystemTime};
 
-use paginate_core::{AsyncTransport, Transport};
-use reqwest::header::HeaderMap;
-use reqwest::{Method, StatusCode, Url};
+use paginate_core::http::{BlockingHttpTransport, HttpError, HttpTransport};
+use paginate_core::{AsyncTransport, BoxError, PageRequest, Route, Transport};
+use reqwest::Url;
 use serde_json::{Map, Value};
 
+pub use paginate_core::http::{HttpRequest, HttpResponse};
+
 use crate::error::PeerError;
-use crate::sigv4::Credentials;
+use crate::sigv4::{Credentials, sign_request};
 
 /// How long one request may take before it fails: a hung server fails the test loudly.
 const TIMEOUT: Duration = Duration::from_secs(60);
@@ -43,86 +55,123 @@ impl Endpoint {
     pub fn url(&self) -> &Url {
         &self.base
     }
-
-    /// `host[:port]`, as the `Host` header carries it.
-    pub(crate) fn host(&self) -> String {
-        let host = self.base.host_str().unwrap_or_default();
-        match self.base.port() {
-            Some(port) => format!("{host}:{port}"),
-            None => host.to_owned(),
-        }
-    }
 }
 
-/// One HTTP request, ready to send: signed, with its body.
-#[derive(Debug, Clone)]
-pub struct HttpRequest {
-    /// The method.
-    pub method: Method,
-    /// The full URL.
-    pub url: Url,
-    /// The headers besides `Host`, which the HTTP client adds from the URL.
-    pub headers: Vec<(String, String)>,
-    /// The body.
-    pub body: Vec<u8>,
+/// A wire protocol of AWS, as hooks of the ready HTTP transports: where each operation goes,
+/// how the request the transport built becomes the protocol's, and how a response becomes
+/// the JSON page botocore's models describe.
+pub trait Protocol: Send + Sync + 'static {
+    /// The server, and the credentials requests are signed with.
+    fn endpoint(&self) -> &Endpoint;
+
+    /// The service name of the SigV4 credential scope (`dynamodb`, `s3`), which moto routes
+    /// by.
+    fn signing_name(&self) -> &str;
+
+    /// The route of `operation`, for a model that has none (botocore's paginator models
+    /// carry no route) and for calls outside a run.
+    fn route(&self, operation: &str) -> Result<Route, PeerError>;
+
+    /// Makes the request the transport built from the route into this protocol's (headers,
+    /// parameter names, body). Signing comes after it.
+    fn prepare(&self, page: &PageRequest<'_>, request: &mut HttpRequest) -> Result<(), PeerError>;
+
+    /// Reads the body of a success response into the page; `Err` says what is wrong with it.
+    fn decode(&self, page: &PageRequest<'_>, response: &HttpResponse<'_>) -> Result<Value, String>;
+
+    /// The AWS error code in (the start of) an error body, if it has one.
+    fn error_code(&self, body: &str) -> Option<String>;
 }
 
-/// One HTTP response, read to the end.
-#[derive(Debug, Clone)]
-pub struct HttpResponse {
-    /// The status.
-    pub status: StatusCode,
-    /// The headers.
-    pub headers: HeaderMap,
-    /// The body.
-    pub body: Vec<u8>,
+/// The protocol's `on_request` hook.
+fn prepare_hook<P: Protocol>(
+    protocol: &P,
+    page: &PageRequest<'_>,
+    request: &mut HttpRequest,
+) -> Result<(), BoxError> {
+    Ok(protocol.prepare(page, request)?)
 }
 
-/// A wire protocol of AWS: how an operation with its params becomes an HTTP request, and a
-/// response becomes the JSON page botocore's models describe.
-pub trait Protocol {
-    /// Builds and signs the request of `operation` with `params`.
-    fn prepare(
-        &self,
-        operation: &str,
-        params: &Map<String, Value>,
-    ) -> Result<HttpRequest, PeerError>;
-
-    /// Turns the response to `request` into a page, or the error it amounts to.
-    fn parse(
-        &self,
-        operation: &str,
-        request: &HttpRequest,
-        response: HttpResponse,
-    ) -> Result<Value, PeerError>;
+/// The signing hook, registered last.
+fn sign_hook<P: Protocol>(
+    protocol: &P,
+    page: &PageRequest<'_>,
+    request: &mut HttpRequest,
+) -> Result<(), BoxError> {
+    let endpoint = protocol.endpoint();
+    sign_request(
+        &endpoint.credentials,
+        protocol.signing_name(),
+        request,
+        SystemTime::now(),
+    )
+    .map_err(|reason| {
+        Box::new(PeerError::Signing {
+            operation: page.operation.to_owned(),
+            reason,
+        }) as BoxError
+    })
 }
 
-fn request_failed(operation: &str, request: &HttpRequest, source: reqwest::Error) -> PeerError {
-    PeerError::Request {
-        operation: operation.to_owned(),
-        method: request.method.clone(),
-        url: request.url.to_string(),
-        // The message names the URL already.
-        source: source.without_url(),
-    }
+/// The protocol's `decode_with` hook.
+fn decode_hook<P: Protocol>(
+    protocol: &P,
+    page: &PageRequest<'_>,
+    response: &HttpResponse<'_>,
+) -> Result<Value, BoxError> {
+    Ok(protocol.decode(page, response)?)
 }
 
-/// A blocking paginate [`Transport`] over `reqwest::blocking`.
+/// The ready blocking transport with `protocol`'s hooks.
+pub(crate) fn blocking_transport<P: Protocol>(
+    protocol: &Arc<P>,
+) -> Result<BlockingHttpTransport, PeerError> {
+    let client = reqwest::blocking::Client::builder()
+        .timeout(TIMEOUT)
+        .build()
+        .map_err(PeerError::Client)?;
+    let (p, s, d) = (protocol.clone(), protocol.clone(), protocol.clone());
+    Ok(
+        BlockingHttpTransport::new(client, protocol.endpoint().base.as_str())
+            .map_err(|e| PeerError::from_http(e, |_| None))?
+            .on_request(move |page, request| prepare_hook(&*p, page, request))
+            .on_request(move |page, request| sign_hook(&*s, page, request))
+            .decode_with(move |page, response| decode_hook(&*d, page, response)),
+    )
+}
+
+/// The ready async transport with `protocol`'s hooks.
+fn async_transport<P: Protocol>(protocol: &Arc<P>) -> Result<HttpTransport, PeerError> {
+    let client = reqwest::Client::builder()
+        .timeout(TIMEOUT)
+        .build()
+        .map_err(PeerError::Client)?;
+    let (p, s, d) = (protocol.clone(), protocol.clone(), protocol.clone());
+    Ok(
+        HttpTransport::new(client, protocol.endpoint().base.as_str())
+            .map_err(|e| PeerError::from_http(e, |_| None))?
+            .on_request(move |page, request| prepare_hook(&*p, page, request))
+            .on_request(move |page, request| sign_hook(&*s, page, request))
+            .decode_with(move |page, response| decode_hook(&*d, page, response)),
+    )
+}
+
+/// A blocking paginate [`Transport`]: the ready [`BlockingHttpTransport`] speaking `P`.
 ///
+/// A run sends each page to its model's route, or to the protocol's route for the operation
+/// when the model has none; [`Transport::call`] (set-up requests) uses the protocol's.
 /// Build, use and drop it outside any async runtime: `reqwest::blocking` runs its own.
 #[derive(Debug, Clone)]
 pub struct BlockingClient<P> {
-    protocol: P,
-    http: reqwest::blocking::Client,
+    protocol: Arc<P>,
+    http: BlockingHttpTransport,
 }
 
 impl<P: Protocol> BlockingClient<P> {
     /// A client speaking `protocol`.
     pub fn new(protocol: P) -> Result<BlockingClient<P>, PeerError> {
-        let http = reqwest::blocking::Client::builder()
-            .timeout(TIMEOUT)
-            .build()
-            .map_err(PeerError::Client)?;
+        let protocol = Arc::new(protocol);
+        let http = blocking_transport(&protocol)?;
         Ok(BlockingClient { protocol, http })
     }
 
@@ -130,52 +179,52 @@ impl<P: Protocol> BlockingClient<P> {
     pub fn protocol(&self) -> &P {
         &self.protocol
     }
+
+    /// The ready transport under it, hooks in place.
+    pub fn transport(&self) -> &BlockingHttpTransport {
+        &self.http
+    }
 }
 
 impl<P: Protocol> Transport for BlockingClient<P> {
     type Error = PeerError;
 
     fn call(&self, operation: &str, params: &Map<String, Value>) -> Result<Value, PeerError> {
-        let request = self.protocol.prepare(operation, params)?;
-        let mut builder = self
-            .http
-            .request(request.method.clone(), request.url.clone())
-            .body(request.body.clone());
-        for (name, value) in &request.headers {
-            builder = builder.header(name, value);
-        }
-        let response = builder
-            .send()
-            .map_err(|e| request_failed(operation, &request, e))?;
-        let status = response.status();
-        let headers = response.headers().clone();
-        let body = response
-            .bytes()
-            .map_err(|e| request_failed(operation, &request, e))?
-            .to_vec();
-        let response = HttpResponse {
-            status,
-            headers,
-            body,
+        self.send(PageRequest::new(operation, params))
+    }
+
+    fn send(&self, request: PageRequest<'_>) -> Result<Value, PeerError> {
+        let fallback;
+        let request = match request.route {
+            Some(_) => request,
+            None => {
+                fallback = self.protocol.route(request.operation)?;
+                request.with_route(&fallback)
+            }
         };
-        self.protocol.parse(operation, &request, response)
+        self.http
+            .send(request)
+            .map_err(|e| read_error(&*self.protocol, e))
     }
 }
 
-/// An async paginate [`AsyncTransport`] over `reqwest::Client`.
+fn read_error<P: Protocol>(protocol: &P, error: HttpError) -> PeerError {
+    PeerError::from_http(error, |body| protocol.error_code(body))
+}
+
+/// An async paginate [`AsyncTransport`]: the ready [`HttpTransport`] over `reqwest::Client`
+/// speaking `P`, routed as [`BlockingClient`] is.
 #[derive(Debug, Clone)]
 pub struct AsyncClient<P> {
-    protocol: P,
-    http: reqwest::Client,
+    protocol: Arc<P>,
+    http: HttpTransport,
 }
 
 impl<P: Protocol> AsyncClient<P> {
     /// A client speaking `protocol`.
     pub fn new(protocol: P) -> Result<AsyncClient<P>, PeerError> {
-        let http = reqwest::Client::builder()
-            .timeout(TIMEOUT)
-            .build()
-            .map_err(PeerError::Client)?;
+        let protocol = Arc::new(protocol);
+        let http = async_transport(&protocol)?;
         Ok(AsyncClient { protocol, http })
     }
 
@@ -183,36 +232,176 @@ impl<P: Protocol> AsyncClient<P> {
     pub fn protocol(&self) -> &P {
         &self.protocol
     }
+
+    /// The ready transport under it, hooks in place.
+    pub fn transport(&self) -> &HttpTransport {
+        &self.http
+    }
 }
 
-impl<P: Protocol + Sync> AsyncTransport for AsyncClient<P> {
+impl<P: Protocol> AsyncTransport for AsyncClient<P> {
     type Error = PeerError;
 
     async fn call(&self, operation: &str, params: &Map<String, Value>) -> Result<Value, PeerError> {
-        let request = self.protocol.prepare(operation, params)?;
-        let mut builder = self
-            .http
-            .request(request.method.clone(), request.url.clone())
-            .body(request.body.clone());
-        for (name, value) in &request.headers {
-            builder = builder.header(name, value);
-        }
-        let response = builder
-            .send()
-            .await
-            .map_err(|e| request_failed(operation, &request, e))?;
-        let status = response.status();
-        let headers = response.headers().clone();
-        let body = response
-            .bytes()
-            .await
-            .map_err(|e| request_failed(operation, &request, e))?
-            .to_vec();
-        let response = HttpResponse {
-            status,
-            headers,
-            body,
+        self.send(PageRequest::new(operation, params)).await
+    }
+
+    async fn send(&self, request: PageRequest<'_>) -> Result<Value, PeerError> {
+        let fallback;
+        let request = match request.route {
+            Some(_) => request,
+            None => {
+                fallback = self.protocol.route(request.operation)?;
+                request.with_route(&fallback)
+            }
         };
-        self.protocol.parse(operation, &request, response)
+        self.http
+            .send(request)
+            .await
+            .map_err(|e| read_error(&*self.protocol, e))
+    }
+}
+
+/// What the protocols' unit tests share: the request a client would send, caught by a last
+/// hook before it leaves.
+#[cfg(test)]
+pub(crate) mod testing {
+    #![allow(clippy::unwrap_used, clippy::expect_used)]
+    use std::sync::{Arc, Mutex};
+
+    use super::*;
+
+    /// The signed request `protocol` sends for `operation` with `params`, or the error it
+    /// fails with before anything is sent.
+    pub(crate) fn prepared<P: Protocol>(
+        protocol: P,
+        operation: &str,
+        params: &Value,
+    ) -> Result<HttpRequest, PeerError> {
+        let protocol = Arc::new(protocol);
+        let caught: Arc<Mutex<Option<HttpRequest>>> = Arc::default();
+        let keep = caught.clone();
+        let http = blocking_transport(&protocol)
+            .unwrap()
+            .on_request(move |_, request| {
+                *keep.lock().unwrap() = Some(request.clone());
+                Err("caught before sending".into())
+            });
+        let route = protocol.route(operation)?;
+        let params = params.as_object().cloned().unwrap();
+        let error = http
+            .send(PageRequest::new(operation, &params).with_route(&route))
+            .unwrap_err();
+        match caught.lock().unwrap().take() {
+            Some(request) => Ok(request),
+            None => Err(read_error(&*protocol, error)),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used)]
+    use std::io::{BufRead, BufReader, Read, Write};
+    use std::net::TcpListener;
+
+    use super::*;
+    use crate::json::AwsJson;
+    use serde_json::json;
+
+    /// A server on 127.0.0.1 that answers `requests` requests with `status` and `body`, and
+    /// hands back the head (request line and headers) of each; listening once bound.
+    fn server(
+        requests: usize,
+        status: &'static str,
+        body: &'static str,
+    ) -> (String, std::thread::JoinHandle<Vec<String>>) {
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let url = format!("http://{}", listener.local_addr().unwrap());
+        let handle = std::thread::spawn(move || {
+            let mut heads = Vec::new();
+            for _ in 0..requests {
+                let (stream, _) = listener.accept().unwrap();
+                let mut reader = BufReader::new(stream);
+                let mut head = String::new();
+                let mut length = 0;
+                loop {
+                    let mut line = String::new();
+                    reader.read_line(&mut line).unwrap();
+                    if let Some(value) = line.to_ascii_lowercase().strip_prefix("content-length:") {
+                        length = value.trim().parse().unwrap();
+                    }
+                    if line == "\r\n" {
+                        break;
+                    }
+                    head.push_str(&line);
+                }
+                let mut payload = vec![0; length];
+                reader.read_exact(&mut payload).unwrap();
+                let answer = format!(
+                    "HTTP/1.1 {status}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+                    body.len()
+                );
+                reader.get_mut().write_all(answer.as_bytes()).unwrap();
+                heads.push(head);
+            }
+            heads
+        });
+        (url, handle)
+    }
+
+    #[test]
+    fn runs_go_to_the_models_route_and_calls_to_the_protocols() {
+        let (url, handle) = server(2, "200 OK", "{\"Count\": 0}");
+        let endpoint = Endpoint::new(&url, Credentials::unchecked()).unwrap();
+        let client = BlockingClient::new(AwsJson::dynamodb(endpoint)).unwrap();
+        let params = json!({"TableName": "t"}).as_object().cloned().unwrap();
+        let route = Route::parse("POST /declared/{TableName}").unwrap();
+        let page = client
+            .send(PageRequest::new("Scan", &params).with_route(&route))
+            .unwrap();
+        assert_eq!(page, json!({"Count": 0}));
+        assert_eq!(client.call("Scan", &params).unwrap(), json!({"Count": 0}));
+        let heads = handle.join().unwrap();
+        assert!(
+            heads[0].starts_with("POST /declared/t HTTP/1.1\r\n"),
+            "{}",
+            heads[0]
+        );
+        assert!(heads[1].starts_with("POST / HTTP/1.1\r\n"), "{}", heads[1]);
+        for head in &heads {
+            let head = head.to_ascii_lowercase();
+            assert!(
+                head.contains("x-amz-target: dynamodb_20120810.scan\r\n"),
+                "{head}"
+            );
+            assert!(
+                head.contains("authorization: aws4-hmac-sha256 credential="),
+                "{head}"
+            );
+        }
+    }
+
+    #[tokio::test(flavor = "current_thread")]
+    async fn error_statuses_carry_the_aws_error_code_of_their_body() {
+        let (url, handle) = server(
+            1,
+            "400 Bad Request",
+            r#"{"__type": "com.amazonaws.dynamodb.v20120810#ResourceNotFoundException"}"#,
+        );
+        let endpoint = Endpoint::new(&url, Credentials::unchecked()).unwrap();
+        let client = AsyncClient::new(AwsJson::dynamodb(endpoint)).unwrap();
+        let params = Map::new();
+        let error = client.call("Scan", &params).await.unwrap_err();
+        assert_eq!(error.status().map(|s| s.as_u16()), Some(400), "{error}");
+        assert_eq!(error.code(), Some("ResourceNotFoundException"), "{error}");
+        assert_eq!(
+            error.to_string(),
+            format!(
+                "Scan: POST {url}/ returned HTTP 400 Bad Request (ResourceNotFoundException): \
+                 {{\"__type\": \"com.amazonaws.dynamodb.v20120810#ResourceNotFoundException\"}}"
+            )
+        );
+        handle.join().unwrap();
     }
 }

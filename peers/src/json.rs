@@ -1,15 +1,17 @@
 //! The AWS JSON protocol (DynamoDB, CloudWatch Logs, Secrets Manager, …): every operation is a
-//! `POST /` whose body is the params as JSON, named by the `X-Amz-Target` header; the
+//! `POST /` whose body is the params as JSON (what the ready transport builds from the route),
+//! with the protocol's content type and the operation in the `X-Amz-Target` header; the
 //! response body is the page, already in the JSON shape botocore's models describe.
 
-use std::time::SystemTime;
-
-use reqwest::Method;
+use paginate_core::{PageRequest, Route};
+use reqwest::header::{CONTENT_TYPE, HeaderValue};
 use serde_json::{Map, Value};
 
-use crate::error::{PeerError, excerpt};
+use crate::error::PeerError;
 use crate::http::{Endpoint, HttpRequest, HttpResponse, Protocol};
-use crate::sigv4::{Signable, sha256_hex, sign};
+
+/// Where every operation of the protocol goes.
+const ROUTE: &str = "POST /";
 
 /// One service spoken over the AWS JSON protocol.
 #[derive(Debug, Clone)]
@@ -78,97 +80,135 @@ impl AwsJson {
         }
     }
 
-    /// The endpoint.
-    pub fn endpoint(&self) -> &Endpoint {
-        &self.endpoint
+    /// The route of every operation of the protocol: `POST /`, for models loaded from
+    /// botocore, which carry none (`model.with_route(AwsJson::route_of("Scan")?)`).
+    pub fn route_of(operation: &str) -> Result<Route, PeerError> {
+        Route::parse(ROUTE).map_err(|e| PeerError::UnknownOperation {
+            operation: format!("{operation} ({e})"),
+            known: "every operation, at `POST /`",
+        })
     }
 }
 
 impl Protocol for AwsJson {
-    fn prepare(
-        &self,
-        operation: &str,
-        params: &Map<String, Value>,
-    ) -> Result<HttpRequest, PeerError> {
-        let body = serde_json::to_vec(params).map_err(|e| PeerError::Param {
-            operation: operation.to_owned(),
-            name: "(all)".to_owned(),
-            problem: format!("cannot be written as JSON: {e}"),
-        })?;
-        let mut headers = vec![
-            ("content-type".to_owned(), self.content_type.to_owned()),
-            (
-                "x-amz-target".to_owned(),
-                format!("{}.{operation}", self.target_prefix),
-            ),
-        ];
-        let payload_hash = sha256_hex(&body);
-        let host = self.endpoint.host();
-        let (date, authorization) = sign(
-            &self.endpoint.credentials,
-            &self.signing_name,
-            &Signable {
-                method: "POST",
-                path: "/",
-                query: "",
-                host: &host,
-                headers: &headers,
-                payload_hash: &payload_hash,
-            },
-            SystemTime::now(),
-        )
-        .map_err(|reason| PeerError::Signing {
-            operation: operation.to_owned(),
-            reason,
-        })?;
-        headers.push(("x-amz-date".to_owned(), date));
-        headers.push(("authorization".to_owned(), authorization));
-        Ok(HttpRequest {
-            method: Method::POST,
-            url: self.endpoint.base.clone(),
-            headers,
-            body,
-        })
+    fn endpoint(&self) -> &Endpoint {
+        &self.endpoint
     }
 
-    fn parse(
-        &self,
-        operation: &str,
-        request: &HttpRequest,
-        response: HttpResponse,
-    ) -> Result<Value, PeerError> {
-        let HttpResponse { status, body, .. } = response;
-        if !status.is_success() {
-            // `{"__type": "com.amazonaws.dynamodb.v20120810#ResourceNotFoundException", …}`
-            let code = serde_json::from_slice::<Value>(&body)
-                .ok()
-                .and_then(|v| v.get("__type").and_then(Value::as_str).map(str::to_owned))
-                .map(|t| t.rsplit('#').next().unwrap_or_default().to_owned());
-            return Err(PeerError::Status {
-                operation: operation.to_owned(),
-                method: request.method.clone(),
-                url: request.url.to_string(),
-                status,
-                code,
-                body: excerpt(&body),
-            });
-        }
-        let decode_error = |reason: String| PeerError::Decode {
-            operation: operation.to_owned(),
-            method: request.method.clone(),
-            url: request.url.to_string(),
-            status,
-            reason,
-            body: excerpt(&body),
+    fn signing_name(&self) -> &str {
+        &self.signing_name
+    }
+
+    fn route(&self, operation: &str) -> Result<Route, PeerError> {
+        AwsJson::route_of(operation)
+    }
+
+    fn prepare(&self, page: &PageRequest<'_>, request: &mut HttpRequest) -> Result<(), PeerError> {
+        let header = |name: &str, text: String| {
+            HeaderValue::try_from(text).map_err(|e| PeerError::Param {
+                operation: page.operation.to_owned(),
+                name: name.to_owned(),
+                problem: format!("cannot be sent in an HTTP header: {e}"),
+            })
         };
-        // Operations without output (CreateLogGroup) may answer with an empty body.
-        if body.iter().all(u8::is_ascii_whitespace) {
-            return Ok(Value::Object(Map::new()));
+        request
+            .headers
+            .insert(CONTENT_TYPE, HeaderValue::from_static(self.content_type));
+        request.headers.insert(
+            "x-amz-target",
+            header(
+                "(operation)",
+                format!("{}.{}", self.target_prefix, page.operation),
+            )?,
+        );
+        // A route of another method would leave no body: the protocol always has one.
+        if request.body.is_none() {
+            request.body = Some(Value::Object(page.params.clone()).to_string().into_bytes());
         }
-        match serde_json::from_slice::<Value>(&body) {
-            Ok(page @ Value::Object(_)) => Ok(page),
-            Ok(_) => Err(decode_error("not a JSON object".to_owned())),
-            Err(e) => Err(decode_error(format!("not JSON: {e}"))),
-        }
+        Ok(())
+    }
+
+    fn decode(
+        &self,
+        _page: &PageRequest<'_>,
+        response: &HttpResponse<'_>,
+    ) -> Result<Value, String> {
+        read_body(response.body)
+    }
+
+    /// `{"__type": "com.amazonaws.dynamodb.v20120810#ResourceNotFoundException", …}`
+    fn error_code(&self, body: &str) -> Option<String> {
+        let error: Value = serde_json::from_str(body).ok()?;
+        let kind = error.get("__type")?.as_str()?;
+        kind.rsplit('#').next().map(str::to_owned)
+    }
+}
+
+/// The page in a success body: a JSON object, or nothing at all.
+fn read_body(body: &[u8]) -> Result<Value, String> {
+    // Operations without output (CreateLogGroup) may answer with an empty body.
+    if body.iter().all(u8::is_ascii_whitespace) {
+        return Ok(Value::Object(Map::new()));
+    }
+    match serde_json::from_slice::<Value>(body) {
+        Ok(page @ Value::Object(_)) => Ok(page),
+        Ok(_) => Err("not a JSON object".to_owned()),
+        Err(e) => Err(format!("not JSON: {e}")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+    use crate::http::testing::prepared;
+    use crate::sigv4::Credentials;
+    use serde_json::json;
+
+    fn dynamodb() -> AwsJson {
+        AwsJson::dynamodb(Endpoint::new("http://127.0.0.1:9000", Credentials::unchecked()).unwrap())
+    }
+
+    #[test]
+    fn operations_are_posted_with_their_target_and_signed() {
+        let params = json!({"TableName": "t", "Limit": 2, "ExclusiveStartKey": {"pk": {"S": "é"}}});
+        let request = prepared(dynamodb(), "Scan", &params).unwrap();
+        assert_eq!(request.method.as_str(), "POST");
+        assert_eq!(request.url.as_str(), "http://127.0.0.1:9000/");
+        assert_eq!(
+            request.headers["content-type"],
+            "application/x-amz-json-1.0"
+        );
+        assert_eq!(request.headers["x-amz-target"], "DynamoDB_20120810.Scan");
+        let body: Value = serde_json::from_slice(request.body.as_deref().unwrap()).unwrap();
+        assert_eq!(body, params);
+        let authorization = request.headers["authorization"].to_str().unwrap();
+        assert!(
+            authorization.starts_with("AWS4-HMAC-SHA256 Credential=paginate-peers/")
+                && authorization.contains("/us-east-1/dynamodb/aws4_request, ")
+                && authorization
+                    .contains("SignedHeaders=content-type;host;x-amz-date;x-amz-target, "),
+            "{authorization}"
+        );
+        assert!(request.headers.contains_key("x-amz-date"));
+    }
+
+    #[test]
+    fn bodies_and_error_codes_are_read_as_the_protocol_sends_them() {
+        let protocol = dynamodb();
+        let read = read_body;
+        assert_eq!(read(b" \n").unwrap(), json!({}));
+        assert_eq!(read(b"{\"Count\": 1}").unwrap(), json!({"Count": 1}));
+        assert_eq!(read(b"[1]").unwrap_err(), "not a JSON object");
+        assert!(read(b"<html>").unwrap_err().starts_with("not JSON"));
+        assert_eq!(
+            protocol
+                .error_code(
+                    r#"{"__type": "com.amazonaws.dynamodb.v20120810#ResourceNotFoundException"}"#
+                )
+                .as_deref(),
+            Some("ResourceNotFoundException")
+        );
+        assert_eq!(protocol.error_code("busy"), None);
     }
 }

@@ -1,7 +1,8 @@
 //! paginate against AWS API servers it did not write.
 //!
-//! This package holds paginate transports for two AWS wire protocols, over `reqwest` on
-//! plain HTTP, and the end-to-end tests (`tests/peers.rs`) that run paginate with botocore's
+//! This package holds paginate transports for two AWS wire protocols, made of the project's
+//! ready HTTP transports (`paginate_core::http`, over `reqwest` on plain HTTP), and the
+//! end-to-end tests (`tests/peers.rs`) that run paginate with botocore's
 //! real models against independent implementations of those APIs on `127.0.0.1`:
 //!
 //! - [moto](https://pypi.org/project/moto/) (`moto_server`): DynamoDB, S3, CloudWatch Logs,
@@ -21,10 +22,16 @@
 //!   botocore parses them into (`Contents`, `CommonPrefixes`, `IsTruncated`, `NextMarker`,
 //!   `Versions`, `DeleteMarkers`, …), so botocore's paginator models apply unchanged.
 //!
-//! Each is a [`Protocol`]; [`BlockingClient`] and [`AsyncClient`] send it, as a
-//! [`paginate_core::Transport`] and a [`paginate_core::AsyncTransport`]. Requests are signed
-//! with AWS Signature Version 4. Every failure is a [`PeerError`] naming the operation, and
-//! for a request that was sent, the method, the URL and the status.
+//! Each is a [`Protocol`]: a route per operation, a request hook (headers, S3's parameter
+//! names and bodies) and a decode hook (S3's XML). [`BlockingClient`] and [`AsyncClient`] are
+//! [`paginate_core::http::BlockingHttpTransport`] and [`paginate_core::http::HttpTransport`]
+//! with those hooks and a last one that signs the final request with AWS Signature Version 4,
+//! as a [`paginate_core::Transport`] and a [`paginate_core::AsyncTransport`]. A run goes to
+//! its model's route; botocore's models carry none, so add the protocol's
+//! ([`AwsJson::route_of`], [`S3Rest::route_of`]) with `Model::with_route`, or let the client
+//! use it for a model without one. Every failure is a [`PeerError`] naming the operation,
+//! and for a request that was sent, the method, the URL and the status (with the AWS error
+//! code of an error body).
 //!
 //! ```no_run
 //! use paginate_core::Registry;
@@ -39,8 +46,8 @@
 //!     "input_token": "ExclusiveStartKey", "output_token": "LastEvaluatedKey",
 //!     "limit_key": "Limit", "result_key": ["Items", "Count", "ScannedCount"],
 //!     "non_aggregate_keys": ["ConsumedCapacity"]}}}"#)?;
-//! let items = registry
-//!     .get("scan")?
+//! let scan = registry.get("scan")?.with_route(AwsJson::route_of("Scan")?);
+//! let items = scan
 //!     .paginate(&dynamodb, json!({"TableName": "users"}))
 //!     .page_size(25)
 //!     .items()

@@ -2,29 +2,31 @@
 //! answered in XML and read into botocore's JSON shape, and the few writes the tests need to
 //! create their data.
 //!
-//! Params use botocore's names (`Bucket`, `Marker`, `MaxKeys`, …); each operation knows
-//! which go into the path, which into the query (under S3's names: `marker`, `max-keys`) and
-//! refuses any other, so nothing is silently dropped. Keys are sent as they are: this client
-//! does not ask for `EncodingType=url` the way botocore does behind the user's back (and then
-//! decodes the answer), so a page holds what the server sent.
+//! Each operation has its route (`GET /{Bucket}`, `PUT /{Bucket}/{Key}`); the ready
+//! transport fills it and puts the other params, under botocore's names (`Marker`,
+//! `MaxKeys`, …), in the query (GET, DELETE) or a JSON body (PUT). The request hook then makes
+//! that S3's request: the key keeps its slashes, each param goes into the query under S3's
+//! name (`marker`, `max-keys`), into the body or a header, any other is refused (nothing is
+//! silently dropped), and the payload's hash is sent in `x-amz-content-sha256`. Keys are sent
+//! as they are: this client does not ask for `EncodingType=url` the way botocore does behind
+//! the user's back (and then decodes the answer), so a page holds what the server sent.
 
-use std::time::SystemTime;
-
-use reqwest::Method;
-use reqwest::header::HeaderMap;
+use paginate_core::{PageRequest, Route};
+use reqwest::header::{CONTENT_TYPE, HeaderMap, HeaderValue};
 use serde_json::{Map, Value};
 
-use crate::error::{PeerError, excerpt};
+use crate::error::PeerError;
 use crate::http::{Endpoint, HttpRequest, HttpResponse, Protocol};
-use crate::sigv4::{Signable, sha256_hex, sign, uri_encode};
+use crate::sigv4::{CONTENT_SHA256, sha256_hex, uri_encode};
 use crate::xml::{self, S3_LISTING};
 
 const KNOWN: &str = "ListObjects, ListObjectsV2, ListObjectVersions, CreateBucket, \
                      PutBucketVersioning, PutObject, DeleteObject";
 
 /// How one operation is sent.
-struct Route {
-    method: Method,
+struct Operation {
+    /// Its route; `{Key}` only when the path has the object key after the bucket.
+    route: &'static str,
     /// Whether the path has the object key after the bucket.
     with_key: bool,
     /// Query parameters every request of the operation carries (`list-type=2`).
@@ -35,15 +37,22 @@ struct Route {
     listing: bool,
 }
 
-fn route(operation: &str) -> Option<Route> {
-    let listing = |fixed_query, query| Route {
-        method: Method::GET,
+fn operation(name: &str) -> Option<Operation> {
+    let listing = |fixed_query, query| Operation {
+        route: "GET /{Bucket}",
         with_key: false,
         fixed_query,
         query,
         listing: true,
     };
-    Some(match operation {
+    let write = |route, with_key, fixed_query, query| Operation {
+        route,
+        with_key,
+        fixed_query,
+        query,
+        listing: false,
+    };
+    Some(match name {
         "ListObjects" => listing(
             &[],
             &[
@@ -77,34 +86,15 @@ fn route(operation: &str) -> Option<Route> {
                 ("VersionIdMarker", "version-id-marker"),
             ],
         ),
-        "CreateBucket" => Route {
-            method: Method::PUT,
-            with_key: false,
-            fixed_query: &[],
-            query: &[],
-            listing: false,
-        },
-        "PutBucketVersioning" => Route {
-            method: Method::PUT,
-            with_key: false,
-            fixed_query: &[("versioning", "")],
-            query: &[],
-            listing: false,
-        },
-        "PutObject" => Route {
-            method: Method::PUT,
-            with_key: true,
-            fixed_query: &[],
-            query: &[],
-            listing: false,
-        },
-        "DeleteObject" => Route {
-            method: Method::DELETE,
-            with_key: true,
-            fixed_query: &[],
-            query: &[("VersionId", "versionId")],
-            listing: false,
-        },
+        "CreateBucket" => write("PUT /{Bucket}", false, &[], &[]),
+        "PutBucketVersioning" => write("PUT /{Bucket}", false, &[("versioning", "")], &[]),
+        "PutObject" => write("PUT /{Bucket}/{Key}", true, &[], &[]),
+        "DeleteObject" => write(
+            "DELETE /{Bucket}/{Key}",
+            true,
+            &[],
+            &[("VersionId", "versionId")],
+        ),
         _ => return None,
     })
 }
@@ -121,9 +111,15 @@ impl S3Rest {
         S3Rest { endpoint }
     }
 
-    /// The endpoint.
-    pub fn endpoint(&self) -> &Endpoint {
-        &self.endpoint
+    /// The route of `operation` (`GET /{Bucket}` for the listings), for models loaded from
+    /// botocore, which carry none (`model.with_route(S3Rest::route_of("ListObjects")?)`).
+    pub fn route_of(name: &str) -> Result<Route, PeerError> {
+        let unknown = |detail: String| PeerError::UnknownOperation {
+            operation: detail,
+            known: KNOWN,
+        };
+        let op = operation(name).ok_or_else(|| unknown(name.to_owned()))?;
+        Route::parse(op.route).map_err(|e| unknown(format!("{name} ({e})")))
     }
 }
 
@@ -188,169 +184,173 @@ fn versioning_body(operation: &str, config: Option<&Value>) -> Result<Vec<u8>, P
     .into_bytes())
 }
 
+/// The path S3 wants: the bucket as one segment, the key with its slashes (botocore's
+/// `{Key+}`), each part percent-encoded as SigV4 canonicalizes it.
+fn s3_path(bucket: &str, key: Option<&str>) -> String {
+    let mut path = format!("/{}", uri_encode(bucket, false));
+    if let Some(key) = key {
+        path.push('/');
+        path.push_str(&uri_encode(key, true));
+    }
+    path
+}
+
 impl Protocol for S3Rest {
-    fn prepare(
-        &self,
-        operation: &str,
-        params: &Map<String, Value>,
-    ) -> Result<HttpRequest, PeerError> {
-        let route = route(operation).ok_or_else(|| PeerError::UnknownOperation {
-            operation: operation.to_owned(),
+    fn endpoint(&self) -> &Endpoint {
+        &self.endpoint
+    }
+
+    fn signing_name(&self) -> &str {
+        "s3"
+    }
+
+    fn route(&self, operation: &str) -> Result<Route, PeerError> {
+        S3Rest::route_of(operation)
+    }
+
+    fn prepare(&self, page: &PageRequest<'_>, request: &mut HttpRequest) -> Result<(), PeerError> {
+        let name = page.operation;
+        let op = operation(name).ok_or_else(|| PeerError::UnknownOperation {
+            operation: name.to_owned(),
             known: KNOWN,
         })?;
-        let bucket = required_str(operation, params, "Bucket")?;
-        let mut path = format!("/{}", uri_encode(bucket, false));
-        if route.with_key {
-            let key = required_str(operation, params, "Key")?;
-            path.push('/');
-            path.push_str(&uri_encode(key, true));
-        }
+        let params = page.params;
+        let bucket = required_str(name, params, "Bucket")?;
+        let key = match op.with_key {
+            true => Some(required_str(name, params, "Key")?),
+            false => None,
+        };
 
-        let mut query: Vec<(String, String)> = route
-            .fixed_query
-            .iter()
-            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
-            .collect();
-        let mut body = Vec::new();
-        let mut headers = Vec::new();
-        for (name, value) in params {
-            match name.as_str() {
-                "Bucket" => continue,
-                "Key" if route.with_key => continue,
-                "Body" if operation == "PutObject" => {
-                    let text = value.as_str().ok_or_else(|| {
-                        param_error(operation, name, "must be a string (the object's content)")
-                    })?;
-                    body = text.as_bytes().to_vec();
-                    continue;
-                }
-                "ContentType" if operation == "PutObject" => {
-                    if let Some(text) = text_of(operation, name, value)? {
-                        headers.push(("content-type".to_owned(), text));
-                    }
-                    continue;
-                }
-                "VersioningConfiguration" if operation == "PutBucketVersioning" => {
-                    body = versioning_body(operation, Some(value))?;
-                    continue;
-                }
-                _ => {}
+        // The route put the key in one segment (`/` as `%2F`); S3 keys keep their slashes.
+        let expected = s3_path(bucket, key);
+        let built = request.url.path().to_owned();
+        let sent = match built.get(1..).and_then(|p| p.find('/')) {
+            Some(at) if op.with_key => {
+                let (bucket_part, key_part) = built.split_at(at + 1);
+                format!("{bucket_part}{}", key_part.replace("%2F", "/"))
             }
-            let Some((_, wire)) = route.query.iter().find(|(botocore, _)| botocore == name) else {
-                return Err(param_error(
-                    operation,
-                    name,
-                    "is not one this client can send for this operation",
-                ));
-            };
-            if let Some(text) = text_of(operation, name, value)? {
-                query.push(((*wire).to_owned(), text));
-            }
-        }
-        if operation == "PutBucketVersioning" && body.is_empty() {
-            body = versioning_body(operation, None)?;
-        }
-
-        // The canonical query: encoded, sorted by name then value; sent exactly as signed.
-        let mut encoded: Vec<(String, String)> = query
-            .iter()
-            .map(|(k, v)| (uri_encode(k, false), uri_encode(v, false)))
-            .collect();
-        encoded.sort();
-        let query_string = encoded
-            .iter()
-            .map(|(k, v)| format!("{k}={v}"))
-            .collect::<Vec<_>>()
-            .join("&");
-
-        let mut url = self.endpoint.base.clone();
-        url.set_path(&path);
-        url.set_query((!query_string.is_empty()).then_some(query_string.as_str()));
-        if url.path() != path {
+            _ => built,
+        };
+        request.url.set_path(&sent);
+        if request.url.path() != expected {
             // The URL parser normalises `.` and `..` segments: the key would change.
             return Err(param_error(
-                operation,
-                "Key",
+                name,
+                if op.with_key { "Key" } else { "Bucket" },
                 format!(
-                    "cannot be sent in a URL path as it is (it becomes {:?})",
-                    url.path()
+                    "cannot be sent in a URL path as it is (it becomes {:?}, S3 needs {expected:?})",
+                    request.url.path()
                 ),
             ));
         }
 
-        let payload_hash = sha256_hex(&body);
-        headers.push(("x-amz-content-sha256".to_owned(), payload_hash.clone()));
-        let host = self.endpoint.host();
-        let (date, authorization) = sign(
-            &self.endpoint.credentials,
-            "s3",
-            &Signable {
-                method: route.method.as_str(),
-                path: &path,
-                query: &query_string,
-                host: &host,
-                headers: &headers,
-                payload_hash: &payload_hash,
-            },
-            SystemTime::now(),
-        )
-        .map_err(|reason| PeerError::Signing {
-            operation: operation.to_owned(),
-            reason,
-        })?;
-        headers.push(("x-amz-date".to_owned(), date));
-        headers.push(("authorization".to_owned(), authorization));
-        Ok(HttpRequest {
-            method: route.method,
-            url,
-            headers,
-            body,
-        })
+        let mut query: Vec<(String, String)> = op
+            .fixed_query
+            .iter()
+            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+            .collect();
+        let wire_name = |param: &str| {
+            op.query
+                .iter()
+                .find(|(botocore, _)| *botocore == param)
+                .map(|(_, wire)| (*wire).to_owned())
+                .ok_or_else(|| {
+                    param_error(
+                        name,
+                        param,
+                        "is not one this client can send for this operation",
+                    )
+                })
+        };
+        let mut body = Vec::new();
+        let mut content_type = None;
+        if request.method.has_body() {
+            // The params the route did not place, as the transport wrote them in the body.
+            let rest: Map<String, Value> = match request.body.take() {
+                Some(bytes) => serde_json::from_slice(&bytes)
+                    .map_err(|e| param_error(name, "(all)", format!("cannot be read back: {e}")))?,
+                None => Map::new(),
+            };
+            for (param, value) in &rest {
+                match param.as_str() {
+                    "Body" if name == "PutObject" => {
+                        let text = value.as_str().ok_or_else(|| {
+                            param_error(name, param, "must be a string (the object's content)")
+                        })?;
+                        body = text.as_bytes().to_vec();
+                    }
+                    "ContentType" if name == "PutObject" => {
+                        content_type = text_of(name, param, value)?;
+                    }
+                    "VersioningConfiguration" if name == "PutBucketVersioning" => {
+                        body = versioning_body(name, Some(value))?;
+                    }
+                    _ => {
+                        let wire = wire_name(param)?;
+                        if let Some(text) = text_of(name, param, value)? {
+                            query.push((wire, text));
+                        }
+                    }
+                }
+            }
+            if name == "PutBucketVersioning" && body.is_empty() {
+                body = versioning_body(name, None)?;
+            }
+        } else {
+            // The params the route did not place, as the transport wrote them in the query.
+            for (param, value) in request.url.query_pairs() {
+                if params
+                    .get(param.as_ref())
+                    .is_some_and(|v| v.is_array() || v.is_object())
+                {
+                    return Err(param_error(
+                        name,
+                        &param,
+                        "is a JSON array or object, which S3 does not take in a URL",
+                    ));
+                }
+                query.push((wire_name(&param)?, value.into_owned()));
+            }
+        }
+        // In any order: the signer sorts the query into canonical form.
+        request.url.set_query(None);
+        if !query.is_empty() {
+            request.url.query_pairs_mut().extend_pairs(&query);
+        }
+
+        request.headers.remove(CONTENT_TYPE);
+        if let Some(text) = content_type {
+            let value = HeaderValue::try_from(text).map_err(|e| {
+                param_error(name, "ContentType", format!("is not a valid header: {e}"))
+            })?;
+            request.headers.insert(CONTENT_TYPE, value);
+        }
+        let hash = HeaderValue::try_from(sha256_hex(&body))
+            .map_err(|e| param_error(name, "Body", format!("hash: {e}")))?;
+        request.headers.insert(CONTENT_SHA256, hash);
+        request.body = Some(body);
+        Ok(())
     }
 
-    fn parse(
-        &self,
-        operation: &str,
-        request: &HttpRequest,
-        response: HttpResponse,
-    ) -> Result<Value, PeerError> {
-        let HttpResponse {
-            status,
-            headers,
-            body,
-        } = response;
-        let text = std::str::from_utf8(&body);
-        if !status.is_success() {
-            // `<Error><Code>NoSuchBucket</Code><Message>…</Message></Error>`
-            let code = text
-                .ok()
-                .and_then(|t| xml::parse(t).ok())
-                .and_then(|e| e.child_text("Code").map(str::to_owned));
-            return Err(PeerError::Status {
-                operation: operation.to_owned(),
-                method: request.method.clone(),
-                url: request.url.to_string(),
-                status,
-                code,
-                body: excerpt(&body),
-            });
-        }
-        let decode_error = |reason: String| PeerError::Decode {
-            operation: operation.to_owned(),
-            method: request.method.clone(),
-            url: request.url.to_string(),
-            status,
-            reason,
-            body: excerpt(&body),
-        };
-        let listing = route(operation).is_some_and(|r| r.listing);
+    fn decode(&self, page: &PageRequest<'_>, response: &HttpResponse<'_>) -> Result<Value, String> {
+        let listing = operation(page.operation).is_some_and(|op| op.listing);
         if !listing {
-            return Ok(Value::Object(header_fields(&headers)));
+            return Ok(Value::Object(header_fields(response.headers)));
         }
-        let text = text.map_err(|e| decode_error(format!("not UTF-8: {e}")))?;
-        let root = xml::parse(text).map_err(decode_error)?;
-        xml::to_json(&root, &S3_LISTING).map_err(decode_error)
+        read_listing(response.body)
     }
+
+    /// `<Error><Code>NoSuchBucket</Code><Message>…</Message></Error>`
+    fn error_code(&self, body: &str) -> Option<String> {
+        xml::first_text(body, "Code")
+    }
+}
+
+/// A listing's XML body as botocore's JSON.
+fn read_listing(body: &[u8]) -> Result<Value, String> {
+    let text = std::str::from_utf8(body).map_err(|e| format!("not UTF-8: {e}"))?;
+    let root = xml::parse(text)?;
+    xml::to_json(&root, &S3_LISTING)
 }
 
 /// What the writes answer in headers, under botocore's names.
@@ -377,15 +377,14 @@ fn header_fields(headers: &HeaderMap) -> Map<String, Value> {
 mod tests {
     #![allow(clippy::unwrap_used)]
     use super::*;
+    use crate::http::testing;
     use crate::sigv4::Credentials;
     use serde_json::json;
 
-    fn s3() -> S3Rest {
-        S3Rest::new(Endpoint::new("http://127.0.0.1:9000", Credentials::unchecked()).unwrap())
-    }
-
     fn prepare(operation: &str, params: Value) -> Result<HttpRequest, PeerError> {
-        s3().prepare(operation, params.as_object().unwrap())
+        let s3 =
+            S3Rest::new(Endpoint::new("http://127.0.0.1:9000", Credentials::unchecked()).unwrap());
+        testing::prepared(s3, operation, &params)
     }
 
     #[test]
@@ -395,30 +394,61 @@ mod tests {
             json!({"Bucket": "b", "Prefix": "a b/", "MaxKeys": 3, "ContinuationToken": "x+y=", "StartAfter": null}),
         )
         .unwrap();
-        assert_eq!(request.method, Method::GET);
+        assert_eq!(request.method.as_str(), "GET");
         assert_eq!(
             request.url.as_str(),
             "http://127.0.0.1:9000/b?continuation-token=x%2By%3D&list-type=2&max-keys=3&prefix=a%20b%2F"
         );
-        let names: Vec<&str> = request.headers.iter().map(|(n, _)| n.as_str()).collect();
+        let mut names: Vec<&str> = request.headers.keys().map(|n| n.as_str()).collect();
+        names.sort_unstable();
         assert_eq!(
             names,
-            ["x-amz-content-sha256", "x-amz-date", "authorization"]
+            ["authorization", "x-amz-content-sha256", "x-amz-date"]
         );
+        let authorization = request.headers["authorization"].to_str().unwrap();
+        assert!(
+            authorization
+                .contains("/s3/aws4_request, SignedHeaders=host;x-amz-content-sha256;x-amz-date, "),
+            "{authorization}"
+        );
+        assert_eq!(request.body.as_deref(), Some(&b""[..]));
+        let request = prepare("ListObjectVersions", json!({"Bucket": "b"})).unwrap();
+        assert_eq!(request.url.as_str(), "http://127.0.0.1:9000/b?versions=");
     }
 
     #[test]
     fn object_keys_keep_their_slashes_and_are_encoded_otherwise() {
         let request = prepare(
             "PutObject",
-            json!({"Bucket": "b", "Key": "photos/été 1.jpg", "Body": "hello"}),
+            json!({"Bucket": "b", "Key": "photos/été 1.jpg", "Body": "hello", "ContentType": "text/plain"}),
         )
         .unwrap();
+        assert_eq!(request.method.as_str(), "PUT");
         assert_eq!(
             request.url.as_str(),
             "http://127.0.0.1:9000/b/photos/%C3%A9t%C3%A9%201.jpg"
         );
-        assert_eq!(request.body, b"hello");
+        assert_eq!(request.body.as_deref(), Some(&b"hello"[..]));
+        assert_eq!(request.headers["content-type"], "text/plain");
+        assert_eq!(request.headers[CONTENT_SHA256], sha256_hex(b"hello"));
+        let request = prepare(
+            "DeleteObject",
+            json!({"Bucket": "b", "Key": "a/%2F", "VersionId": "v 1"}),
+        )
+        .unwrap();
+        assert_eq!(
+            request.url.as_str(),
+            "http://127.0.0.1:9000/b/a/%252F?versionId=v%201"
+        );
+        let request = prepare(
+            "PutBucketVersioning",
+            json!({"Bucket": "b", "VersioningConfiguration": {"Status": "Enabled"}}),
+        )
+        .unwrap();
+        assert_eq!(request.url.as_str(), "http://127.0.0.1:9000/b?versioning=");
+        assert!(!request.headers.contains_key("content-type"));
+        let body = String::from_utf8(request.body.unwrap()).unwrap();
+        assert!(body.contains("<Status>Enabled</Status>"), "{body}");
     }
 
     #[test]
@@ -434,11 +464,39 @@ mod tests {
             error.to_string().contains("`Bucket` is required"),
             "{error}"
         );
+        let error = prepare("ListObjects", json!({"Bucket": ""})).unwrap_err();
+        assert!(
+            error.to_string().contains("`Bucket` is required"),
+            "{error}"
+        );
         let error = prepare("ListObjects", json!({"Bucket": "b", "Prefix": ["x"]})).unwrap_err();
         assert!(error.to_string().contains("array or object"), "{error}");
+        let error = prepare("ListObjects", json!({"Bucket": "b", "Prefix": {"a": 1}})).unwrap_err();
+        assert!(
+            matches!(&error, PeerError::Param { name, .. } if name == "Prefix"),
+            "{error}"
+        );
+        // The route leaves `.` unescaped (unreserved) and the URL parser drops `..`: the
+        // request would list another path. The hook refuses it.
+        let error = prepare("ListObjects", json!({"Bucket": ".."})).unwrap_err();
+        assert!(
+            error
+                .to_string()
+                .contains("`Bucket` cannot be sent in a URL path as it is (it becomes \"/\""),
+            "{error}"
+        );
         let error = prepare("PutObject", json!({"Bucket": "b", "Key": "a/../b"})).unwrap_err();
         assert!(
             error.to_string().contains("cannot be sent in a URL path"),
+            "{error}"
+        );
+        let error = prepare(
+            "PutObject",
+            json!({"Bucket": "b", "Key": "k", "Tagging": "x"}),
+        )
+        .unwrap_err();
+        assert!(
+            error.to_string().contains("`Tagging` is not one"),
             "{error}"
         );
         let error = prepare("GetObject", json!({"Bucket": "b"})).unwrap_err();
@@ -446,5 +504,24 @@ mod tests {
             matches!(error, PeerError::UnknownOperation { .. }),
             "{error}"
         );
+    }
+
+    #[test]
+    fn listings_are_read_from_xml_and_error_codes_from_error_bodies() {
+        let page = read_listing(
+            b"<ListBucketResult><IsTruncated>false</IsTruncated><Contents><Key>k</Key></Contents></ListBucketResult>",
+        )
+        .unwrap();
+        assert_eq!(
+            page,
+            json!({"IsTruncated": false, "Contents": [{"Key": "k"}]})
+        );
+        assert!(read_listing(b"<a>").is_err());
+        let s3 =
+            S3Rest::new(Endpoint::new("http://127.0.0.1:9000", Credentials::unchecked()).unwrap());
+        let body = "<?xml version=\"1.0\"?><Error><Code>NoSuchBucket</Code><Message>The spec";
+        assert_eq!(s3.error_code(body).as_deref(), Some("NoSuchBucket"));
+        assert_eq!(s3.error_code("<Error><Message>m</Message></Error>"), None);
+        assert_eq!(s3.error_code("not xml"), None);
     }
 }

@@ -1,14 +1,20 @@
 //! AWS Signature Version 4 for header-signed requests: what botocore sends, and what s3s-fs
 //! checks (moto and dynalite read only the credential scope, which routes the request).
 //!
-//! The request is signed as it will be sent: its path and query are already in canonical
-//! form (each part percent-encoded except the unreserved characters `A-Z a-z 0-9 - _ . ~`,
-//! the query sorted), so the canonical request uses them as they are.
+//! The request is signed as it will be sent: [`sign_request`] runs last among the
+//! transport's request hooks, puts the query in canonical form (each part percent-encoded
+//! except the unreserved characters `A-Z a-z 0-9 - _ . ~`, sorted) in the URL itself, and
+//! signs the final method, path, query, headers and body.
 
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use hmac::{Hmac, KeyInit, Mac};
+use paginate_core::http::HttpRequest;
+use reqwest::header::{AUTHORIZATION, HeaderValue};
 use sha2::{Digest, Sha256};
+
+/// The header S3 wants the payload's hash in; when present, it is the hash that is signed.
+pub(crate) const CONTENT_SHA256: &str = "x-amz-content-sha256";
 
 /// The keys and region a client signs with. Servers that do not check signatures (moto,
 /// dynalite) accept any; s3s-fs checks them against the keys it was started with.
@@ -172,6 +178,82 @@ pub(crate) fn sign(
         credentials.access_key
     );
     Ok((amz_date, authorization))
+}
+
+/// Signs `request` for `service` at `time`, as it stands: rewrites its query into canonical
+/// form (so what is sent is what is signed), then adds `x-amz-date` and `authorization`.
+/// Every header it has is signed; the payload hash is its `x-amz-content-sha256` when it has
+/// one, else the SHA-256 of its body. The path is signed as it is (S3's rule: no second
+/// encoding), so it must already be in canonical form.
+pub(crate) fn sign_request(
+    credentials: &Credentials,
+    service: &str,
+    request: &mut HttpRequest,
+    time: SystemTime,
+) -> Result<(), String> {
+    let mut pairs: Vec<(String, String)> = request
+        .url
+        .query_pairs()
+        .map(|(name, value)| (uri_encode(&name, false), uri_encode(&value, false)))
+        .collect();
+    pairs.sort();
+    let query = pairs
+        .iter()
+        .map(|(name, value)| format!("{name}={value}"))
+        .collect::<Vec<_>>()
+        .join("&");
+    request
+        .url
+        .set_query((!query.is_empty()).then_some(query.as_str()));
+
+    let host = match (request.url.host_str(), request.url.port()) {
+        (Some(host), Some(port)) => format!("{host}:{port}"),
+        (Some(host), None) => host.to_owned(),
+        (None, _) => return Err(format!("the URL {} has no host", request.url)),
+    };
+    let headers = &mut request.headers;
+    for name in ["host", "x-amz-date", "authorization"] {
+        headers.remove(name);
+    }
+    let mut signed = Vec::new();
+    for name in headers.keys() {
+        let values = headers
+            .get_all(name)
+            .iter()
+            .map(|v| {
+                v.to_str()
+                    .map(str::trim)
+                    .map_err(|_| format!("header `{name}` is not visible ASCII"))
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        signed.push((name.as_str().to_owned(), values.join(",")));
+    }
+    let payload_hash = match headers.get(CONTENT_SHA256) {
+        Some(value) => value
+            .to_str()
+            .map_err(|_| format!("header `{CONTENT_SHA256}` is not visible ASCII"))?
+            .to_owned(),
+        None => sha256_hex(request.body.as_deref().unwrap_or_default()),
+    };
+    let (date, authorization) = sign(
+        credentials,
+        service,
+        &Signable {
+            method: request.method.as_str(),
+            path: request.url.path(),
+            query: &query,
+            host: &host,
+            headers: &signed,
+            payload_hash: &payload_hash,
+        },
+        time,
+    )?;
+    let value = |text: String| {
+        HeaderValue::try_from(text).map_err(|e| format!("a signature header is not valid: {e}"))
+    };
+    headers.insert("x-amz-date", value(date)?);
+    headers.insert(AUTHORIZATION, value(authorization)?);
+    Ok(())
 }
 
 #[cfg(test)]

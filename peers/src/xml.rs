@@ -48,16 +48,6 @@ pub(crate) struct Element {
     pub(crate) children: Vec<Element>,
 }
 
-impl Element {
-    /// The text of the first child called `name`.
-    pub(crate) fn child_text(&self, name: &str) -> Option<&str> {
-        self.children
-            .iter()
-            .find(|c| c.name == name)
-            .map(|c| c.text.as_str())
-    }
-}
-
 /// Parses a document into its root element.
 pub(crate) fn parse(text: &str) -> Result<Element, String> {
     let mut reader = Reader::from_str(text);
@@ -133,6 +123,34 @@ pub(crate) fn parse(text: &str) -> Result<Element, String> {
         return Err("XML ends inside an element".to_owned());
     }
     root.ok_or_else(|| "XML without a root element".to_owned())
+}
+
+/// The text of the first element called `name`, read as far as it goes: an error body's
+/// excerpt may be cut after it. `None` when there is none before the document ends or breaks.
+pub(crate) fn first_text(text: &str, name: &str) -> Option<String> {
+    let mut reader = Reader::from_str(text);
+    let mut inside: Option<String> = None;
+    loop {
+        match reader.read_event().ok()? {
+            Event::Start(start) if inside.is_none() && start.local_name().as_ref() == name => {
+                inside = Some(String::new());
+            }
+            Event::Text(t) => {
+                if let Some(found) = inside.as_mut() {
+                    found.push_str(&t.xml10_content());
+                }
+            }
+            Event::GeneralRef(reference) => {
+                if let Some(found) = inside.as_mut() {
+                    let name = reference.xml10_content();
+                    found.push_str(resolve_predefined_entity(&name)?);
+                }
+            }
+            Event::End(_) if inside.is_some() => return inside,
+            Event::Eof => return None,
+            _ => {}
+        }
+    }
 }
 
 /// The children of `element` as a JSON object, typed by `shape`.

@@ -14,7 +14,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use base64::Engine as _;
-use paginate_core::{Model, Registry, Transport};
+use paginate_core::{Model, PageRequest, Registry, Route, Transport};
 use paginate_peers::{AwsJson, BlockingClient, Credentials, Endpoint, PeerError, S3Rest};
 use serde_json::{Map, Value, json};
 
@@ -289,12 +289,22 @@ fn botocore() -> &'static Botocore {
     })
 }
 
-/// botocore's real model of `operation` of `service`.
+/// botocore's real model of `operation` of `service`, with the HTTP route the service's
+/// protocol gives the operation (botocore's paginator models carry none): runs go where the
+/// model says.
 pub(crate) fn model(service: &str, operation: &str) -> Model {
-    botocore().registries[service]
-        .get(operation)
-        .unwrap()
-        .clone()
+    let model = botocore().registries[service].get(operation).unwrap();
+    assert!(model.route().is_none(), "botocore's models have no routes");
+    model.with_route(route(service, operation))
+}
+
+/// The route of `operation` of `service` in its protocol.
+pub(crate) fn route(service: &str, operation: &str) -> Route {
+    match service {
+        "s3" => S3Rest::route_of(operation),
+        _ => AwsJson::route_of(operation),
+    }
+    .unwrap()
 }
 
 pub(crate) fn botocore_version() -> &'static str {
@@ -616,17 +626,27 @@ struct Without<'a, T> {
     keys: &'a [&'static str],
 }
 
-impl<T: Transport<Error = PeerError>> Transport for Without<'_, T> {
-    type Error = PeerError;
-
-    fn call(&self, operation: &str, params: &Map<String, Value>) -> Result<Value, PeerError> {
-        let mut page = self.inner.call(operation, params)?;
+impl<T: Transport<Error = PeerError>> Without<'_, T> {
+    fn strip(&self, mut page: Value) -> Value {
         if let Some(object) = page.as_object_mut() {
             for key in self.keys {
                 object.remove(*key);
             }
         }
-        Ok(page)
+        page
+    }
+}
+
+impl<T: Transport<Error = PeerError>> Transport for Without<'_, T> {
+    type Error = PeerError;
+
+    fn call(&self, operation: &str, params: &Map<String, Value>) -> Result<Value, PeerError> {
+        Ok(self.strip(self.inner.call(operation, params)?))
+    }
+
+    /// Forwards the run's request as it is, the model's route with it.
+    fn send(&self, request: PageRequest<'_>) -> Result<Value, PeerError> {
+        Ok(self.strip(self.inner.send(request)?))
     }
 }
 
