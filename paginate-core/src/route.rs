@@ -160,6 +160,18 @@ pub enum RenderError {
         /// The placeholder.
         name: String,
     },
+    /// A placeholder that is a whole path segment has the value `.` or `..`, which URLs
+    /// read as "this directory" and "the parent directory" (even percent-encoded), so the
+    /// request would go to another path.
+    #[error(
+        "route `{route}`: param `{name}` is `.` or `..`, which a URL cannot carry as a path segment"
+    )]
+    DotSegment {
+        /// The route.
+        route: String,
+        /// The placeholder.
+        name: String,
+    },
     /// A placeholder's param is an array or an object, which a path segment cannot hold.
     #[error(
         "route `{route}`: param `{name}` holds a JSON {found}, which cannot be written in a path"
@@ -172,6 +184,15 @@ pub enum RenderError {
         /// Its JSON type.
         found: &'static str,
     },
+}
+
+impl RenderError {
+    fn dot_segment(route: &str, name: &str) -> RenderError {
+        RenderError::DotSegment {
+            route: route.to_owned(),
+            name: name.to_owned(),
+        }
+    }
 }
 
 /// A route filled from one request's params: the path, and the params it did not use.
@@ -232,6 +253,27 @@ impl Route {
         })
     }
 
+    /// True when the placeholder `name` fills a path segment on its own (`/{Bucket}/`).
+    fn whole_segment(&self, name: &str) -> bool {
+        let pieces = &self.0.pieces;
+        pieces.iter().enumerate().any(|(i, piece)| {
+            let ends = |text: Option<&Piece>, after: bool| match text {
+                None => after,
+                Some(Piece::Text(t)) => {
+                    if after {
+                        t.starts_with('/')
+                    } else {
+                        t.ends_with('/')
+                    }
+                }
+                Some(Piece::Param(_)) => false,
+            };
+            matches!(piece, Piece::Param(n) if n == name)
+                && ends(i.checked_sub(1).and_then(|j| pieces.get(j)), false)
+                && ends(pieces.get(i + 1), true)
+        })
+    }
+
     /// Fills the placeholders from `params`, each value percent-encoded as one path segment
     /// (so `/`, spaces and non-ASCII are escaped); strings are written as they are, numbers
     /// and booleans as JSON writes them.
@@ -261,6 +303,9 @@ impl Route {
                             });
                         }
                     };
+                    if (text == "." || text == "..") && self.whole_segment(name) {
+                        return Err(RenderError::dot_segment(&self.0.text, name));
+                    }
                     path.extend(percent_encoding::utf8_percent_encode(&text, SEGMENT));
                 }
             }
@@ -370,6 +415,32 @@ mod tests {
             .render(&params(json!({"Bucket": 7, "Key": true})))
             .unwrap();
         assert_eq!(out.path, "/buckets/7/objects/true");
+    }
+
+    #[test]
+    fn dot_segments_are_refused_where_they_would_change_the_path() {
+        let r = Route::parse("GET /b/{Bucket}/o").unwrap();
+        for dots in [".", ".."] {
+            assert_eq!(
+                r.render(&params(json!({"Bucket": dots}))).unwrap_err(),
+                RenderError::DotSegment {
+                    route: "GET /b/{Bucket}/o".into(),
+                    name: "Bucket".into()
+                }
+            );
+        }
+        let end = Route::parse("GET /b/{Bucket}").unwrap();
+        assert!(end.render(&params(json!({"Bucket": ".."}))).is_err());
+        // Inside a segment, dots are ordinary characters.
+        let file = Route::parse("GET /f/{Name}.json").unwrap();
+        assert_eq!(
+            file.render(&params(json!({"Name": ".."}))).unwrap().path,
+            "/f/...json"
+        );
+        assert_eq!(
+            r.render(&params(json!({"Bucket": "..."}))).unwrap().path,
+            "/b/.../o"
+        );
     }
 
     #[test]

@@ -88,6 +88,18 @@ pub struct HttpRequest {
     pub body: Option<Vec<u8>>,
 }
 
+impl HttpRequest {
+    /// A request with no headers and no body, for testing a hook.
+    pub fn new(method: Method, url: reqwest::Url) -> HttpRequest {
+        HttpRequest {
+            method,
+            url,
+            headers: reqwest::header::HeaderMap::new(),
+            body: None,
+        }
+    }
+}
+
 /// A response with a success status, as a [`decode_with`](HttpTransport::decode_with) hook
 /// sees it.
 #[derive(Debug)]
@@ -99,6 +111,21 @@ pub struct HttpResponse<'a> {
     pub headers: &'a reqwest::header::HeaderMap,
     /// The body.
     pub body: &'a [u8],
+}
+
+impl<'a> HttpResponse<'a> {
+    /// A response, for testing a decode hook.
+    pub fn new(
+        status: reqwest::StatusCode,
+        headers: &'a reqwest::header::HeaderMap,
+        body: &'a [u8],
+    ) -> HttpResponse<'a> {
+        HttpResponse {
+            status,
+            headers,
+            body,
+        }
+    }
 }
 
 /// Why a ready HTTP transport could not get a page. Every variant names the operation; those
