@@ -161,7 +161,9 @@ pub enum RenderError {
         name: String,
     },
     /// A placeholder's param is an array or an object, which a path segment cannot hold.
-    #[error("route `{route}`: param `{name}` holds a JSON {found}, which cannot be written in a path")]
+    #[error(
+        "route `{route}`: param `{name}` holds a JSON {found}, which cannot be written in a path"
+    )]
     NotScalar {
         /// The route.
         route: String,
