@@ -1,7 +1,8 @@
-//! The main example: paginate over real HTTP, with a blocking and an async client.
+//! The main example: paginate over real HTTP with paginate's ready transports, blocking and
+//! async, and no client code: the requests declare their routes (`src/requests.rs`).
 //!
 //! Starts the embedded example API on `127.0.0.1` (or uses the one at `--base-url`), then
-//! shows with each client: pages, typed items, `max_items` with a resume token and the
+//! shows with each transport: pages, typed items, `max_items` with a resume token and the
 //! resumed run, a JMESPath search, `build_full_result`, and a progress line for a listing
 //! of the whole bucket. Run it with `cargo run -p paginate-examples`.
 
@@ -10,9 +11,10 @@ use std::io::{IsTerminal as _, Write as _};
 use std::process::ExitCode;
 use std::sync::Arc;
 
+use paginate_core::http::{BlockingHttpTransport, HttpTransport};
 use paginate_core::{Paginated as _, Progress};
 use paginate_examples::api::{BUCKET, BlockingServer};
-use paginate_examples::{BlockingHttpApi, HttpApi, ListObjects, ListUsers, Object, User};
+use paginate_examples::{ListObjects, ListUsers, Object, User};
 use serde_json::Value;
 
 type Result<T, E = Box<dyn StdError + Send + Sync>> = std::result::Result<T, E>;
@@ -97,10 +99,10 @@ fn run(base_url: String) -> Result<()> {
         }
     };
 
-    println!("\n== Blocking client (reqwest::blocking, Iterator) ==");
+    println!("\n== Blocking: BlockingHttpTransport (reqwest::blocking), Iterator ==");
     blocking_tour(&base_url)?;
 
-    println!("\n== Async client (reqwest on tokio, Stream) ==");
+    println!("\n== Async: HttpTransport (reqwest on tokio), Stream ==");
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
@@ -117,7 +119,8 @@ fn run(base_url: String) -> Result<()> {
 }
 
 fn blocking_tour(base_url: &str) -> Result<()> {
-    let api = BlockingHttpApi::new(base_url)?;
+    // The whole client: each request's route says where its pages go.
+    let api = BlockingHttpTransport::new(reqwest::blocking::Client::builder().build()?, base_url)?;
 
     println!("1. Pages: photos of June 2024, 40 per page (typed as ObjectListing)");
     let june = ListObjects::bucket(BUCKET).prefix("photos/2024/06/");
@@ -210,7 +213,11 @@ fn blocking_tour(base_url: &str) -> Result<()> {
 }
 
 async fn async_tour(base_url: &str) -> Result<()> {
-    let api = Arc::new(HttpApi::new(base_url)?);
+    // In an `Arc`, so that a stream can own its transport and move to a spawned task.
+    let api = Arc::new(HttpTransport::new(
+        reqwest::Client::builder().build()?,
+        base_url,
+    )?);
 
     println!("1. Pages: users, 500 per page (typed as UserPage)");
     let mut pages = ListUsers::default().paginate_async(&*api).page_size(500);

@@ -1,5 +1,7 @@
 //! The paginated requests of the example API: each struct is serialized into the params of
-//! its first page and declares, with `#[derive(Paginated)]`, how the pages chain.
+//! its first page and declares, with `#[derive(Paginated)]`, how the pages chain and where
+//! they are sent (`route`), which is all the ready HTTP transports of paginate need: there is
+//! no client code for this API.
 
 use paginate_core::Paginated;
 use serde::Serialize;
@@ -9,12 +11,13 @@ use crate::types::{Object, ObjectListing, User, UserPage};
 /// Endpoint A: list the objects of a bucket, S3 ListObjects (v1) style, with botocore's own
 /// pagination model for that operation.
 ///
-/// `Bucket` goes into the URL path; every other field is sent as a query parameter. The
-/// next marker is `NextMarker` when the server sends it (only with a `Delimiter`), else the
-/// last key of the page.
+/// `Bucket` goes into the URL path (the route's `{Bucket}`, the field's serialized name);
+/// every other field is sent as a query parameter. The next marker is `NextMarker` when the
+/// server sends it (only with a `Delimiter`), else the last key of the page.
 #[derive(Debug, Clone, Default, Serialize, Paginated)]
 #[serde(rename_all = "PascalCase")]
 #[paginate(
+    route = "GET /buckets/{Bucket}/objects",
     input_token = "Marker",
     output_token = "NextMarker || Contents[-1].Key",
     result_key = ["Contents", "CommonPrefixes"],
@@ -68,6 +71,7 @@ impl ListObjects {
 /// Endpoint B: list users, with an opaque `next_token` that is `null` on the last page.
 #[derive(Debug, Clone, Default, Serialize, Paginated)]
 #[paginate(
+    route = "GET /v1/users",
     input_token = "next_token",
     output_token = "next_token",
     result_key = "users",

@@ -169,6 +169,7 @@ pub mod __private {
         pub limit_type: LimitType,
         pub more_results: Option<&'static str>,
         pub non_aggregate_keys: &'static [&'static str],
+        pub route: Option<&'static str>,
     }
 
     /// The once-per-type model cell behind `Paginated::pagination_model`.
@@ -211,6 +212,9 @@ pub mod __private {
         }
         if let Some(e) = spec.more_results {
             b = b.more_results(e);
+        }
+        if let Some(r) = spec.route {
+            b = b.route(r);
         }
         b.build().map_err(|e| match e {
             Error::InvalidModel { operation, problem } => (operation, problem),

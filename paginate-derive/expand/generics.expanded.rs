@@ -22,6 +22,7 @@ where
                     limit_type: ::paginate_core::LimitType::Integer,
                     more_results: ::core::option::Option::None,
                     non_aggregate_keys: &[],
+                    route: ::core::option::Option::None,
                 },
             )
     }

@@ -18,6 +18,7 @@ impl ::paginate_core::Paginated for ListObjectsRequest {
                     limit_type: ::paginate_core::LimitType::Integer,
                     more_results: ::core::option::Option::Some("IsTruncated"),
                     non_aggregate_keys: &["Name", "Prefix"],
+                    route: ::core::option::Option::None,
                 },
             )
     }

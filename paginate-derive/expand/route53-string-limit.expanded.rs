@@ -26,6 +26,7 @@ impl ::paginate_core::Paginated for ListResourceRecordSets {
                     limit_type: ::paginate_core::LimitType::String,
                     more_results: ::core::option::Option::Some("IsTruncated"),
                     non_aggregate_keys: &[],
+                    route: ::core::option::Option::None,
                 },
             )
     }

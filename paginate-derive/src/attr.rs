@@ -12,7 +12,7 @@ use syn::{Attribute, Ident, Lit, LitStr, Token};
 use crate::ctxt::Ctxt;
 use crate::symbol::{
     INPUT_TOKEN, ITEM, KEYS, LIMIT_KEY, MORE_RESULTS, NON_AGGREGATE_KEYS, OPERATION, OUTPUT_TOKEN,
-    PAGE, PAGINATE, RESULT_KEY,
+    PAGE, PAGINATE, RESULT_KEY, ROUTE,
 };
 
 /// A key's value: one string, or a bracketed list of strings.
@@ -34,6 +34,7 @@ pub(crate) struct Attrs {
     pub(crate) operation: Option<Value>,
     pub(crate) page: Option<Value>,
     pub(crate) item: Option<Value>,
+    pub(crate) route: Option<Value>,
     /// The first `#[paginate]` attribute's path, where a missing key is reported.
     pub(crate) first: Option<Span>,
     /// Keys written, even with a value that was refused, or named by a did-you-mean: they are
@@ -72,6 +73,7 @@ impl Attrs {
             OPERATION => (&mut self.operation, false),
             PAGE => (&mut self.page, false),
             ITEM => (&mut self.item, false),
+            ROUTE => (&mut self.route, false),
             _ => {
                 let hint = match did_you_mean(&name, &KEYS) {
                     Some(known) => {

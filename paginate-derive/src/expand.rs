@@ -19,6 +19,7 @@ pub(crate) fn expand(input: &DeriveInput, model: &Checked) -> TokenStream {
     };
     let limit_key = option(&model.limit_key);
     let more_results = option(&model.more_results);
+    let route = option(&model.route);
     let limit_type = if model.limit_is_string {
         quote!(::paginate_core::LimitType::String)
     } else {
@@ -36,6 +37,7 @@ pub(crate) fn expand(input: &DeriveInput, model: &Checked) -> TokenStream {
             limit_type: #limit_type,
             more_results: #more_results,
             non_aggregate_keys: &[#(#non_aggregate_keys),*],
+            route: #route,
         })
     };
     let json = quote!(::paginate_core::serde_json::Value);

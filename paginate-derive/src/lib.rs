@@ -3,9 +3,9 @@
 //! attribute.
 //!
 //! Phases, one file each: `attr` (the `#[paginate]` grammar), `ast` (the struct and serde's
-//! names for its fields), `valid` (cross-checks; `token_field` is the one on field types),
-//! `expand` (code generation that cannot fail), `fallback` (errors plus a stub impl). Errors
-//! are collected in `ctxt` and reported together.
+//! names for its fields), `valid` (cross-checks; `token_field` is the one on field types,
+//! `route` the one on HTTP routes), `expand` (code generation that cannot fail), `fallback`
+//! (errors plus a stub impl). Errors are collected in `ctxt` and reported together.
 
 mod ast;
 mod attr;
@@ -13,6 +13,7 @@ mod case;
 mod ctxt;
 mod expand;
 mod fallback;
+mod route;
 mod symbol;
 mod token_field;
 mod valid;

@@ -12,9 +12,10 @@ pub(crate) const NON_AGGREGATE_KEYS: &str = "non_aggregate_keys";
 pub(crate) const OPERATION: &str = "operation";
 pub(crate) const PAGE: &str = "page";
 pub(crate) const ITEM: &str = "item";
+pub(crate) const ROUTE: &str = "route";
 
 /// Every key of `#[paginate(...)]`, for did-you-mean suggestions.
-pub(crate) const KEYS: [&str; 9] = [
+pub(crate) const KEYS: [&str; 10] = [
     INPUT_TOKEN,
     OUTPUT_TOKEN,
     RESULT_KEY,
@@ -24,6 +25,7 @@ pub(crate) const KEYS: [&str; 9] = [
     OPERATION,
     PAGE,
     ITEM,
+    ROUTE,
 ];
 
 pub(crate) const RENAME: &str = "rename";

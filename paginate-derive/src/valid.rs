@@ -1,5 +1,6 @@
 //! Cross-checks of the declaration (SEMANTICS S1 at compile time): required keys, every
-//! JMESPath expression, dotted paths, token counts, and names that must be serialized fields.
+//! JMESPath expression, dotted paths, token counts, names that must be serialized fields, and
+//! the route (`route`).
 //! Each problem is reported on the user's own token; all of them are reported together.
 
 use jmespath::ast::Ast;
@@ -26,6 +27,8 @@ pub(crate) struct Checked {
     /// The types pages and items deserialize into, when named.
     pub(crate) page: Option<Type>,
     pub(crate) item: Option<Type>,
+    /// The HTTP route, checked by [`crate::route::check`].
+    pub(crate) route: Option<String>,
 }
 
 pub(crate) fn check(ctxt: &Ctxt, input: &Input<'_>) -> Option<Checked> {
@@ -63,6 +66,7 @@ pub(crate) fn check(ctxt: &Ctxt, input: &Input<'_>) -> Option<Checked> {
     let more_results = optional(&attrs.more_results).into_iter().next();
     let limit_key = optional(&attrs.limit_key).into_iter().next();
     let operation = optional(&attrs.operation).into_iter().next();
+    let route = optional(&attrs.route).into_iter().next();
 
     for lit in &output_token {
         ok &= expression(ctxt, lit, OUTPUT_TOKEN);
@@ -112,6 +116,9 @@ pub(crate) fn check(ctxt: &Ctxt, input: &Input<'_>) -> Option<Checked> {
         ctxt.error(lit.span(), "`operation` must not be empty");
         ok = false;
     }
+    if let Some(lit) = &route {
+        ok &= crate::route::check(ctxt, input, lit);
+    }
     let mut type_of = |v: &Option<Value>, key: &str| -> Option<Type> {
         let lit = v.as_ref()?.items.first()?;
         match lit.parse::<Type>() {
@@ -141,6 +148,7 @@ pub(crate) fn check(ctxt: &Ctxt, input: &Input<'_>) -> Option<Checked> {
         limit_is_string,
         page,
         item,
+        route: route.map(|l| l.value()),
     })
 }
 
@@ -247,7 +255,6 @@ fn no_duplicates(ctxt: &Ctxt, lits: &[LitStr], key: &str) -> bool {
 }
 
 /// `input_token` and `limit_key` are request parameters: they must be serialized fields.
-/// `Some(None)` when a `#[serde(flatten)]` field may supply the name.
 fn names_a_field<'i, 'a>(
     ctxt: &Ctxt,
     input: &'i Input<'a>,
@@ -255,6 +262,19 @@ fn names_a_field<'i, 'a>(
     key: &str,
 ) -> Option<Option<&'i Field<'a>>> {
     let name = lit.value();
+    names_a_serialized_field(ctxt, input, lit, &name, &format!("`{key} = \"{name}\"`"))
+}
+
+/// Finds the field serialized as `name`, or reports on `lit` that `subject` (how the message
+/// starts: `` `limit_key = "Max"` ``) names none, with a did-you-mean. `Some(None)` when a
+/// `#[serde(flatten)]` field may supply the name.
+pub(crate) fn names_a_serialized_field<'i, 'a>(
+    ctxt: &Ctxt,
+    input: &'i Input<'a>,
+    lit: &LitStr,
+    name: &str,
+    subject: &str,
+) -> Option<Option<&'i Field<'a>>> {
     let sent = || input.fields.iter().filter(|f| !f.skipped);
     if let Some(field) = sent().find(|f| f.name == name) {
         return Some(Some(field));
@@ -270,7 +290,7 @@ fn names_a_field<'i, 'a>(
         format!("`{}` serializes no fields", input.original.ident)
     } else {
         let hint =
-            did_you_mean(&name, &names).map_or(String::new(), |n| format!("did you mean `{n}`? "));
+            did_you_mean(name, &names).map_or(String::new(), |n| format!("did you mean `{n}`? "));
         format!(
             "{hint}the serialized field names are {}",
             backticked(&names)
@@ -279,7 +299,7 @@ fn names_a_field<'i, 'a>(
     ctxt.error(
         lit.span(),
         format!(
-            "`{key} = \"{name}\"` names no field of `{}`: {detail}",
+            "{subject} names no field of `{}`: {detail}",
             input.original.ident
         ),
     );

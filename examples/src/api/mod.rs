@@ -17,9 +17,11 @@
 //! for B); an unknown bucket or path is a 404. No request can make a handler panic.
 //!
 //! [`Server`] and [`BlockingServer`] run it on `127.0.0.1` at a port the OS picks, and count
-//! every request they receive.
+//! every request they receive. [`Server::start_with`] injects [`Faults`] (503s, slow
+//! requests), to show retries and timeouts at work.
 
 mod data;
+mod faults;
 mod server;
 
 use std::collections::HashMap;
@@ -38,7 +40,10 @@ use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 
 pub use data::{BUCKET, Dataset};
+pub use faults::Faults;
 pub use server::{BlockingServer, Server};
+
+use faults::Fault;
 
 use crate::types::{
     CommonPrefix, Object, ObjectListing, PlainError, PlainErrorDetail, S3Error, UserPage,
@@ -51,18 +56,23 @@ pub const DEFAULT_USERS_LIMIT: u32 = 100;
 /// Endpoint B's largest page.
 pub const MAX_USERS_LIMIT: u32 = 500;
 
-/// What every handler can reach: the data, and the request counter.
+/// What every handler can reach: the data, the request counter and the faults to inject.
 #[derive(Debug)]
 struct Shared {
     data: Arc<Dataset>,
     requests: Arc<AtomicU64>,
+    faults: Faults,
 }
 
-/// The API's routes over `data`, counting every request (routed or not) in `requests`.
-/// The count is taken before the request is handled, so it is up to date by the time the
-/// client has its response.
-pub fn router(data: Arc<Dataset>, requests: Arc<AtomicU64>) -> Router {
-    let shared = Arc::new(Shared { data, requests });
+/// The API's routes over `data`, counting every request (routed or not) in `requests` and
+/// injecting `faults` by that count. The count is taken before the request is handled, so it
+/// is up to date by the time the client has its response.
+pub fn router(data: Arc<Dataset>, requests: Arc<AtomicU64>, faults: Faults) -> Router {
+    let shared = Arc::new(Shared {
+        data,
+        requests,
+        faults,
+    });
     Router::new()
         .route("/buckets/{bucket}/objects", get(list_objects))
         .route("/v1/users", get(list_users))
@@ -72,7 +82,23 @@ pub fn router(data: Arc<Dataset>, requests: Arc<AtomicU64>) -> Router {
 }
 
 async fn count(State(shared): State<Arc<Shared>>, request: Request, next: Next) -> Response {
-    shared.requests.fetch_add(1, Ordering::SeqCst);
+    let n = shared
+        .requests
+        .fetch_add(1, Ordering::SeqCst)
+        .saturating_add(1);
+    match shared.faults.for_request(n) {
+        None => {}
+        Some(Fault::Slow(delay)) => tokio::time::sleep(delay).await,
+        Some(Fault::Unavailable) => {
+            let body = PlainError {
+                error: PlainErrorDetail {
+                    code: "unavailable".into(),
+                    message: format!("request #{n} failed on purpose (an injected fault)"),
+                },
+            };
+            return (StatusCode::SERVICE_UNAVAILABLE, Json(body)).into_response();
+        }
+    }
     next.run(request).await
 }
 

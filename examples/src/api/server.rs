@@ -13,7 +13,7 @@ use std::thread::JoinHandle;
 
 use tokio::sync::oneshot;
 
-use super::{Dataset, router};
+use super::{Dataset, Faults, router};
 
 /// What both handles share: the address, the data, the counter and the shutdown switch.
 #[derive(Debug)]
@@ -44,9 +44,10 @@ async fn serve(
     listener: tokio::net::TcpListener,
     data: Arc<Dataset>,
     requests: Arc<AtomicU64>,
+    faults: Faults,
     shutdown: oneshot::Receiver<()>,
 ) -> io::Result<()> {
-    axum::serve(listener, router(data, requests))
+    axum::serve(listener, router(data, requests, faults))
         .with_graceful_shutdown(async {
             let _ = shutdown.await;
         })
@@ -66,12 +67,18 @@ impl Server {
     /// Binds `127.0.0.1` at a port the OS picks and serves a freshly generated [`Dataset`]
     /// in the background. Needs a tokio runtime with I/O enabled.
     pub async fn start() -> io::Result<Server> {
+        Server::start_with(Faults::default()).await
+    }
+
+    /// Like [`Server::start`], injecting `faults`. Needs a tokio runtime with I/O and time
+    /// enabled.
+    pub async fn start_with(faults: Faults) -> io::Result<Server> {
         let listener = tokio::net::TcpListener::bind(("127.0.0.1", 0)).await?;
         let addr = listener.local_addr()?;
         let data = Arc::new(Dataset::generate());
         let requests = Arc::new(AtomicU64::new(0));
         let (tx, rx) = oneshot::channel();
-        let task = tokio::spawn(serve(listener, data.clone(), requests.clone(), rx));
+        let task = tokio::spawn(serve(listener, data.clone(), requests.clone(), faults, rx));
         Ok(Server {
             running: Running {
                 addr,
@@ -169,7 +176,13 @@ impl BlockingServer {
                         return Ok(());
                     }
                 };
-                runtime.block_on(serve(listener, thread_data, thread_requests, rx))
+                runtime.block_on(serve(
+                    listener,
+                    thread_data,
+                    thread_requests,
+                    Faults::default(),
+                    rx,
+                ))
             })?;
         // Wait for the thread's word: its runtime is up, or the error that stopped it.
         match ready_rx.recv() {

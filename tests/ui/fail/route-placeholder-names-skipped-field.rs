@@ -1,0 +1,17 @@
+#[derive(serde::Serialize, paginate_core::Paginated)]
+#[serde(rename_all = "PascalCase")]
+#[paginate(
+    route = "GET /buckets/{Bucket}/objects/{Owner}",
+    input_token = "Marker",
+    output_token = "NextMarker",
+    result_key = "Contents"
+)]
+struct ListObjects {
+    bucket: String,
+    #[serde(skip)]
+    owner: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    marker: Option<String>,
+}
+
+fn main() {}
