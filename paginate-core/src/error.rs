@@ -96,6 +96,13 @@ pub enum Error {
         reason: String,
     },
 
+    /// A fan-out checkpoint could not be read ([`FanCheckpoint::decode`](crate::FanCheckpoint::decode)).
+    #[error("invalid fan-out checkpoint: {reason}")]
+    InvalidCheckpoint {
+        /// What is wrong with it.
+        reason: String,
+    },
+
     /// The service sent the same next token on two pages in a row (L6, policy `Error`).
     #[error(
         "{operation}: the same next token was received twice in a row, on pages {} and {page}: {token}",

@@ -113,6 +113,7 @@ mod driver;
 mod engine;
 mod error;
 mod expr;
+mod fanout;
 mod fetch;
 #[cfg(feature = "http")]
 pub mod http;
@@ -135,6 +136,7 @@ mod transport;
 pub mod semantics {}
 
 pub use error::{BoxError, Error, ModelProblem, TokenError};
+pub use fanout::{FanCheckpoint, FanOut, Member, RunCheckpoint, RunFailed, Tagged};
 pub use model::{LimitType, Model, ModelBuilder};
 pub use options::{DuplicateTokenPolicy, PaginationConfig, Progress};
 pub use pages::{Items, Pages, Search};

@@ -1,0 +1,511 @@
+//! Fan-out: many runs at once, at most `N` of them fetching at a time, merged into one stream
+//! whose elements say which run they came from, with one checkpoint for them all.
+//!
+//! Each member is an ordinary run (a [`PageStream`], an [`ItemStream`] or a
+//! [`SearchStream`]) with its own options, so per-run `max_items`, page sizes and starting
+//! tokens are set on the members; [`FanOut::max_items`] bounds the whole. The fan-out only
+//! schedules (DESIGN, the layers): every rule, token and error of a member is the member's
+//! own, so a member's checkpoint means what it means in a plain run (R2, R8).
+
+use std::fmt;
+use std::future::poll_fn;
+use std::ops::Deref;
+use std::pin::Pin;
+use std::task::{Context, Poll};
+
+use futures_core::Stream;
+use serde_json::{Value, json};
+
+use crate::error::Error;
+use crate::model::Model;
+use crate::stream::{ItemStream, PageStream, SearchStream};
+use crate::transport::AsyncTransport;
+
+/// One element of a fan-out, tagged with the run it came from (its index in the list the
+/// fan-out was made from).
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct Tagged<T> {
+    /// The run's index.
+    pub run: usize,
+    /// The page, item or search result.
+    pub value: T,
+}
+
+/// A run's failure in a fan-out. The other runs go on; this run's checkpoint still points at
+/// the page that failed (L7), so resuming retries it.
+#[derive(Debug, thiserror::Error)]
+#[error("run {run} of the fan-out failed")]
+#[non_exhaustive]
+pub struct RunFailed {
+    /// The run's index.
+    pub run: usize,
+    /// What went wrong.
+    #[source]
+    pub error: Error,
+}
+
+/// What a fan-out can hold: a stream of one run, with its resume token (R2, R8).
+pub trait Member: Stream + Unpin {
+    /// The token that resumes this run where its consumer stands.
+    fn resume_token(&self) -> Option<String>;
+}
+
+impl<'a, H, P, I> Member for PageStream<'a, H, P, I>
+where
+    PageStream<'a, H, P, I>: Stream,
+{
+    fn resume_token(&self) -> Option<String> {
+        PageStream::resume_token(self)
+    }
+}
+
+impl<'a, H, I> Member for ItemStream<'a, H, I>
+where
+    ItemStream<'a, H, I>: Stream,
+{
+    fn resume_token(&self) -> Option<String> {
+        ItemStream::resume_token(self)
+    }
+}
+
+impl<'a, H> Member for SearchStream<'a, H>
+where
+    SearchStream<'a, H>: Stream,
+{
+    fn resume_token(&self) -> Option<String> {
+        SearchStream::resume_token(self)
+    }
+}
+
+/// Where one run of a fan-out stands.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum RunCheckpoint {
+    /// The run has more to give; start it with this token (`None`: from the beginning).
+    Resume(Option<String>),
+    /// The run has given everything.
+    Done,
+}
+
+impl RunCheckpoint {
+    /// The starting token for this run, or `None` when it is done: what a worker that takes
+    /// this run over passes to [`PageStream::starting_token`](crate::PageStream::starting_token).
+    pub fn starting_token(&self) -> Option<Option<String>> {
+        match self {
+            RunCheckpoint::Resume(token) => Some(token.clone()),
+            RunCheckpoint::Done => None,
+        }
+    }
+}
+
+/// One checkpoint for every run of a fan-out: run `i`'s position is entry `i`. It encodes to
+/// a line of JSON, and splits into per-run checkpoints that separate workers can take over.
+///
+/// ```
+/// use paginate_core::{FanCheckpoint, RunCheckpoint};
+///
+/// let checkpoint = FanCheckpoint::new(vec![
+///     RunCheckpoint::Done,
+///     RunCheckpoint::Resume(Some("eyJNYXJrZXIiOiAibTEifQ==".into())),
+///     RunCheckpoint::Resume(None),
+/// ]);
+/// let text = checkpoint.encode();
+/// assert_eq!(FanCheckpoint::decode(&text)?, checkpoint);
+/// assert_eq!(checkpoint.runs()[0].starting_token(), None);
+/// assert_eq!(checkpoint.unfinished().count(), 2);
+/// # Ok::<(), paginate_core::Error>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FanCheckpoint {
+    runs: Vec<RunCheckpoint>,
+}
+
+impl FanCheckpoint {
+    /// A checkpoint from per-run checkpoints, in run order.
+    pub fn new(runs: Vec<RunCheckpoint>) -> FanCheckpoint {
+        FanCheckpoint { runs }
+    }
+
+    /// The per-run checkpoints, in run order.
+    pub fn runs(&self) -> &[RunCheckpoint] {
+        &self.runs
+    }
+
+    /// The runs that are not done, with their indices and starting tokens.
+    pub fn unfinished(&self) -> impl Iterator<Item = (usize, Option<String>)> + '_ {
+        self.runs
+            .iter()
+            .enumerate()
+            .filter_map(|(i, run)| run.starting_token().map(|token| (i, token)))
+    }
+
+    /// True when every run is done.
+    pub fn is_done(&self) -> bool {
+        self.runs.iter().all(|run| *run == RunCheckpoint::Done)
+    }
+
+    /// One line of JSON: `{"runs": [{"done": true}, {"token": "…"}, {"token": null}]}`.
+    pub fn encode(&self) -> String {
+        let runs: Vec<Value> = self
+            .runs
+            .iter()
+            .map(|run| match run {
+                RunCheckpoint::Done => json!({"done": true}),
+                RunCheckpoint::Resume(token) => json!({"token": token}),
+            })
+            .collect();
+        json!({ "runs": runs }).to_string()
+    }
+
+    /// Reads what [`FanCheckpoint::encode`] wrote. Anything else is
+    /// [`Error::InvalidCheckpoint`].
+    pub fn decode(text: &str) -> Result<FanCheckpoint, Error> {
+        let bad = |reason: String| Error::InvalidCheckpoint { reason };
+        let doc: Value = serde_json::from_str(text).map_err(|e| bad(format!("not JSON: {e}")))?;
+        let Some(entries) = doc.get("runs").and_then(Value::as_array) else {
+            return Err(bad("expected an object with a `runs` list".into()));
+        };
+        let runs = entries
+            .iter()
+            .enumerate()
+            .map(|(i, entry)| match entry {
+                Value::Object(map) if map.len() == 1 && map.get("done") == Some(&json!(true)) => {
+                    Ok(RunCheckpoint::Done)
+                }
+                Value::Object(map) if map.len() == 1 => match map.get("token") {
+                    Some(Value::Null) => Ok(RunCheckpoint::Resume(None)),
+                    Some(Value::String(token)) => Ok(RunCheckpoint::Resume(Some(token.clone()))),
+                    _ => Err(bad(format!(
+                        "run {i} must be {{\"done\": true}} or {{\"token\": string or null}}"
+                    ))),
+                },
+                _ => Err(bad(format!(
+                    "run {i} must be {{\"done\": true}} or {{\"token\": string or null}}"
+                ))),
+            })
+            .collect::<Result<_, _>>()?;
+        Ok(FanCheckpoint { runs })
+    }
+}
+
+/// A member and how far it has got.
+struct Slot<S> {
+    stream: Option<S>,
+    state: SlotState,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum SlotState {
+    /// Not polled yet: its checkpoint is the token it was given, `start`.
+    Waiting { start: Option<String> },
+    /// Being polled.
+    Active,
+    /// Finished; after an error, `resume` is where it stood (the page that failed).
+    Done { resume: Option<String> },
+}
+
+/// Many runs at once, merged into one `Stream` of [`Tagged`] results; see the module docs.
+///
+/// A run's error is handed out as a [`RunFailed`] naming the run, and only that run stops:
+/// the stream goes on with the others, and [`FanOut::checkpoint`] keeps the failed run's
+/// position so that a resume retries it.
+///
+/// DynamoDB's parallel Scan, one run per segment:
+///
+/// ```
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// use paginate_core::{FanOut, Model, from_async_fn};
+/// use serde_json::{Map, Value, json};
+///
+/// let scan = Model::builder("Scan")
+///     .input_token("ExclusiveStartKey").output_token("LastEvaluatedKey").result_key("Items")
+///     .build()?;
+/// // A table of 12 items, 3 per page, served to each of 4 segments by `Segment` and `TotalSegments`.
+/// let dynamodb = from_async_fn(|_op: String, params: Map<String, Value>| async move {
+///     let segment = params["Segment"].as_u64().unwrap_or(0);
+///     let total = params["TotalSegments"].as_u64().unwrap_or(1);
+///     let after = params.get("ExclusiveStartKey").and_then(|k| k["id"].as_u64());
+///     let mine: Vec<u64> = (0..12).filter(|id| id % total == segment && Some(*id) > after).collect();
+///     let page: Vec<u64> = mine.iter().copied().take(3).collect();
+///     let last = (mine.len() > 3).then(|| json!({"id": page[2]}));
+///     Ok::<_, std::io::Error>(json!({"Items": page, "LastEvaluatedKey": last}))
+/// });
+/// let segments = (0..4).map(|segment| json!({"TableName": "users", "Segment": segment, "TotalSegments": 4}));
+/// let mut fan = scan.fan_out(&dynamodb, segments);
+/// let mut ids = Vec::new();
+/// while let Some(item) = fan.next().await {
+///     ids.push(item?.value.as_u64().unwrap_or(0));
+/// }
+/// ids.sort();
+/// assert_eq!(ids, (0..12).collect::<Vec<_>>());
+/// assert!(fan.checkpoint().is_done());
+/// # Ok(()) }
+/// ```
+///
+/// S3 listings, one run per prefix, two at a time, each run at most 1,000 keys, with
+/// [`FanOut::new`] for runs configured one by one:
+///
+/// ```
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// use paginate_core::{FanOut, Model, from_async_fn};
+/// use serde_json::{Map, Value, json};
+///
+/// let list = Model::builder("ListObjectsV2")
+///     .input_token("ContinuationToken").output_token("NextContinuationToken")
+///     .result_key("Contents").build()?;
+/// let s3 = from_async_fn(|_op: String, params: Map<String, Value>| async move {
+///     let prefix = params["Prefix"].as_str().unwrap_or("").to_owned();
+///     Ok::<_, std::io::Error>(json!({"Contents": [{"Key": format!("{prefix}a.jpg")}]}))
+/// });
+/// let runs = ["2024/", "2025/", "2026/"]
+///     .iter()
+///     .map(|prefix| {
+///         list.paginate_async(&s3, json!({"Bucket": "photos", "Prefix": prefix}))
+///             .max_items(1_000)
+///             .items()
+///     })
+///     .collect();
+/// let mut fan = FanOut::new(runs).concurrency(2);
+/// let mut keys = Vec::new();
+/// while let Some(object) = fan.next().await {
+///     let object = object?;
+///     keys.push((object.run, object.value["Key"].clone()));
+/// }
+/// keys.sort_by_key(|(run, _)| *run);
+/// assert_eq!(keys[2], (2, json!("2026/a.jpg")));
+/// # Ok(()) }
+/// ```
+pub struct FanOut<S> {
+    slots: Vec<Slot<S>>,
+    concurrency: usize,
+    max_items: Option<u64>,
+    given: u64,
+    /// Where the round-robin over active members goes on.
+    cursor: usize,
+}
+
+impl<S> fmt::Debug for FanOut<S> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("FanOut")
+            .field("runs", &self.slots.len())
+            .field("concurrency", &self.concurrency)
+            .field("max_items", &self.max_items)
+            .field("given", &self.given)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Model {
+    /// Many runs of this operation at once, one per element of `params`, their items merged
+    /// into one [`FanOut`] (run `i` has `params[i]`): DynamoDB's parallel Scan in one call,
+    /// with `Segment` and `TotalSegments` in each element. For per-run options, build the
+    /// runs yourself and use [`FanOut::new`].
+    pub fn fan_out<'a, H>(
+        &self,
+        transport: H,
+        params: impl IntoIterator<Item = Value>,
+    ) -> FanOut<ItemStream<'a, H>>
+    where
+        H: Deref + Clone + Send + 'a,
+        H::Target: AsyncTransport,
+    {
+        FanOut::new(
+            params
+                .into_iter()
+                .map(|params| self.paginate_async(transport.clone(), params).items())
+                .collect(),
+        )
+    }
+}
+
+impl<S: Member> FanOut<S> {
+    /// A fan-out over `runs`, run `i` being `runs[i]`, all of them fetching at once unless
+    /// [`FanOut::concurrency`] says otherwise.
+    pub fn new(runs: Vec<S>) -> FanOut<S> {
+        let slots: Vec<Slot<S>> = runs
+            .into_iter()
+            .map(|stream| Slot {
+                state: SlotState::Waiting {
+                    start: stream.resume_token(),
+                },
+                stream: Some(stream),
+            })
+            .collect();
+        let concurrency = slots.len().max(1);
+        FanOut {
+            slots,
+            concurrency,
+            max_items: None,
+            given: 0,
+            cursor: 0,
+        }
+    }
+
+    /// Resumes every unfinished run of `checkpoint`: `make(run, token)` builds run `run`
+    /// starting from `token` (pass it to `starting_token`). Finished runs are not built and
+    /// give nothing; run indices stay those of the checkpoint.
+    pub fn resume(
+        checkpoint: &FanCheckpoint,
+        mut make: impl FnMut(usize, Option<String>) -> S,
+    ) -> FanOut<S> {
+        let slots: Vec<Slot<S>> = checkpoint
+            .runs()
+            .iter()
+            .enumerate()
+            .map(|(i, run)| match run.starting_token() {
+                Some(token) => Slot {
+                    stream: Some(make(i, token.clone())),
+                    state: SlotState::Waiting { start: token },
+                },
+                None => Slot {
+                    stream: None,
+                    state: SlotState::Done { resume: None },
+                },
+            })
+            .collect();
+        let concurrency = slots.len().max(1);
+        FanOut {
+            slots,
+            concurrency,
+            max_items: None,
+            given: 0,
+            cursor: 0,
+        }
+    }
+
+    /// At most `n` runs fetch at once (at least 1); the others wait their turn. Each run has
+    /// at most one request in flight, so this bounds the requests in flight, and the memory:
+    /// a page per run being read.
+    #[must_use]
+    pub fn concurrency(mut self, n: usize) -> Self {
+        self.concurrency = n.max(1);
+        self
+    }
+
+    /// Hands out at most `n` elements across all runs; each run's own `max_items` applies
+    /// too. When the bound is reached the stream ends and [`FanOut::checkpoint`] says where
+    /// every run stands.
+    #[must_use]
+    pub fn max_items(mut self, n: u64) -> Self {
+        self.max_items = Some(n);
+        self
+    }
+
+    /// Where every run stands now: done, or the token that resumes it after what this
+    /// fan-out has handed out of it (R8).
+    pub fn checkpoint(&self) -> FanCheckpoint {
+        let runs = self
+            .slots
+            .iter()
+            .map(|slot| match &slot.state {
+                SlotState::Waiting { start } => RunCheckpoint::Resume(start.clone()),
+                SlotState::Active => match slot.stream.as_ref().map(Member::resume_token) {
+                    Some(Some(token)) => RunCheckpoint::Resume(Some(token)),
+                    _ => RunCheckpoint::Done,
+                },
+                SlotState::Done {
+                    resume: Some(token),
+                } => RunCheckpoint::Resume(Some(token.clone())),
+                SlotState::Done { resume: None } => RunCheckpoint::Done,
+            })
+            .collect();
+        FanCheckpoint { runs }
+    }
+
+    /// Makes waiting runs active until `concurrency` of them are.
+    fn activate(&mut self) {
+        let mut active = self
+            .slots
+            .iter()
+            .filter(|s| s.state == SlotState::Active)
+            .count();
+        for slot in &mut self.slots {
+            if active >= self.concurrency {
+                break;
+            }
+            if matches!(slot.state, SlotState::Waiting { .. }) {
+                slot.state = SlotState::Active;
+                active += 1;
+            }
+        }
+    }
+}
+
+impl<S, T> FanOut<S>
+where
+    S: Member<Item = Result<T, Error>>,
+{
+    /// The next element of any run, or `None` when every run is done (or `max_items` is
+    /// reached).
+    pub async fn next(&mut self) -> Option<Result<Tagged<T>, RunFailed>> {
+        poll_fn(|cx| Pin::new(&mut *self).poll_next(cx)).await
+    }
+
+    fn poll_members(&mut self, cx: &mut Context<'_>) -> Poll<Option<Result<Tagged<T>, RunFailed>>> {
+        if self.max_items.is_some_and(|max| self.given >= max) {
+            return Poll::Ready(None);
+        }
+        let count = self.slots.len();
+        // Each pass polls the active runs round-robin; a run that ends lets a waiting one in,
+        // which the next pass polls.
+        loop {
+            self.activate();
+            let mut any_active = false;
+            let mut ended = false;
+            for step in 0..count {
+                let run = (self.cursor + step) % count;
+                let slot = &mut self.slots[run];
+                if slot.state != SlotState::Active {
+                    continue;
+                }
+                any_active = true;
+                let polled = match slot.stream.as_mut() {
+                    Some(stream) => Pin::new(stream).poll_next(cx),
+                    None => Poll::Ready(None),
+                };
+                match polled {
+                    Poll::Pending => {}
+                    Poll::Ready(Some(Ok(value))) => {
+                        self.cursor = (run + 1) % count;
+                        self.given += 1;
+                        return Poll::Ready(Some(Ok(Tagged { run, value })));
+                    }
+                    Poll::Ready(Some(Err(error))) => {
+                        // L7: the failed run keeps its position; the others go on.
+                        let resume = slot.stream.take().and_then(|s| s.resume_token());
+                        slot.state = SlotState::Done { resume };
+                        self.cursor = (run + 1) % count;
+                        return Poll::Ready(Some(Err(RunFailed { run, error })));
+                    }
+                    Poll::Ready(None) => {
+                        let resume = slot.stream.take().and_then(|s| s.resume_token());
+                        slot.state = SlotState::Done { resume };
+                        ended = true;
+                    }
+                }
+            }
+            if !any_active {
+                return Poll::Ready(None);
+            }
+            if !ended {
+                return Poll::Pending;
+            }
+        }
+    }
+}
+
+impl<S, T> Stream for FanOut<S>
+where
+    S: Member<Item = Result<T, Error>>,
+{
+    type Item = Result<Tagged<T>, RunFailed>;
+
+    fn poll_next(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
+        self.get_mut().poll_members(cx)
+    }
+}
+
+impl<S> Unpin for FanOut<S> {}
