@@ -98,6 +98,17 @@
 //! A token names only the model's input tokens; anything else in it is refused
 //! ([`TokenError::UnknownKey`]), so a tampered token cannot add request parameters.
 //!
+//! # Over HTTP, concurrently, observed
+//!
+//! - With the `http` feature (and `http-blocking`), `http::HttpTransport` and
+//!   `http::BlockingHttpTransport` send each page to the model's [`Route`] (the derive's
+//!   `route = "GET /v1/orders"`), so a JSON API needs no transport code; retries, timeouts
+//!   and rate limits come from `tower` layers around the `reqwest` client.
+//! - [`Pages::prefetch`] and [`PageStream::prefetch`] send the next request while the consumer
+//!   works on the page just handed out, and [`FanOut`] runs many listings at once with one
+//!   checkpoint for them all; neither changes what a token or an error means.
+//! - With the `tracing` feature, each run is a `DEBUG` span and each page a `DEBUG` event.
+//!
 //! # Errors
 //!
 //! Every failure is an [`Error`] naming the operation and the key, page or value at fault.
