@@ -21,6 +21,26 @@ use crate::pages::run_options;
 use crate::results::{FullResult, ItemCursor, SearchCursor, decode};
 use crate::transport::AsyncTransport;
 
+/// `next().await` and `try_collect().await` for a stream of `Result<$t, Error>`, so that no
+/// extension trait is needed to consume one.
+macro_rules! stream_methods {
+    ($what:literal, $t:ty) => {
+        #[doc = concat!("The next ", $what, ", or `None` at the end.")]
+        pub async fn next(&mut self) -> Option<Result<$t, Error>> {
+            poll_fn(|cx| Pin::new(&mut *self).poll_next(cx)).await
+        }
+
+        /// Collects everything to the end; the first error is returned instead.
+        pub async fn try_collect(mut self) -> Result<Vec<$t>, Error> {
+            let mut all = Vec::new();
+            while let Some(next) = self.next().await {
+                all.push(next?);
+            }
+            Ok(all)
+        }
+    };
+}
+
 impl Model {
     /// Starts an async run of this operation with `params` over `transport`: anything that
     /// dereferences to an [`AsyncTransport`] and can be cloned into each request (`&client`,
@@ -159,19 +179,7 @@ where
     H::Target: AsyncTransport,
     P: DeserializeOwned + 'static,
 {
-    /// The next page, or `None` at the end.
-    pub async fn next(&mut self) -> Option<Result<P, Error>> {
-        poll_fn(|cx| Pin::new(&mut *self).poll_next(cx)).await
-    }
-
-    /// Collects everything to the end; the first error is returned instead.
-    pub async fn try_collect(mut self) -> Result<Vec<P>, Error> {
-        let mut all = Vec::new();
-        while let Some(next) = self.next().await {
-            all.push(next?);
-        }
-        Ok(all)
-    }
+    stream_methods!("page", P);
 }
 
 impl<'a, H, P, I> Stream for PageStream<'a, H, P, I>
@@ -226,19 +234,7 @@ where
     H::Target: AsyncTransport,
     I: DeserializeOwned + 'static,
 {
-    /// The next item, or `None` at the end.
-    pub async fn next(&mut self) -> Option<Result<I, Error>> {
-        poll_fn(|cx| Pin::new(&mut *self).poll_next(cx)).await
-    }
-
-    /// Collects everything to the end; the first error is returned instead.
-    pub async fn try_collect(mut self) -> Result<Vec<I>, Error> {
-        let mut all = Vec::new();
-        while let Some(next) = self.next().await {
-            all.push(next?);
-        }
-        Ok(all)
-    }
+    stream_methods!("item", I);
 }
 
 impl<'a, H, I> Stream for ItemStream<'a, H, I>
@@ -291,19 +287,7 @@ where
     H: Deref + Clone + Send + 'a,
     H::Target: AsyncTransport,
 {
-    /// The next result, or `None` at the end.
-    pub async fn next(&mut self) -> Option<Result<Value, Error>> {
-        poll_fn(|cx| Pin::new(&mut *self).poll_next(cx)).await
-    }
-
-    /// Collects everything to the end; the first error is returned instead.
-    pub async fn try_collect(mut self) -> Result<Vec<Value>, Error> {
-        let mut all = Vec::new();
-        while let Some(next) = self.next().await {
-            all.push(next?);
-        }
-        Ok(all)
-    }
+    stream_methods!("result", Value);
 }
 
 impl<'a, H> Stream for SearchStream<'a, H>
