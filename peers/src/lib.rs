@@ -2,7 +2,7 @@
 //!
 //! This package holds paginate transports for two AWS wire protocols, made of the project's
 //! ready HTTP transports (`paginate_core::http`, over `reqwest` on plain HTTP), and the
-//! end-to-end tests (`tests/peers.rs`) that run paginate with botocore's
+//! end-to-end tests (`tests/peers.rs`, and `tests/parallel_scan.rs` for fan-out) that run paginate with botocore's
 //! real models against independent implementations of those APIs on `127.0.0.1`:
 //!
 //! - [moto](https://pypi.org/project/moto/) (`moto_server`): DynamoDB, S3, CloudWatch Logs,
