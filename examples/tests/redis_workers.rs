@@ -198,9 +198,14 @@ fn killed_worker_loses_nothing_and_nothing_is_processed_twice() {
         .unwrap();
     assert!(total >= 5, "expected a job per prefix, got {total}");
 
-    // `slow` pauses after each item, so it is caught in the middle of its first job; `fast`
-    // works at full speed from the start.
+    // `slow` pauses after each item, so it is caught in the middle of its first job. It
+    // starts alone, so it has a job before `fast`, at full speed, takes all the others.
     let mut slow = Worker::start(&redis, &base_url, "slow", 30);
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while !(0..total).any(|job| hget(&mut con, job, "owner").as_deref() == Some("slow")) {
+        assert!(Instant::now() < deadline, "worker slow took no job in 30 s");
+        std::thread::sleep(POLL);
+    }
     let mut fast = Worker::start(&redis, &base_url, "fast", 0);
 
     // Wait until `slow` is past the first page of a job it has not finished.

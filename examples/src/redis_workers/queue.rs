@@ -197,8 +197,19 @@ impl Queue {
                 .query(&mut self.con)?;
         let params = params.ok_or_else(|| format!("job {id} has no params"))?;
         if state.as_deref() == Some("done") {
-            // Finished between our look at `processing` and the claim.
-            redis::cmd("DEL").arg(&lease).exec(&mut self.con)?;
+            // Finished between our look at `processing` and the claim (or a stale entry of
+            // a job that was handed back and finished meanwhile): tidy up, and leave it.
+            redis::pipe()
+                .atomic()
+                .cmd("LREM")
+                .arg(self.key("processing"))
+                .arg(0)
+                .arg(id)
+                .ignore()
+                .cmd("DEL")
+                .arg(&lease)
+                .ignore()
+                .exec(&mut self.con)?;
             return Ok(None);
         }
         let claim = format!("{worker} {}", token.as_deref().unwrap_or("-"));
