@@ -11,6 +11,8 @@
 //!
 //! The `paginate-examples` binary (`cargo run -p paginate-examples`) walks through all of it;
 //! `tower-stack` puts retries, a timeout and a rate limit around the transport;
+//! `redis-workers` (feature `redis`) shares one fan-out between worker processes through a
+//! Redis queue, exactly once even when a worker is killed;
 //! `tests/http/` checks it end to end against the server's own data.
 
 pub mod api;
