@@ -12,7 +12,11 @@
 //! cargo run --release -p paginate-bench -- --json F   # the same, also written to F
 //! cargo run --release -p paginate-bench -- memory     # peak RSS of streaming and full results
 //! cargo run --release -p paginate-bench -- dump DIR   # the canned bodies, for botocore_compare.py
+//! cargo run --release -p paginate-bench -- latency    # lookahead over loopback HTTP (latency/)
 //! ```
+
+mod latency;
+mod memory;
 
 use std::collections::HashMap;
 use std::hint::black_box;
@@ -507,91 +511,6 @@ fn speed(json_out: Option<String>) {
     }
 }
 
-// ---------------------------------------------------------------- memory
-
-/// Pages generated on request, so the transport holds nothing between pages.
-struct Generated {
-    pages: usize,
-}
-
-impl Transport for Generated {
-    type Error = String;
-    fn call(&self, _: &str, params: &Map<String, Value>) -> Result<Value, String> {
-        let marker = params.get("Marker").and_then(Value::as_str).unwrap_or("");
-        let first = if marker.is_empty() {
-            0
-        } else {
-            marker[marker.len() - 11..marker.len() - 4]
-                .parse::<usize>()
-                .map_err(|e| e.to_string())?
-                + 1
-        };
-        serde_json::from_str(&body(first, 100, self.pages * 100, marker)).map_err(|e| e.to_string())
-    }
-}
-
-fn peak_rss_kib() -> u64 {
-    std::fs::read_to_string("/proc/self/status")
-        .ok()
-        .and_then(|s| {
-            s.lines()
-                .find(|l| l.starts_with("VmHWM:"))
-                .and_then(|l| l.split_whitespace().nth(1).and_then(|n| n.parse().ok()))
-        })
-        .unwrap_or(0)
-}
-
-/// One measurement, in its own process so that its peak is its own.
-fn memory_child(what: &str, pages: usize) {
-    let m = model();
-    let api = Generated { pages };
-    let n = match what {
-        "items" => m
-            .paginate(&api, json!({}))
-            .items()
-            .filter(Result::is_ok)
-            .count(),
-        "full" => match m.paginate(&api, json!({})).build_full_result() {
-            Ok(full) => full["Contents"].as_array().map_or(0, Vec::len),
-            Err(e) => fail(&e.to_string()),
-        },
-        other => fail(&format!("unknown memory case {other}")),
-    };
-    println!("{n} {}", peak_rss_kib());
-}
-
-fn memory() {
-    let exe = match std::env::current_exe() {
-        Ok(e) => e,
-        Err(e) => fail(&e.to_string()),
-    };
-    println!("peak RSS (VmHWM), each in a fresh process; pages of 100 objects");
-    println!(
-        "{:<12} {:>8} {:>10} {:>12}",
-        "case", "pages", "items", "peak RSS"
-    );
-    for (what, pages) in [
-        ("items", 1_000),
-        ("items", 10_000),
-        ("items", 100_000),
-        ("full", 1_000),
-        ("full", 10_000),
-        ("full", 30_000),
-    ] {
-        let out = std::process::Command::new(&exe)
-            .args(["memory-child", what, &pages.to_string()])
-            .output();
-        let text = match out {
-            Ok(o) if o.status.success() => String::from_utf8_lossy(&o.stdout).into_owned(),
-            Ok(o) => fail(&String::from_utf8_lossy(&o.stderr)),
-            Err(e) => fail(&e.to_string()),
-        };
-        let mut parts = text.split_whitespace();
-        let (items, kib) = (parts.next().unwrap_or("?"), parts.next().unwrap_or("?"));
-        println!("{what:<12} {pages:>8} {items:>10} {:>9} KiB", kib);
-    }
-}
-
 /// One run of one case, for a profiler: `valgrind --tool=callgrind paginate-bench once items 100`.
 fn once(case: &str, page: usize) {
     let (m, api) = (model(), Canned::new(page));
@@ -634,10 +553,13 @@ fn main() {
     {
         [] => speed(None),
         ["--json", path] => speed(Some((*path).to_owned())),
-        ["memory"] => memory(),
+        ["memory"] => memory::memory(),
+        ["latency", rest @ ..] => latency::main(rest),
         ["dump", dir] => dump(dir),
         ["once", case, page] => once(case, page.parse().unwrap_or(100)),
-        ["memory-child", what, pages] => memory_child(what, pages.parse().unwrap_or(1)),
-        _ => fail("usage: paginate-bench [--json FILE | memory | dump DIR | once CASE PAGE]"),
+        ["memory-child", what, pages] => memory::memory_child(what, pages.parse().unwrap_or(1)),
+        _ => fail(
+            "usage: paginate-bench [--json FILE | memory | latency [OPTIONS] | dump DIR | once CASE PAGE]",
+        ),
     }
 }
