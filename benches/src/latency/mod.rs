@@ -97,8 +97,9 @@ struct Record {
 }
 
 pub(crate) fn main(args: &[&str]) {
-    if let ["fan-out", ..] = args {
-        fan_out();
+    if let ["fan-out", rest @ ..] = args {
+        fan_out(rest);
+        return;
     }
     let options = Options::parse(args).unwrap_or_else(|e| {
         crate::fail(&format!(
@@ -221,16 +222,115 @@ fn report(options: &Options, records: &[Record]) {
     );
 }
 
-/// How many segments fan-out will split one listing into, one run each.
+/// How many segments fan-out splits one listing into, one run each.
 const FAN_OUT_SEGMENTS: [usize; 6] = [1, 2, 4, 8, 16, 32];
 
-/// Where fan-out will be measured: one listing split into each of [`FAN_OUT_SEGMENTS`]
-/// segments (the server already serves `segment`/`segments` slices), all segments run at once,
-/// against the sequential loop and one lookahead run, with the same per-run request check.
-/// paginate has no fan-out yet, so this mode only says so.
-fn fan_out() -> ! {
-    crate::fail(&format!(
-        "fan-out over {FAN_OUT_SEGMENTS:?} segments is not built yet (issue \"Latency hiding and \
-         fan-out\", fan-out half); `latency` measures lookahead"
-    ))
+/// `latency fan-out`: one listing split into each of [`FAN_OUT_SEGMENTS`] segments (the
+/// server serves `segment`/`segments` slices), all segments fetching at once through one
+/// `FanOut`, against the sequential async loop over the whole listing, in interleaved rounds.
+/// Each run's requests must be exactly one per page of its segments.
+fn fan_out(args: &[&str]) {
+    let mut options = Options::parse(args).unwrap_or_else(|e| {
+        crate::fail(&format!(
+            "{e}\nusage: paginate-bench latency fan-out [--latency-ms N] [--work-ms N] \
+             [--pages N] [--per-page N] [--rounds N] [--spin]"
+        ))
+    });
+    // Unless told otherwise: a longer listing, and a consumer that only reads the pages, so
+    // what is measured is how much waiting the runs at once take off.
+    if !args.contains(&"--pages") {
+        options.pages = 64;
+    }
+    if !args.contains(&"--work-ms") {
+        options.work = Work::Sleep(Duration::ZERO);
+    }
+    let objects = options.pages * options.per_page;
+    let server = Server::start(objects, options.latency).unwrap_or_else(|e| crate::fail(&e));
+    let setup = Setup::new(&server.base_url(), options.per_page, options.work)
+        .unwrap_or_else(|e| crate::fail(&e));
+    let expected = |segments: usize| -> u64 {
+        let per = objects.div_ceil(segments);
+        (0..segments)
+            .map(|s| {
+                let len = ((s + 1) * per)
+                    .min(objects)
+                    .saturating_sub((s * per).min(objects));
+                // An empty segment still costs its one (empty) page.
+                len.div_ceil(options.per_page).max(1) as u64
+            })
+            .sum()
+    };
+    let mut baseline = Vec::new();
+    let mut times = vec![Vec::new(); FAN_OUT_SEGMENTS.len()];
+    let mut requests = vec![0u64; FAN_OUT_SEGMENTS.len()];
+    for round in 0..=options.rounds {
+        let run = format!("hand-{round}");
+        let start = Instant::now();
+        let items = setup
+            .hand_loop(&run)
+            .unwrap_or_else(|e| broken(&format!("hand loop (round {round}): {e}")));
+        let elapsed = start.elapsed().as_secs_f64();
+        if items != objects {
+            broken(&format!("hand loop saw {items} items of {objects}"));
+        }
+        if round > 0 {
+            baseline.push(elapsed);
+        }
+        for k in 0..FAN_OUT_SEGMENTS.len() {
+            let index = (k + round) % FAN_OUT_SEGMENTS.len();
+            let segments = FAN_OUT_SEGMENTS[index];
+            let run = format!("fan-{segments}-{round}");
+            let start = Instant::now();
+            let items = setup.fan_out(&run, segments).unwrap_or_else(|e| {
+                broken(&format!("fan-out over {segments} (round {round}): {e}"))
+            });
+            let elapsed = start.elapsed().as_secs_f64();
+            let sent = server.requests(&run);
+            if items != objects || sent != expected(segments) {
+                broken(&format!(
+                    "fan-out over {segments} (round {round}): {items} items of {objects}, \
+                     {sent} requests where its segments have {} pages",
+                    expected(segments)
+                ));
+            }
+            requests[index] = sent;
+            if round > 0 {
+                times[index].push(elapsed);
+            }
+        }
+    }
+    println!(
+        "latency fan-out: {} pages of {} objects, {} ms per request (server side), {} per page \
+         in the consumer; median of {} interleaved rounds after a warm-up",
+        options.pages,
+        options.per_page,
+        options.latency.as_millis(),
+        options.work.describe(),
+        options.rounds
+    );
+    println!(
+        "{:<30} {:>11} {:>10} {:>10}",
+        "variant", "median", "vs loop", "requests"
+    );
+    println!(
+        "{:<30} {:>9.1}ms {:>9.3}x {:>10}",
+        "hand loop, async",
+        median(baseline.clone()) * 1e3,
+        1.0,
+        options.pages
+    );
+    for (index, segments) in FAN_OUT_SEGMENTS.iter().enumerate() {
+        let ratios: Vec<f64> = baseline
+            .iter()
+            .zip(&times[index])
+            .map(|(b, v)| b / v)
+            .collect();
+        println!(
+            "{:<30} {:>9.1}ms {:>9.3}x {:>10}",
+            format!("fan-out, {segments} segments"),
+            median(times[index].clone()) * 1e3,
+            median(ratios),
+            requests[index]
+        );
+    }
 }

@@ -266,6 +266,38 @@ impl Setup {
     }
 }
 
+impl Setup {
+    /// The sequential async loop over the whole listing: the fan-out's baseline.
+    pub(super) fn hand_loop(&self, run: &str) -> Result<usize, String> {
+        self.runtime.block_on(self.hand_async(run))
+    }
+
+    /// The whole listing as `segments` runs of one [`FanOut`](paginate_core::FanOut), all
+    /// fetching at once, each page handed to the same consumer as in the other variants.
+    pub(super) fn fan_out(&self, run: &str, segments: usize) -> Result<usize, String> {
+        self.runtime.block_on(async {
+            let runs = (0..segments)
+                .map(|segment| {
+                    self.model
+                        .paginate_async(
+                            &self.http,
+                            json!({"run": run, "segment": segment, "segments": segments}),
+                        )
+                        .page_size(self.limit as u64)
+                })
+                .collect();
+            let mut fan = paginate_core::FanOut::new(runs).concurrency(segments);
+            let mut n = 0;
+            while let Some(page) = fan.next().await {
+                let page = page.map_err(|e| error_chain(&e))?;
+                n += read(&page.value);
+                self.work.in_async().await;
+            }
+            Ok(n)
+        })
+    }
+}
+
 /// The consumer's reading of a page: every object's size is looked at; returns how many.
 fn read(page: &Value) -> usize {
     let objects = page.get("objects").and_then(Value::as_array);
