@@ -5,8 +5,11 @@
 //! load the same files, each with its own `DRIVER`, so a test is listed as
 //! `blocking::cases::…`, `asynchronous::cases::…`, `lookahead_blocking::cases::…` and
 //! `lookahead_async::cases::…`. Under lookahead the request log must be the very one asserted
-//! without it. `blocking_only` holds the two tests about the blocking API itself.
+//! without it. `blocking_only` holds the two tests about the blocking API itself, and
+//! `matrix_checks` that each driver drives as its name says.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+// Loading the same case files once per driver is the point of the driver modules below.
+#![allow(clippy::duplicate_mod)]
 
 // Each test target uses its own part of the driver layer.
 #[allow(dead_code)]
@@ -49,3 +52,7 @@ mod lookahead_async {
 
 #[path = "rules/blocking_only.rs"]
 mod blocking_only;
+
+/// The driver layer checked against what each driver's name promises.
+#[path = "matrix/checks.rs"]
+mod matrix_checks;
