@@ -624,12 +624,8 @@ fn check(chain: &Chain, logs: &[RunLog]) {
 }
 
 fn config() -> ProptestConfig {
-    let cases = std::env::var("PROPTEST_CASES")
-        .ok()
-        .and_then(|c| c.parse().ok())
-        .unwrap_or(4000);
     ProptestConfig {
-        cases,
+        cases: paginate_tests::proptest_cases(4000),
         failure_persistence: None,
         ..ProptestConfig::default()
     }

@@ -306,12 +306,8 @@ fn check(chain: &Chain, ledger: &Ledger, runs: &[Vec<Vec<String>>]) {
 }
 
 fn config() -> ProptestConfig {
-    let cases = std::env::var("PROPTEST_CASES")
-        .ok()
-        .and_then(|c| c.parse().ok())
-        .unwrap_or(1500);
     ProptestConfig {
-        cases,
+        cases: paginate_tests::proptest_cases(1500),
         failure_persistence: None,
         ..ProptestConfig::default()
     }

@@ -371,12 +371,8 @@ async fn chain_async(case: &Case) -> Vec<Value> {
 }
 
 fn config() -> ProptestConfig {
-    let cases = std::env::var("PROPTEST_CASES")
-        .ok()
-        .and_then(|c| c.parse().ok())
-        .unwrap_or(256);
     ProptestConfig {
-        cases,
+        cases: paginate_tests::proptest_cases(256),
         failure_persistence: None,
         ..ProptestConfig::default()
     }

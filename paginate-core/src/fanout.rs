@@ -334,10 +334,14 @@ impl<S: Member> FanOut<S> {
                 stream: Some(stream),
             })
             .collect();
-        let concurrency = slots.len().max(1);
+        FanOut::from_slots(slots)
+    }
+
+    /// All runs fetching at once until told otherwise.
+    fn from_slots(slots: Vec<Slot<S>>) -> FanOut<S> {
         FanOut {
+            concurrency: slots.len().max(1),
             slots,
-            concurrency,
             max_items: None,
             given: 0,
             cursor: 0,
@@ -366,14 +370,7 @@ impl<S: Member> FanOut<S> {
                 },
             })
             .collect();
-        let concurrency = slots.len().max(1);
-        FanOut {
-            slots,
-            concurrency,
-            max_items: None,
-            given: 0,
-            cursor: 0,
-        }
+        FanOut::from_slots(slots)
     }
 
     /// At most `n` runs fetch at once (at least 1); the others wait their turn. Each run has

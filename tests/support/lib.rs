@@ -229,3 +229,12 @@ impl Transport for Bucket {
         Ok(page)
     }
 }
+
+/// How many cases a property test runs: `PROPTEST_CASES` when set (for longer runs), else
+/// `default`, chosen so the test fits in CI's time.
+pub fn proptest_cases(default: u32) -> u32 {
+    std::env::var("PROPTEST_CASES")
+        .ok()
+        .and_then(|c| c.parse().ok())
+        .unwrap_or(default)
+}
