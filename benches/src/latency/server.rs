@@ -11,7 +11,7 @@
 //! own and asks [`Server::requests`] how many it sent.
 //!
 //! `segment`/`segments` (optional) serve the `segment`-th of `segments` contiguous slices of
-//! the listing, for the fan-out measurement still to come (see `fan_out` in `mod.rs`).
+//! the listing, for the fan-out measurement (`fan_out` in `mod.rs`).
 //!
 //! The listener is bound before [`Server::start`] returns, so the server is usable at once:
 //! connections made before the accept loop runs wait in the listen backlog.

@@ -41,6 +41,7 @@ impl Work {
 
     fn blocking(self) {
         match self {
+            Work::Sleep(d) if d.is_zero() => {}
             Work::Sleep(d) => std::thread::sleep(d),
             Work::Spin(d) => Work::spin(d),
         }
@@ -48,6 +49,9 @@ impl Work {
 
     async fn in_async(self) {
         match self {
+            // A zero sleep would still wait for the timer's next tick (a millisecond here),
+            // which a consumer that does nothing must not pay.
+            Work::Sleep(d) if d.is_zero() => {}
             Work::Sleep(d) => tokio::time::sleep(d).await,
             // Blocks the task, as CPU work would; the client's connections are driven by the
             // runtime's worker thread meanwhile.
