@@ -16,8 +16,9 @@ use crate::error::{BoxError, Error, preview};
 use crate::expr::is_absent;
 use crate::model::{LimitType, Model};
 use crate::options::{DuplicateTokenPolicy, HookFn, PaginationConfig, ProgressHook};
+use crate::results::non_aggregate_part;
 use crate::slicing::{blank, count_items, skip_front, truncate};
-use crate::token::{Position, json_type};
+use crate::token::{Position, json_type, set_tokens, token_json};
 use crate::transport::PageRequest;
 
 /// Where a run stands. Each state carries the data that is valid in it, so "what would a
@@ -581,37 +582,4 @@ impl Run {
     pub(crate) fn pages_taken(&self) -> u64 {
         self.pages
     }
-}
-
-fn set_tokens(params: &mut Map<String, Value>, names: &[String], values: &[Option<Value>]) {
-    for (name, value) in names.iter().zip(values) {
-        match value {
-            Some(v) if !is_absent(Some(v)) => {
-                params.insert(name.clone(), v.clone());
-            }
-            _ => {
-                params.remove(name);
-            }
-        }
-    }
-}
-
-/// The token as JSON for error messages, e.g. `{"Marker": "m2"}`.
-fn token_json(names: &[String], values: &[Option<Value>]) -> String {
-    let mut map = Map::new();
-    for (name, value) in names.iter().zip(values) {
-        map.insert(name.clone(), value.clone().unwrap_or(Value::Null));
-    }
-    preview(&Value::Object(map).to_string())
-}
-
-/// G5: the non-aggregate keys of a page, a missing one as `null` (G4).
-fn non_aggregate_part(model: &Model, page: &Value) -> Value {
-    let mut part = Map::new();
-    for key in &model.inner().non_aggregate_keys {
-        let value = key.get(page).cloned().unwrap_or(Value::Null);
-        // Only fails when one key is a prefix of another; the first one written wins.
-        let _ = key.set(&mut part, value);
-    }
-    Value::Object(part)
 }

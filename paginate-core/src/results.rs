@@ -11,6 +11,7 @@ use serde_json::{Map, Value};
 use crate::engine::{Held, Run};
 use crate::error::Error;
 use crate::expr::Expr;
+use crate::model::Model;
 use crate::token::json_type;
 
 /// What item and search cursors have in common: results handed out from the page loaded, and
@@ -327,4 +328,15 @@ fn merge_missing(into: &mut Map<String, Value>, from: &Map<String, Value>) {
             }
         }
     }
+}
+
+/// G5: the non-aggregate keys of a page, a missing one as `null` (G4).
+pub(crate) fn non_aggregate_part(model: &Model, page: &Value) -> Value {
+    let mut part = Map::new();
+    for key in &model.inner().non_aggregate_keys {
+        let value = key.get(page).cloned().unwrap_or(Value::Null);
+        // Only fails when one key is a prefix of another; the first one written wins.
+        let _ = key.set(&mut part, value);
+    }
+    Value::Object(part)
 }

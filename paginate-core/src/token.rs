@@ -11,7 +11,8 @@ use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
 use serde_json::{Map, Value};
 
-use crate::error::TokenError;
+use crate::error::{TokenError, preview};
+use crate::expr::is_absent;
 
 /// The largest token accepted, in bytes (R5).
 pub(crate) const MAX_TOKEN_LEN: usize = 64 * 1024;
@@ -344,6 +345,33 @@ fn write_py_float(out: &mut String, f: f64) {
         }
         let _ = write!(out, "e{}{:02}", if exp < 0 { '-' } else { '+' }, exp.abs());
     }
+}
+
+/// L3: each input token set to its value, or removed when it has none.
+pub(crate) fn set_tokens(
+    params: &mut Map<String, Value>,
+    names: &[String],
+    values: &[Option<Value>],
+) {
+    for (name, value) in names.iter().zip(values) {
+        match value {
+            Some(v) if !is_absent(Some(v)) => {
+                params.insert(name.clone(), v.clone());
+            }
+            _ => {
+                params.remove(name);
+            }
+        }
+    }
+}
+
+/// The token as JSON for error messages, e.g. `{"Marker": "m2"}`.
+pub(crate) fn token_json(names: &[String], values: &[Option<Value>]) -> String {
+    let mut map = Map::new();
+    for (name, value) in names.iter().zip(values) {
+        map.insert(name.clone(), value.clone().unwrap_or(Value::Null));
+    }
+    preview(&Value::Object(map).to_string())
 }
 
 #[cfg(test)]
