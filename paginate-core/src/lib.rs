@@ -119,6 +119,7 @@
 #![deny(rustdoc::broken_intra_doc_links)]
 #![forbid(unsafe_code)]
 
+mod builder;
 mod cycle;
 mod driver;
 mod engine;
@@ -146,9 +147,10 @@ mod transport;
 #[doc = include_str!("../SEMANTICS.md")]
 pub mod semantics {}
 
+pub use builder::ModelBuilder;
 pub use error::{BoxError, Error, ModelProblem, TokenError};
 pub use fanout::{FanCheckpoint, FanOut, Member, RunCheckpoint, RunFailed, Tagged};
-pub use model::{LimitType, Model, ModelBuilder};
+pub use model::{LimitType, Model};
 pub use options::{DuplicateTokenPolicy, PaginationConfig, Progress};
 pub use pages::{Items, Pages, Search};
 #[doc(hidden)]
