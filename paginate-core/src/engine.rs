@@ -97,7 +97,8 @@ pub(crate) struct Run {
     state: State,
     /// Pages taken (accepted without error).
     pages: u64,
-    /// Primary items returned so far (counted only when `max_items` is set).
+    /// Primary items handed out so far, after slicing and cutting (M1): what `max_items`
+    /// counts, and what the progress hook and tracing report.
     total: u64,
     /// The position that fetched the last page taken (its offset: what was skipped of it).
     last_page: Position,
@@ -164,10 +165,10 @@ impl Run {
         &self.config
     }
 
-    /// M1: how many primary items `page` holds, as a run returned it.
+    /// Primary items handed out so far (M1).
     #[cfg(feature = "tracing")]
-    pub(crate) fn primary_count(&self, page: &Value) -> u64 {
-        count_items(self.model.inner().result_keys[0].get(page)).unwrap_or(0)
+    pub(crate) fn items_taken(&self) -> u64 {
+        self.total
     }
 
     /// True while the run will request another page.
@@ -337,7 +338,7 @@ impl Run {
                 self.state = state;
                 self.last_page = fetched_by;
                 if self.progress.is_some() {
-                    self.report_progress(&page);
+                    self.report_progress();
                 }
                 Ok(page)
             }
@@ -351,13 +352,12 @@ impl Run {
 
     /// R8: the hook runs before the consumer has seen the page, so its token fetches the page
     /// again rather than resuming after it.
-    fn report_progress(&mut self, page: &Value) {
+    fn report_progress(&mut self) {
         let last = !matches!(self.state, State::Fetching { .. });
-        let count = count_items(self.model.inner().result_keys[0].get(page)).unwrap_or(0);
         let token = self.resume_token(Held::Page);
-        let number = self.pages;
+        let (number, items) = (self.pages, self.total);
         if let Some(progress) = &mut self.progress {
-            progress.report(number, count, token, last);
+            progress.report(number, items, token, last);
         }
     }
 
@@ -394,8 +394,9 @@ impl Run {
             self.non_aggregate = Some(non_aggregate_part(&self.model, page));
         }
 
+        let count = count_items(primary.get(page));
         if let Some(max) = self.config.max_items {
-            let count = count_items(primary.get(page))
+            let count = count
                 .map_err(|found| self.unsupported(primary.as_str(), number, found, "counted"))?;
             let remaining = max.saturating_sub(self.total);
             if count > remaining {
@@ -417,6 +418,10 @@ impl Run {
                 });
             }
             self.total += count;
+        } else {
+            // Without `max_items` a primary value that cannot be counted is not an error
+            // (botocore iterates it as it is); it counts as nothing.
+            self.total += count.unwrap_or(0);
         }
 
         // L2: no next page when every input token is without a value.

@@ -35,18 +35,16 @@ pub(crate) type HookFn = Box<dyn FnMut(&Progress) + Send>;
 /// asking the closure to be.
 pub(crate) struct ProgressHook {
     hook: std::sync::Mutex<HookFn>,
-    items: u64,
 }
 
 impl ProgressHook {
     pub(crate) fn new(hook: HookFn) -> ProgressHook {
         ProgressHook {
             hook: std::sync::Mutex::new(hook),
-            items: 0,
         }
     }
 
-    /// Counts a page's primary items and calls the hook.
+    /// Calls the hook for page `page`, `items` primary items having been taken so far.
     pub(crate) fn report(
         &mut self,
         page: u64,
@@ -54,10 +52,9 @@ impl ProgressHook {
         resume_token: Option<String>,
         last: bool,
     ) {
-        self.items += items;
         let progress = Progress {
             page,
-            items: self.items,
+            items,
             resume_token,
             last,
         };
@@ -70,9 +67,7 @@ impl ProgressHook {
 
 impl fmt::Debug for ProgressHook {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("ProgressHook")
-            .field("items", &self.items)
-            .finish_non_exhaustive()
+        f.debug_struct("ProgressHook").finish_non_exhaustive()
     }
 }
 

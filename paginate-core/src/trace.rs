@@ -29,8 +29,6 @@ pub(crate) struct RunTrace {
     span: Option<tracing::Span>,
     #[cfg(feature = "tracing")]
     sent: Option<std::time::Instant>,
-    #[cfg(feature = "tracing")]
-    items: u64,
 }
 
 #[cfg(feature = "tracing")]
@@ -64,11 +62,10 @@ impl RunTrace {
         let span = self.span(run);
         let _entered = span.enter();
         match outcome {
-            Ok(page) => {
-                self.items += run.primary_count(page);
+            Ok(_) => {
                 tracing::debug!(
                     page = run.pages_taken(),
-                    items = self.items,
+                    items = run.items_taken(),
                     latency_ms,
                     has_next = run.fetches_more(),
                     "page received"

@@ -122,6 +122,19 @@ fn decode_hook<P: Protocol>(
     Ok(protocol.decode(page, response)?)
 }
 
+/// Adds `protocol`'s hooks to a ready transport, blocking or async (they share the hook
+/// setters, not a trait): the protocol's own request hook, then SigV4 signing over the final
+/// request, then the protocol's body decoding.
+macro_rules! with_protocol_hooks {
+    ($transport:expr, $protocol:expr) => {{
+        let (p, s, d) = ($protocol.clone(), $protocol.clone(), $protocol.clone());
+        $transport
+            .on_request(move |page, request| prepare_hook(&*p, page, request))
+            .on_request(move |page, request| sign_hook(&*s, page, request))
+            .decode_with(move |page, response| decode_hook(&*d, page, response))
+    }};
+}
+
 /// The ready blocking transport with `protocol`'s hooks.
 pub(crate) fn blocking_transport<P: Protocol>(
     protocol: &Arc<P>,
@@ -130,14 +143,9 @@ pub(crate) fn blocking_transport<P: Protocol>(
         .timeout(TIMEOUT)
         .build()
         .map_err(PeerError::Client)?;
-    let (p, s, d) = (protocol.clone(), protocol.clone(), protocol.clone());
-    Ok(
-        BlockingHttpTransport::new(client, protocol.endpoint().base.as_str())
-            .map_err(|e| PeerError::from_http(e, |_| None))?
-            .on_request(move |page, request| prepare_hook(&*p, page, request))
-            .on_request(move |page, request| sign_hook(&*s, page, request))
-            .decode_with(move |page, response| decode_hook(&*d, page, response)),
-    )
+    let transport = BlockingHttpTransport::new(client, protocol.endpoint().base.as_str())
+        .map_err(|e| PeerError::from_http(e, |_| None))?;
+    Ok(with_protocol_hooks!(transport, protocol))
 }
 
 /// The ready async transport with `protocol`'s hooks.
@@ -146,14 +154,9 @@ fn async_transport<P: Protocol>(protocol: &Arc<P>) -> Result<HttpTransport, Peer
         .timeout(TIMEOUT)
         .build()
         .map_err(PeerError::Client)?;
-    let (p, s, d) = (protocol.clone(), protocol.clone(), protocol.clone());
-    Ok(
-        HttpTransport::new(client, protocol.endpoint().base.as_str())
-            .map_err(|e| PeerError::from_http(e, |_| None))?
-            .on_request(move |page, request| prepare_hook(&*p, page, request))
-            .on_request(move |page, request| sign_hook(&*s, page, request))
-            .decode_with(move |page, response| decode_hook(&*d, page, response)),
-    )
+    let transport = HttpTransport::new(client, protocol.endpoint().base.as_str())
+        .map_err(|e| PeerError::from_http(e, |_| None))?;
+    Ok(with_protocol_hooks!(transport, protocol))
 }
 
 /// A blocking paginate [`Transport`]: the ready [`BlockingHttpTransport`] speaking `P`.
