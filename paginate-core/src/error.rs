@@ -428,15 +428,19 @@ pub enum TokenError {
     },
 }
 
-/// Shortens a user-supplied value for an error message.
 /// `1 page`, `2 pages`: a count with the noun that agrees with it.
 pub(crate) fn counted(n: u64, one: &str, many: &str) -> String {
     format!("{n} {}", if n == 1 { one } else { many })
 }
 
+/// Shortens a user-supplied value for an error message: its first 80 characters.
 pub(crate) fn preview(s: &str) -> String {
-    const LIMIT: usize = 80;
-    match s.char_indices().nth(LIMIT) {
+    shorten(s, 80)
+}
+
+/// The first `limit` characters of `s`, with `…` when something was cut.
+pub(crate) fn shorten(s: &str, limit: usize) -> String {
+    match s.char_indices().nth(limit) {
         Some((cut, _)) => format!("{}…", &s[..cut]),
         None => s.to_owned(),
     }

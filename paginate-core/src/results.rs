@@ -32,20 +32,25 @@ pub(crate) fn decode<T: DeserializeOwned + 'static>(
     value: Value,
     index: Option<u64>,
 ) -> Result<T, Error> {
-    let mut slot = Some(value);
-    if let Some(same) = (&mut slot as &mut dyn Any).downcast_mut::<Option<T>>()
-        && let Some(value) = same.take()
-    {
-        return Ok(value);
-    }
-    let value = slot.unwrap_or(Value::Null);
-    serde_json::from_value(value).map_err(|e| Error::Deserialize {
+    from_json(value).map_err(|e| Error::Deserialize {
         operation: run.model().operation().to_owned(),
         page: run.pages_taken(),
         index,
         type_name: std::any::type_name::<T>(),
         reason: e.to_string(),
     })
+}
+
+/// `value` as a `T`: a `serde_json::Value` is handed over as it is, anything else goes
+/// through serde.
+fn from_json<T: DeserializeOwned + 'static>(value: Value) -> Result<T, serde_json::Error> {
+    let mut slot = Some(value);
+    if let Some(same) = (&mut slot as &mut dyn Any).downcast_mut::<Option<T>>()
+        && let Some(value) = same.take()
+    {
+        return Ok(value);
+    }
+    serde_json::from_value(slot.unwrap_or(Value::Null))
 }
 
 /// Whether a cursor has stopped on an error, and whether that error was about the last page
@@ -264,19 +269,10 @@ impl FullResult {
 
     /// [`FullResult::finish`], deserialized into `T` (`Value` is handed over as it is).
     pub(crate) fn finish_as<T: DeserializeOwned + 'static>(self, run: &Run) -> Result<T, Error> {
-        let merged = self.finish(run);
-        let mut slot = Some(merged);
-        if let Some(same) = (&mut slot as &mut dyn Any).downcast_mut::<Option<T>>()
-            && let Some(value) = same.take()
-        {
-            return Ok(value);
-        }
-        serde_json::from_value(slot.unwrap_or(Value::Null)).map_err(|e| {
-            Error::DeserializeFullResult {
-                operation: run.model().operation().to_owned(),
-                type_name: std::any::type_name::<T>(),
-                reason: e.to_string(),
-            }
+        from_json(self.finish(run)).map_err(|e| Error::DeserializeFullResult {
+            operation: run.model().operation().to_owned(),
+            type_name: std::any::type_name::<T>(),
+            reason: e.to_string(),
         })
     }
 

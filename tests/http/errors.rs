@@ -116,8 +116,18 @@ fn a_500_on_page_2_keeps_page_1_and_names_page_2() {
             ),
             "{via}"
         );
-        // The run can be resumed at the page that failed.
-        assert!(listed.resume_token.is_some(), "{via}");
+        // L7: the token fetches the page that failed again: its marker is page 1's last key.
+        let token = listed
+            .resume_token
+            .as_deref()
+            .expect("a token after the failure");
+        let position: serde_json::Value =
+            serde_json::from_str(&paginate_tests::dec(token)).unwrap();
+        assert_eq!(
+            position,
+            serde_json::json!({"marker": photos[4]["key"]}),
+            "{via}"
+        );
     }
 }
 

@@ -290,20 +290,15 @@ impl Function {
             }
             Function::Length => {
                 let arg = self.value(&mut vals, 0)?;
-                // Strings count code points, as Python's len does.
+                // Strings count code points, as Python's len does: the crate's own count (M1).
                 let n = match &*arg {
-                    Value::String(s) => s.chars().count(),
-                    Value::Array(a) => a.len(),
-                    Value::Object(o) => o.len(),
-                    other => {
-                        return Err(self.type_error(
-                            1,
-                            "a string, an array or an object",
-                            type_name(other),
-                        ));
-                    }
+                    Value::Null => Err("null"),
+                    other => crate::slicing::count_items(Some(other)),
                 };
-                owned(Value::from(n))
+                match n {
+                    Ok(n) => owned(Value::from(n)),
+                    Err(found) => Err(self.type_error(1, "a string, an array or an object", found)),
+                }
             }
             Function::Map => {
                 let expr = self.expref(args, 0)?;

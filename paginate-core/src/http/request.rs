@@ -189,11 +189,7 @@ fn query_pairs(params: &Map<String, Value>) -> Result<Vec<(&str, String)>, (&str
 
 /// The start of a body, as text, for an error message.
 fn excerpt(body: &[u8]) -> String {
-    let text = String::from_utf8_lossy(body);
-    match text.char_indices().nth(EXCERPT) {
-        Some((cut, _)) => format!("{}…", &text[..cut]),
-        None => text.into_owned(),
-    }
+    crate::error::shorten(&String::from_utf8_lossy(body), EXCERPT)
 }
 
 #[cfg(test)]
