@@ -77,6 +77,9 @@ pub(crate) struct ItemCursor {
     items: std::vec::IntoIter<Value>,
     /// Items taken from the current page.
     taken: u64,
+    /// Whether an offset can say how far into the page the consumer is: not for an object's
+    /// keys, which a resumed run cannot skip (R6).
+    countable: bool,
     failed: Failed,
 }
 
@@ -86,20 +89,21 @@ impl ItemCursor {
             key,
             items: Vec::new().into_iter(),
             taken: 0,
+            countable: true,
             failed: Failed::No,
         }
     }
 
     /// What the consumer still holds of the last page (R2, R8): after the last item returned.
-    /// Inside a page of the primary key that is an offset into the page; a secondary key has
-    /// no offsets, so the page is fetched again. After an error about the page itself, none of
+    /// Inside a page of the primary key that is an offset into the page; a secondary key, or
+    /// an object's keys, have no offsets, so the page is fetched again. After an error about the page itself, none of
     /// it was handed out.
     pub(crate) fn held(&self) -> Held {
         if self.failed == Failed::OnPage {
             Held::Page
         } else if self.items.len() == 0 {
             Held::Nothing
-        } else if self.key != 0 {
+        } else if self.key != 0 || !self.countable {
             Held::Page
         } else {
             Held::Primary { handed: self.taken }
@@ -131,6 +135,7 @@ impl Cursor for ItemCursor {
     fn load(&mut self, run: &Run, mut page: Value) -> Result<(), Error> {
         let key = &run.model().inner().result_keys[self.key];
         let value = key.get_mut(&mut page).map(mem::take);
+        self.countable = !matches!(value, Some(Value::Object(_)));
         let items = match value {
             None | Some(Value::Null) => Vec::new(),
             Some(Value::Array(a)) => a,
