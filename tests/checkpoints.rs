@@ -565,7 +565,8 @@ fn check(chain: &Chain, logs: &[RunLog]) {
         assert_eq!(log, &expected, "run {run} from {start:?} of {chain:?}");
         match log.checkpoints.last() {
             Some(Some(pos)) => start = *pos,
-            Some(None) => assert_eq!(run + 1, logs.len(), "runs after the end"),
+            // The end of the data: `chain_of_runs!` starts no run after it.
+            Some(None) => {}
             None => {}
         }
     }

@@ -186,6 +186,10 @@ async fn attempt(
     if ledger.checkpoint.is_none() {
         ledger.checkpoint = Some(fan.checkpoint());
     }
+    // A stop before the first item: nothing handed out, the checkpoint unchanged.
+    if stop_after == Some(0) {
+        return;
+    }
     let mut handed = 0;
     while let Some(next) = fan.next().await {
         match next {
@@ -329,7 +333,10 @@ proptest! {
 /// the bound.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn at_most_concurrency_requests_are_in_flight() {
-    let open = Arc::new(Mutex::new((0usize, 0usize)));
+    // (open now, most open at once, released): the first requests hold their answers until
+    // three are open together, which a fan-out fetching fewer at a time never reaches (the
+    // timeout below then fails the test instead of hanging).
+    let open = Arc::new(Mutex::new((0usize, 0usize, false)));
     let transport = {
         let open = open.clone();
         Arc::new(from_async_fn(
@@ -340,8 +347,11 @@ async fn at_most_concurrency_requests_are_in_flight() {
                         let mut o = open.lock().unwrap();
                         o.0 += 1;
                         o.1 = o.1.max(o.0);
+                        o.2 |= o.0 == 3;
                     }
-                    tokio::task::yield_now().await;
+                    while !open.lock().unwrap().2 {
+                        tokio::task::yield_now().await;
+                    }
                     tokio::task::yield_now().await;
                     open.lock().unwrap().0 -= 1;
                     let page = params.get("Marker").map_or(0, |_| 1);
@@ -362,14 +372,22 @@ async fn at_most_concurrency_requests_are_in_flight() {
         })
         .collect();
     let mut fan = FanOut::new(members).concurrency(3);
-    let mut n = 0;
-    while let Some(item) = fan.next().await {
-        item.unwrap();
-        n += 1;
-    }
+    let n = tokio::time::timeout(std::time::Duration::from_secs(60), async {
+        let mut n = 0;
+        while let Some(item) = fan.next().await {
+            item.unwrap();
+            n += 1;
+        }
+        n
+    })
+    .await
+    .expect("three requests were never in flight at once");
     assert_eq!(n, 24);
     let peak = open.lock().unwrap().1;
-    assert!((1..=3).contains(&peak), "peak of {peak} requests in flight");
+    assert_eq!(
+        peak, 3,
+        "at most, and at some point exactly, 3 requests in flight"
+    );
 }
 
 /// A failing run is reported with its index; the others finish, and the checkpoint keeps the
