@@ -14,6 +14,7 @@ use std::task::{Context, Poll};
 
 use serde_json::Value;
 
+use crate::body::Reply;
 use crate::engine::{Run, Step};
 use crate::error::{BoxError, Error};
 use crate::results::Cursor;
@@ -27,7 +28,7 @@ pub(crate) trait Fetch {
     fn send(&mut self, request: PageRequest<'_>, span: &RunSpan);
 
     /// The answer to the request last sent.
-    fn poll_answer(&mut self, cx: &mut Context<'_>) -> Poll<Result<Value, BoxError>>;
+    fn poll_answer(&mut self, cx: &mut Context<'_>) -> Poll<Result<Reply, BoxError>>;
 
     /// Lets a request in flight make progress while the consumer is handed results of the
     /// page before it; an answer that arrives is kept for [`Fetch::poll_answer`].

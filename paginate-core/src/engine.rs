@@ -11,6 +11,7 @@ use std::mem;
 
 use serde_json::{Map, Value};
 
+use crate::body::{Body, Reply};
 use crate::cycle::{CycleGuard, fingerprint};
 use crate::error::{BoxError, Error, preview};
 use crate::expr::is_absent;
@@ -330,10 +331,18 @@ impl Run {
     }
 
     /// Takes one page from the transport and returns it as the caller should see it.
-    pub(crate) fn accept(&mut self, mut page: Value) -> Result<Value, Error> {
+    pub(crate) fn accept(&mut self, reply: Reply) -> Result<Value, Error> {
         let fetched_by = self.take_next();
-        match self.take_page(&mut page, &fetched_by) {
-            Ok(state) => {
+        let taken = match reply {
+            Reply::Value(page) => Ok(page),
+            Reply::Body(body) => self.parse_body(&body),
+        }
+        .and_then(|mut page| {
+            self.take_page(&mut page, &fetched_by)
+                .map(|state| (state, page))
+        });
+        match taken {
+            Ok((state, page)) => {
                 self.pages += 1;
                 self.state = state;
                 self.last_page = fetched_by;
@@ -347,6 +356,20 @@ impl Run {
                 self.fail_with(Some(fetched_by));
                 Err(e)
             }
+        }
+    }
+
+    fn parse_body(&self, body: &Body) -> Result<Value, Error> {
+        serde_json::from_slice(body.as_bytes()).map_err(|e| self.not_json(body, &e))
+    }
+
+    /// A body that is not JSON, named by its page number.
+    pub(crate) fn not_json(&self, body: &Body, reason: &serde_json::Error) -> Error {
+        Error::PageNotJson {
+            operation: self.operation(),
+            page: self.pages + 1,
+            reason: reason.to_string(),
+            body: preview(&String::from_utf8_lossy(body.as_bytes())),
         }
     }
 

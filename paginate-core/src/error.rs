@@ -143,6 +143,20 @@ pub enum Error {
         limit: u64,
     },
 
+    /// A page's response body is not JSON (or not UTF-8). The run ends; its resume token
+    /// fetches this page again.
+    #[error("{operation}: page {page} is not JSON: {reason}; the body starts {body:?}")]
+    PageNotJson {
+        /// The operation being paginated.
+        operation: String,
+        /// The page number (from 1).
+        page: u64,
+        /// serde_json's message, with the line and column.
+        reason: String,
+        /// The start of the body, shortened to 80 characters.
+        body: String,
+    },
+
     /// A page was not a JSON object.
     #[error("{operation}: page {page} is {found}, not a JSON object")]
     PageNotObject {

@@ -19,6 +19,7 @@ use std::thread::JoinHandle;
 
 use serde_json::{Map, Value};
 
+use crate::body::Reply;
 use crate::driver::Fetch;
 use crate::error::BoxError;
 use crate::route::Route;
@@ -59,7 +60,7 @@ fn nothing_sent() -> BoxError {
     "paginate: an answer was awaited with no request in flight".into()
 }
 
-type Answer = Result<Value, BoxError>;
+type Answer = Result<Reply, BoxError>;
 
 /// Starts one request on a thread of its own.
 type Spawn<H> = fn(&H, PageRequest<'_>, &RunSpan) -> Answered;
@@ -133,7 +134,7 @@ where
             let _entered = span.enter();
             #[cfg(not(feature = "tracing"))]
             let _ = span;
-            transport.send(request.as_request()).map_err(Into::into)
+            transport.fetch(request.as_request()).map_err(Into::into)
         });
     match started {
         Ok(handle) => Answered::Thread(handle),
@@ -149,7 +150,7 @@ where
     fn send(&mut self, request: PageRequest<'_>, span: &RunSpan) {
         match self {
             Blocking::Inline { transport, answer } => {
-                *answer = Some(transport.send(request).map_err(Into::into));
+                *answer = Some(transport.fetch(request).map_err(Into::into));
             }
             Blocking::Threaded {
                 transport,
@@ -210,7 +211,7 @@ where
         let request = OwnedRequest::new(request);
         let call = async move {
             transport
-                .send(request.as_request())
+                .fetch(request.as_request())
                 .await
                 .map_err(Into::into)
         };

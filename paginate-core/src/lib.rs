@@ -119,6 +119,7 @@
 #![deny(rustdoc::broken_intra_doc_links)]
 #![forbid(unsafe_code)]
 
+mod body;
 mod builder;
 mod cycle;
 mod driver;
@@ -147,6 +148,7 @@ mod transport;
 #[doc = include_str!("../SEMANTICS.md")]
 pub mod semantics {}
 
+pub use body::{AsyncBodyFn, Body, BodyFn, Reply, from_async_body_fn, from_body_fn};
 pub use builder::ModelBuilder;
 pub use error::{BoxError, Error, ModelProblem, TokenError};
 pub use fanout::{FanCheckpoint, FanOut, Member, RunCheckpoint, RunFailed, Tagged};

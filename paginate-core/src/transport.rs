@@ -3,6 +3,7 @@
 
 use serde_json::{Map, Value};
 
+use crate::body::Reply;
 use crate::error::BoxError;
 use crate::route::Route;
 
@@ -87,6 +88,17 @@ pub trait Transport {
     fn send(&self, request: PageRequest<'_>) -> Result<Value, Self::Error> {
         self.call(request.operation, request.params)
     }
+
+    /// Sends one page request and answers with the page as JSON or as the response body
+    /// ([`Reply`]). Runs call this; the default answers [`Transport::send`]'s JSON.
+    ///
+    /// Override it to hand back the body unparsed ([`Reply::Body`]): the engine then reads
+    /// only what its rules need and deserializes typed pages, items and full results straight
+    /// from the text, without building a `serde_json::Value` of the page. The ready HTTP
+    /// transports do; [`from_body_fn`](crate::from_body_fn) makes one from a closure.
+    fn fetch(&self, request: PageRequest<'_>) -> Result<Reply, Self::Error> {
+        self.send(request).map(Reply::Value)
+    }
 }
 
 /// Closures implement the transport directly (annotate the argument types, or use [`from_fn`]).
@@ -152,6 +164,16 @@ pub trait AsyncTransport {
         request: PageRequest<'_>,
     ) -> impl Future<Output = Result<Value, Self::Error>> + Send {
         self.call(request.operation, request.params)
+    }
+
+    /// Sends one page request and answers with JSON or the response body; see
+    /// [`Transport::fetch`]. The default answers [`AsyncTransport::send`]'s JSON.
+    fn fetch(
+        &self,
+        request: PageRequest<'_>,
+    ) -> impl Future<Output = Result<Reply, Self::Error>> + Send {
+        let sent = self.send(request);
+        async move { sent.await.map(Reply::Value) }
     }
 }
 

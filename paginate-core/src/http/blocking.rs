@@ -1,10 +1,12 @@
 //! The blocking ready transport, over `reqwest::blocking::Client`.
 
-use reqwest::Url;
+use reqwest::header::HeaderMap;
+use reqwest::{StatusCode, Url};
 use serde_json::{Map, Value};
 
 use super::request::prepare;
-use super::{Hooks, HttpError, hook_setters};
+use super::{Hooks, HttpError, HttpRequest, hook_setters};
+use crate::body::Reply;
 use crate::transport::{PageRequest, Transport};
 
 /// A [`Transport`] that sends each page request to the model's route under a base URL, with a
@@ -48,7 +50,24 @@ impl Transport for BlockingHttpTransport {
     }
 
     fn send(&self, request: PageRequest<'_>) -> Result<Value, HttpError> {
-        let prepared = prepare(&self.base, &request, &self.hooks)?;
+        let (prepared, status, headers, body) = self.exchange(&request)?;
+        prepared.read(&request, &self.hooks, status, &headers, body)
+    }
+
+    /// The body unparsed (with a decode hook, the hook's JSON): the run reads it.
+    fn fetch(&self, request: PageRequest<'_>) -> Result<Reply, HttpError> {
+        let (prepared, status, headers, body) = self.exchange(&request)?;
+        prepared.read_reply(&request, &self.hooks, status, &headers, body)
+    }
+}
+
+impl BlockingHttpTransport {
+    /// Sends the request and reads the whole response.
+    fn exchange(
+        &self,
+        request: &PageRequest<'_>,
+    ) -> Result<(HttpRequest, StatusCode, HeaderMap, Vec<u8>), HttpError> {
+        let prepared = prepare(&self.base, request, &self.hooks)?;
         let operation = request.operation;
         let mut builder = self
             .client
@@ -65,6 +84,6 @@ impl Transport for BlockingHttpTransport {
         let body = response
             .bytes()
             .map_err(|e| prepared.failed(operation, Box::new(e.without_url())))?;
-        prepared.read(&request, &self.hooks, status, &headers, &body)
+        Ok((prepared, status, headers, body.into()))
     }
 }

@@ -2,12 +2,14 @@
 
 use std::task::{Context, Poll};
 
-use reqwest::Url;
+use reqwest::header::HeaderMap;
+use reqwest::{StatusCode, Url};
 use serde_json::{Map, Value};
 use tower_service::Service;
 
 use super::request::prepare;
 use super::{Hooks, HttpError, HttpRequest, hook_setters};
+use crate::body::Reply;
 use crate::error::BoxError;
 use crate::transport::{AsyncTransport, PageRequest};
 
@@ -90,7 +92,29 @@ where
     }
 
     async fn send(&self, request: PageRequest<'_>) -> Result<Value, HttpError> {
-        let prepared = prepare(&self.base, &request, &self.hooks)?;
+        let (prepared, status, headers, body) = self.exchange(&request).await?;
+        prepared.read(&request, &self.hooks, status, &headers, body)
+    }
+
+    /// The body unparsed (with a decode hook, the hook's JSON): the run reads it.
+    async fn fetch(&self, request: PageRequest<'_>) -> Result<Reply, HttpError> {
+        let (prepared, status, headers, body) = self.exchange(&request).await?;
+        prepared.read_reply(&request, &self.hooks, status, &headers, body)
+    }
+}
+
+impl<S> HttpTransport<S>
+where
+    S: Service<reqwest::Request, Response = reqwest::Response> + Clone + Send + Sync,
+    S::Future: Send,
+    S::Error: Into<BoxError>,
+{
+    /// Sends the request through the service and reads the whole response.
+    async fn exchange(
+        &self,
+        request: &PageRequest<'_>,
+    ) -> Result<(HttpRequest, StatusCode, HeaderMap, Vec<u8>), HttpError> {
+        let prepared = prepare(&self.base, request, &self.hooks)?;
         let operation = request.operation;
         let mut service = self.service.clone();
         std::future::poll_fn(|cx: &mut Context<'_>| -> Poll<Result<(), S::Error>> {
@@ -108,7 +132,7 @@ where
             .bytes()
             .await
             .map_err(|e| prepared.failed(operation, Box::new(e.without_url())))?;
-        prepared.read(&request, &self.hooks, status, &headers, &body)
+        Ok((prepared, status, headers, body.into()))
     }
 }
 

@@ -6,6 +6,8 @@ use reqwest::header::{CONTENT_TYPE, HeaderMap, HeaderValue};
 use reqwest::{StatusCode, Url};
 use serde_json::{Map, Value};
 
+use crate::body::{Body, Reply};
+
 use super::{Hooks, HttpError, HttpRequest, HttpResponse};
 use crate::route::Method;
 use crate::transport::PageRequest;
@@ -42,35 +44,69 @@ impl HttpRequest {
         hooks: &Hooks,
         status: StatusCode,
         headers: &HeaderMap,
-        body: &[u8],
+        body: Vec<u8>,
     ) -> Result<Value, HttpError> {
-        let operation = || page.operation.to_owned();
+        match self.read_reply(page, hooks, status, headers, body)? {
+            Reply::Body(body) => self.parse(page, status, body.as_bytes()),
+            Reply::Value(value) => Ok(value),
+        }
+    }
+
+    /// The page in a response as a run takes it: a body that starts as a JSON object goes to
+    /// the run unparsed (a broken one is then [`crate::Error::PageNotJson`]); anything else is
+    /// parsed here, so an HTML error page with status 200 is [`HttpError::NotJson`] with its
+    /// URL and status. With a decode hook, the hook's JSON. A status that is not a success is
+    /// an error either way.
+    pub(crate) fn read_reply(
+        &self,
+        page: &PageRequest<'_>,
+        hooks: &Hooks,
+        status: StatusCode,
+        headers: &HeaderMap,
+        body: Vec<u8>,
+    ) -> Result<Reply, HttpError> {
         if !status.is_success() {
             return Err(HttpError::Status {
-                operation: operation(),
+                operation: page.operation.to_owned(),
                 method: self.method,
                 url: self.url.to_string(),
                 status,
-                body: excerpt(body),
+                body: excerpt(&body),
             });
         }
         if let Some(decode) = &hooks.decode {
             let response = HttpResponse {
                 status,
                 headers,
-                body,
+                body: &body,
             };
-            return decode(page, &response).map_err(|source| HttpError::Decode {
-                operation: operation(),
-                method: self.method,
-                url: self.url.to_string(),
-                status,
-                body: excerpt(body),
-                source,
-            });
+            return decode(page, &response)
+                .map(Reply::Value)
+                .map_err(|source| HttpError::Decode {
+                    operation: page.operation.to_owned(),
+                    method: self.method,
+                    url: self.url.to_string(),
+                    status,
+                    body: excerpt(&body),
+                    source,
+                });
         }
+        let first = body.iter().find(|b| !b.is_ascii_whitespace());
+        if first == Some(&b'{') {
+            Ok(Reply::Body(Body::from(body)))
+        } else {
+            self.parse(page, status, &body).map(Reply::Value)
+        }
+    }
+
+    fn parse(
+        &self,
+        page: &PageRequest<'_>,
+        status: StatusCode,
+        body: &[u8],
+    ) -> Result<Value, HttpError> {
         serde_json::from_slice(body).map_err(|source| HttpError::NotJson {
-            operation: operation(),
+            operation: page.operation.to_owned(),
             method: self.method,
             url: self.url.to_string(),
             status,
@@ -217,7 +253,7 @@ mod tests {
             hooks,
             status,
             &HeaderMap::new(),
-            body,
+            body.to_vec(),
         )
     }
 
