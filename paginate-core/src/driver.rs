@@ -12,11 +12,12 @@
 
 use std::task::{Context, Poll};
 
-use serde_json::Value;
-
 use crate::body::Reply;
 use crate::engine::{Run, Step};
 use crate::error::{BoxError, Error};
+use crate::full_result::FullResult;
+use crate::page::Page;
+use crate::raw_page::ItemSink;
 use crate::results::Cursor;
 use crate::trace::{RunSpan, RunTrace};
 use crate::transport::PageRequest;
@@ -101,9 +102,29 @@ impl<F: Fetch> Driver<F> {
         self.next.insert(decided)
     }
 
-    /// The next page as JSON, as the run gives it back: the one path of pages, items, search
-    /// and full results.
-    pub(crate) fn poll_page(&mut self, cx: &mut Context<'_>) -> Poll<Option<Result<Value, Error>>> {
+    /// The next page, as the run gives it back, for a consumer that hands pages out as they
+    /// are: with lookahead, the next request goes out at once.
+    pub(crate) fn poll_page(&mut self, cx: &mut Context<'_>) -> Poll<Option<Result<Page, Error>>> {
+        let page = match self.poll_taken(cx, None) {
+            Poll::Ready(page) => page,
+            Poll::Pending => return Poll::Pending,
+        };
+        if let Some(Ok(_)) = page {
+            self.look_ahead(cx);
+        }
+        Poll::Ready(page)
+    }
+
+    /// The next page, as the run gives it back: the one path of pages, items, search and
+    /// full results. `sink` takes its key's elements as a body is read (G8). Lookahead is
+    /// left to the caller ([`Driver::look_ahead`]), once the page has been used without an
+    /// error that ends the run, so that nothing is sent that a run without lookahead would
+    /// not send (G7).
+    fn poll_taken(
+        &mut self,
+        cx: &mut Context<'_>,
+        sink: Option<&mut dyn ItemSink>,
+    ) -> Poll<Option<Result<Page, Error>>> {
         let decided = match &mut self.next {
             Some(decided) => decided,
             None => self.decide(),
@@ -115,23 +136,45 @@ impl<F: Fetch> Driver<F> {
             };
             self.next = None;
             let outcome = match answer {
-                Ok(page) => self.run.accept(page),
+                Ok(page) => self.run.accept(page, sink),
                 Err(e) => Err(self.run.transport_failed(e)),
             };
             self.trace.received(&self.run, &outcome);
-            if self.lookahead && outcome.is_ok() {
-                // Start the next request now, and give it a first poll so that an async
-                // transport actually sends it while the consumer works on this page.
-                if let Decided::Sent = self.decide() {
-                    self.fetch.progress(cx);
-                }
-            }
             return Poll::Ready(Some(outcome));
         }
         match self.next.take() {
             Some(Decided::Fail(e)) => Poll::Ready(Some(Err(e))),
             _ => Poll::Ready(None),
         }
+    }
+
+    /// With lookahead on, starts the request the run decides on next, and gives it a first
+    /// poll so that an async transport actually sends it while the consumer works on the
+    /// page just handed out.
+    fn look_ahead(&mut self, cx: &mut Context<'_>) {
+        if self.lookahead
+            && self.next.is_none()
+            && let Decided::Sent = self.decide()
+        {
+            self.fetch.progress(cx);
+        }
+    }
+
+    /// Takes the next page into a full result (G4); `Ready(None)` once the run is over.
+    pub(crate) fn poll_merge(
+        &mut self,
+        full: &mut FullResult,
+        cx: &mut Context<'_>,
+    ) -> Poll<Option<Result<(), Error>>> {
+        let merged = match self.poll_taken(cx, None) {
+            Poll::Pending => return Poll::Pending,
+            Poll::Ready(None) => return Poll::Ready(None),
+            Poll::Ready(Some(page)) => page.and_then(|page| full.add(&self.run, page)),
+        };
+        if merged.is_ok() {
+            self.look_ahead(cx);
+        }
+        Poll::Ready(Some(merged))
     }
 
     /// The one loop behind every item and search iterator: hand out what the cursor's page
@@ -152,7 +195,7 @@ impl<F: Fetch> Driver<F> {
             if cursor.failed() {
                 return Poll::Ready(None);
             }
-            let loaded = match self.poll_page(cx) {
+            let loaded = match self.poll_taken(cx, cursor.sink()) {
                 Poll::Pending => return Poll::Pending,
                 Poll::Ready(None) => return Poll::Ready(None),
                 Poll::Ready(Some(Ok(page))) => cursor.load(&self.run, page),
@@ -162,6 +205,7 @@ impl<F: Fetch> Driver<F> {
                 cursor.fail();
                 return Poll::Ready(Some(Err(e)));
             }
+            self.look_ahead(cx);
         }
     }
 }

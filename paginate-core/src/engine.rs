@@ -11,14 +11,14 @@ use std::mem;
 
 use serde_json::{Map, Value};
 
-use crate::body::{Body, Reply};
+use crate::body::Reply;
 use crate::cycle::{CycleGuard, fingerprint};
 use crate::error::{BoxError, Error, preview};
 use crate::expr::is_absent;
 use crate::model::{LimitType, Model};
 use crate::options::{DuplicateTokenPolicy, HookFn, PaginationConfig, ProgressHook};
-use crate::results::non_aggregate_part;
-use crate::slicing::{blank, count_items, skip_front, truncate};
+use crate::page::Page;
+use crate::raw_page::ItemSink;
 use crate::token::{Position, json_type, set_tokens, token_json};
 use crate::transport::PageRequest;
 
@@ -331,16 +331,19 @@ impl Run {
     }
 
     /// Takes one page from the transport and returns it as the caller should see it.
-    pub(crate) fn accept(&mut self, reply: Reply) -> Result<Value, Error> {
+    /// `sink` takes the elements of its result key as a body is read (G8).
+    pub(crate) fn accept(
+        &mut self,
+        reply: Reply,
+        sink: Option<&mut dyn ItemSink>,
+    ) -> Result<Page, Error> {
         let fetched_by = self.take_next();
-        let taken = match reply {
-            Reply::Value(page) => Ok(page),
-            Reply::Body(body) => self.parse_body(&body),
-        }
-        .and_then(|mut page| {
-            self.take_page(&mut page, &fetched_by)
-                .map(|state| (state, page))
-        });
+        let taken = Page::read(reply, &self.model, sink)
+            .map_err(|reason| self.not_json(reason))
+            .and_then(|mut page| {
+                self.take_page(&mut page, &fetched_by)
+                    .map(|state| (state, page))
+            });
         match taken {
             Ok((state, page)) => {
                 self.pages += 1;
@@ -359,17 +362,12 @@ impl Run {
         }
     }
 
-    fn parse_body(&self, body: &Body) -> Result<Value, Error> {
-        serde_json::from_slice(body.as_bytes()).map_err(|e| self.not_json(body, &e))
-    }
-
-    /// A body that is not JSON, named by its page number.
-    pub(crate) fn not_json(&self, body: &Body, reason: &serde_json::Error) -> Error {
+    /// A body that is not JSON, named by its page number (G8).
+    fn not_json(&self, reason: String) -> Error {
         Error::PageNotJson {
             operation: self.operation(),
             page: self.pages + 1,
-            reason: reason.to_string(),
-            body: preview(&String::from_utf8_lossy(body.as_bytes())),
+            reason,
         }
     }
 
@@ -387,13 +385,13 @@ impl Run {
     /// Applies the rules to page number `self.pages + 1`, fetched by `fetched_by`, and returns
     /// the state the run moves to. Nothing in the run changes unless it succeeds, except the
     /// non-aggregate part of a first page.
-    fn take_page(&mut self, page: &mut Value, fetched_by: &Position) -> Result<State, Error> {
+    fn take_page(&mut self, page: &mut Page, fetched_by: &Position) -> Result<State, Error> {
         let number = self.pages + 1;
-        if !page.is_object() {
+        if let Some(found) = page.not_object() {
             return Err(Error::PageNotObject {
                 operation: self.operation(),
                 page: number,
-                found: json_type(page),
+                found,
             });
         }
         // L5: the next token is read from the page as received, before any slicing or cutting.
@@ -403,32 +401,25 @@ impl Run {
 
         // R6: the first page of a resumed run skips what the token says was already returned.
         if let Some(offset) = fetched_by.offset {
-            if let Some(value) = primary.get_mut(page) {
-                skip_front(value, offset)
-                    .map_err(|found| self.unsupported(primary.as_str(), number, found, "cut"))?;
-            }
+            page.skip_front(primary, offset)
+                .map_err(|found| self.unsupported(primary.as_str(), number, found, "cut"))?;
             for key in &inner.result_keys[1..] {
-                if let Some(value) = key.get_mut(page) {
-                    blank(value);
-                }
+                page.blank(key);
             }
         }
         if number == 1 {
-            self.non_aggregate = Some(non_aggregate_part(&self.model, page));
+            self.non_aggregate = Some(page.non_aggregate_part(&self.model));
         }
 
-        let count = count_items(primary.get(page));
+        let count = page.count(primary);
         if let Some(max) = self.config.max_items {
             let count = count
                 .map_err(|found| self.unsupported(primary.as_str(), number, found, "counted"))?;
             let remaining = max.saturating_sub(self.total);
             if count > remaining {
                 // M2/M4: cut the primary result, stop, and resume inside this page.
-                if let Some(value) = primary.get_mut(page) {
-                    truncate(value, remaining).map_err(|found| {
-                        self.unsupported(primary.as_str(), number, found, "cut")
-                    })?;
-                }
+                page.truncate(primary, remaining)
+                    .map_err(|found| self.unsupported(primary.as_str(), number, found, "cut"))?;
                 self.total = max;
                 let kept = remaining + fetched_by.offset.unwrap_or(0); // R7
                 return Ok(State::Done {
@@ -516,14 +507,14 @@ impl Run {
     }
 
     /// L2: `more_results` first, then each output token; absent values are "no value".
-    fn next_token(&self, page: &Value, number: u64) -> Result<Vec<Option<Value>>, Error> {
+    fn next_token(&self, page: &Page, number: u64) -> Result<Vec<Option<Value>>, Error> {
         let inner = self.model.inner();
         let tokens = inner.output_tokens.len();
         if let Some(more) = &inner.more_results {
-            let flag = more
-                .search(page)
+            let flag = page
+                .search(more)
                 .map_err(|reason| self.expression_failed(more.as_str(), number, reason))?;
-            if is_absent(flag.as_deref()) {
+            if is_absent(flag.as_ref()) {
                 return Ok(vec![None; tokens]);
             }
         }
@@ -531,10 +522,10 @@ impl Run {
             .output_tokens
             .iter()
             .map(|expr| {
-                let value = expr
-                    .search(page)
+                let value = page
+                    .search(expr)
                     .map_err(|reason| self.expression_failed(expr.as_str(), number, reason))?;
-                Ok(value.filter(|v| !is_absent(Some(v))).map(Cow::into_owned))
+                Ok(value.filter(|v| !is_absent(Some(v))))
             })
             .collect()
     }

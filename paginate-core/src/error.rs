@@ -145,16 +145,14 @@ pub enum Error {
 
     /// A page's response body is not JSON (or not UTF-8). The run ends; its resume token
     /// fetches this page again.
-    #[error("{operation}: page {page} is not JSON: {reason}; the body starts {body:?}")]
+    #[error("{operation}: page {page} is not a JSON document: {reason}")]
     PageNotJson {
         /// The operation being paginated.
         operation: String,
         /// The page number (from 1).
         page: u64,
-        /// serde_json's message, with the line and column.
+        /// What is wrong: serde_json's message, with the line and column, or the UTF-8 error.
         reason: String,
-        /// The start of the body, shortened to 80 characters.
-        body: String,
     },
 
     /// A page was not a JSON object.

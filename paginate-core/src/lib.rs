@@ -128,12 +128,15 @@ mod error;
 mod expr;
 mod fanout;
 mod fetch;
+mod full_result;
 #[cfg(feature = "http")]
 pub mod http;
 mod model;
 mod options;
+mod page;
 mod pages;
 mod paginated;
+mod raw_page;
 mod registry;
 mod results;
 mod route;

@@ -12,8 +12,10 @@ use crate::driver::Driver;
 use crate::engine::Run;
 use crate::error::Error;
 use crate::fetch::Blocking;
+use crate::full_result::FullResult;
 use crate::model::Model;
-use crate::results::{FullResult, ItemCursor, SearchCursor, decode};
+use crate::page::Page;
+use crate::results::{ItemCursor, SearchCursor, decode_page};
 use crate::transport::Transport;
 
 impl Model {
@@ -329,14 +331,14 @@ where
     /// ```
     pub fn build_full_result_as<T: DeserializeOwned + 'static>(mut self) -> Result<T, Error> {
         let mut full = FullResult::default();
-        while let Some(page) = self.next_raw() {
-            full.add(&self.driver.run, page?)?;
+        while let Some(merged) = block_on(|cx| self.driver.poll_merge(&mut full, cx)) {
+            merged?;
         }
         full.finish_as(&self.driver.run)
     }
 
-    /// The next page as JSON: the shared path of pages, items, search and full results.
-    fn next_raw(&mut self) -> Option<Result<Value, Error>> {
+    /// The next page: the shared path of pages, items, search and full results.
+    fn next_raw(&mut self) -> Option<Result<Page, Error>> {
         block_on(|cx| self.driver.poll_page(cx))
     }
 }
@@ -360,7 +362,7 @@ where
 
     fn next(&mut self) -> Option<Self::Item> {
         let page = self.next_raw()?;
-        Some(page.and_then(|page| decode(&self.driver.run, page, None)))
+        Some(page.and_then(|page| decode_page(&self.driver.run, page)))
     }
 }
 
@@ -380,7 +382,7 @@ where
 #[must_use = "iterators do nothing unless iterated"]
 pub struct Items<H, I = Value> {
     pages: Pages<H, Value, Value>,
-    cursor: ItemCursor,
+    cursor: ItemCursor<I>,
     item: PhantomData<fn() -> I>,
 }
 
@@ -418,7 +420,7 @@ where
     fn next(&mut self) -> Option<Self::Item> {
         let (pages, cursor) = (&mut self.pages, &mut self.cursor);
         let next = block_on(|cx| pages.driver.poll_cursor(cursor, cx))?;
-        Some(next.and_then(|(item, index)| decode(&self.pages.driver.run, item, Some(index))))
+        Some(next.and_then(|(item, index)| self.cursor.decode(&self.pages.driver.run, item, index)))
     }
 }
 

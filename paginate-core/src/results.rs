@@ -12,6 +12,8 @@ use crate::engine::{Held, Run};
 use crate::error::Error;
 use crate::expr::Expr;
 use crate::model::Model;
+use crate::page::{Page, without_position};
+use crate::raw_page::{ItemSink, Slot};
 use crate::token::json_type;
 
 /// What item and search cursors have in common: results handed out from the page loaded, and
@@ -19,31 +21,39 @@ use crate::token::json_type;
 pub(crate) trait Cursor {
     type Out;
     fn next_out(&mut self) -> Option<Self::Out>;
-    fn load(&mut self, run: &Run, page: Value) -> Result<(), Error>;
+    fn load(&mut self, run: &Run, page: Page) -> Result<(), Error>;
     fn failed(&self) -> bool;
     fn fail(&mut self);
+    /// What takes the elements of this cursor's key as a body is read (G8).
+    fn sink(&mut self) -> Option<&mut dyn ItemSink> {
+        None
+    }
 }
 
-/// Turns a page or an item into the caller's type. `serde_json::Value` is handed over as it
-/// is, without a round trip through serde; anything else is deserialized, and a failure names
-/// the page and, for an item, its index in the page.
-pub(crate) fn decode<T: DeserializeOwned + 'static>(
+/// A page as the caller's type (G1); a failure names the page.
+pub(crate) fn decode_page<T: DeserializeOwned + 'static>(
     run: &Run,
-    value: Value,
-    index: Option<u64>,
+    page: Page,
 ) -> Result<T, Error> {
-    from_json(value).map_err(|e| Error::Deserialize {
+    page.into_typed()
+        .map_err(|reason| deserialize_failed::<T>(run, None, reason))
+}
+
+fn deserialize_failed<T>(run: &Run, index: Option<u64>, reason: String) -> Error {
+    Error::Deserialize {
         operation: run.model().operation().to_owned(),
         page: run.pages_taken(),
         index,
         type_name: std::any::type_name::<T>(),
-        reason: e.to_string(),
-    })
+        reason,
+    }
 }
 
 /// `value` as a `T`: a `serde_json::Value` is handed over as it is, anything else goes
 /// through serde.
-fn from_json<T: DeserializeOwned + 'static>(value: Value) -> Result<T, serde_json::Error> {
+pub(crate) fn from_json<T: DeserializeOwned + 'static>(
+    value: Value,
+) -> Result<T, serde_json::Error> {
     let mut slot = Some(value);
     if let Some(same) = (&mut slot as &mut dyn Any).downcast_mut::<Option<T>>()
         && let Some(value) = same.take()
@@ -70,11 +80,24 @@ impl Failed {
     }
 }
 
-/// The items of one result key, one page at a time, with the position of each (R2).
+/// An item as a cursor hands it out: JSON, or deserialized from a body's text as the body
+/// was read (G8), or the reason it did not deserialize.
 #[derive(Debug)]
-pub(crate) struct ItemCursor {
+pub(crate) enum Item<I> {
+    Json(Value),
+    Typed(Result<I, String>),
+}
+
+/// The items of one result key, one page at a time, with the position of each (R2). It
+/// deserializes the elements of a body's list as `I` while the body is read (G8).
+#[derive(Debug)]
+pub(crate) struct ItemCursor<I> {
     key: usize,
-    items: std::vec::IntoIter<Value>,
+    items: Items<I>,
+    /// Elements deserialized while the page being read was read, before it is loaded.
+    taking: Vec<Result<I, String>>,
+    /// How many elements the last list taken had.
+    last_len: usize,
     /// Items taken from the current page.
     taken: u64,
     /// Whether an offset can say how far into the page the consumer is: not for an object's
@@ -83,11 +106,29 @@ pub(crate) struct ItemCursor {
     failed: Failed,
 }
 
-impl ItemCursor {
-    pub(crate) fn new(key: usize) -> ItemCursor {
+/// The items of the page loaded.
+#[derive(Debug)]
+enum Items<I> {
+    Json(std::vec::IntoIter<Value>),
+    Typed(std::vec::IntoIter<Result<I, String>>),
+}
+
+impl<I> Items<I> {
+    fn len(&self) -> usize {
+        match self {
+            Items::Json(items) => items.len(),
+            Items::Typed(items) => items.len(),
+        }
+    }
+}
+
+impl<I> ItemCursor<I> {
+    pub(crate) fn new(key: usize) -> ItemCursor<I> {
         ItemCursor {
             key,
-            items: Vec::new().into_iter(),
+            items: Items::Json(Vec::new().into_iter()),
+            taking: Vec::new(),
+            last_len: 0,
             taken: 0,
             countable: true,
             failed: Failed::No,
@@ -96,8 +137,8 @@ impl ItemCursor {
 
     /// What the consumer still holds of the last page (R2, R8): after the last item returned.
     /// Inside a page of the primary key that is an offset into the page; a secondary key, or
-    /// an object's keys, have no offsets, so the page is fetched again. After an error about the page itself, none of
-    /// it was handed out.
+    /// an object's keys, have no offsets, so the page is fetched again. After an error about
+    /// the page itself, none of it was handed out.
     pub(crate) fn held(&self) -> Held {
         if self.failed == Failed::OnPage {
             Held::Page
@@ -109,32 +150,22 @@ impl ItemCursor {
             Held::Primary { handed: self.taken }
         }
     }
-}
 
-impl Cursor for ItemCursor {
-    /// An item and its index in its page (counted from the first item this run returned of
-    /// that page).
-    type Out = (Value, u64);
-
-    fn next_out(&mut self) -> Option<(Value, u64)> {
-        let item = self.items.next()?;
-        self.taken += 1;
-        Some((item, self.taken - 1))
+    /// An item handed out by this cursor as the caller's type; a failure names the page and
+    /// the item's index there (G2).
+    pub(crate) fn decode(&self, run: &Run, item: Item<I>, index: u64) -> Result<I, Error>
+    where
+        I: DeserializeOwned + 'static,
+    {
+        let decoded = match item {
+            Item::Json(value) => from_json(value).map_err(|e| e.to_string()),
+            Item::Typed(item) => item,
+        };
+        decoded.map_err(|reason| deserialize_failed::<I>(run, Some(index), reason))
     }
 
-    fn failed(&self) -> bool {
-        self.failed != Failed::No
-    }
-
-    fn fail(&mut self) {
-        self.failed.set();
-    }
-
-    /// Loads a page's items: a list's elements, a string's characters, an object's keys
-    /// (as botocore iterates them); nothing for a missing key.
-    fn load(&mut self, run: &Run, mut page: Value) -> Result<(), Error> {
+    fn set_json(&mut self, run: &Run, value: Option<Value>) -> Result<(), Error> {
         let key = &run.model().inner().result_keys[self.key];
-        let value = key.get_mut(&mut page).map(mem::take);
         self.countable = !matches!(value, Some(Value::Object(_)));
         let items = match value {
             None | Some(Value::Null) => Vec::new(),
@@ -152,9 +183,100 @@ impl Cursor for ItemCursor {
                 });
             }
         };
-        self.items = items.into_iter();
-        self.taken = 0;
+        self.items = Items::Json(items.into_iter());
         Ok(())
+    }
+}
+
+impl<I: DeserializeOwned> ItemSink for ItemCursor<I> {
+    fn key(&self) -> usize {
+        self.key
+    }
+
+    fn start(&mut self) {
+        self.taking.clear();
+        // Pages tend to be the same size: room for as many elements as the last one had.
+        self.taking.reserve(self.last_len);
+    }
+
+    /// An element that is not an `I` is kept as the reason, to be handed out in its place
+    /// (G2); its length is then found by reading it as any JSON value.
+    fn take(&mut self, text: &str) -> Option<usize> {
+        let mut items = serde_json::Deserializer::from_str(text).into_iter::<I>();
+        match items.next()? {
+            Ok(item) => {
+                self.taking.push(Ok(item));
+                Some(items.byte_offset())
+            }
+            Err(e) => {
+                let mut any =
+                    serde_json::Deserializer::from_str(text).into_iter::<serde::de::IgnoredAny>();
+                any.next()?.ok()?;
+                self.taking.push(Err(without_position(&e)));
+                Some(any.byte_offset())
+            }
+        }
+    }
+}
+
+impl<I: DeserializeOwned> Cursor for ItemCursor<I> {
+    /// An item and its index in its page (counted from the first item this run returned of
+    /// that page).
+    type Out = (Item<I>, u64);
+
+    fn next_out(&mut self) -> Option<(Item<I>, u64)> {
+        let item = match &mut self.items {
+            Items::Json(items) => Item::Json(items.next()?),
+            Items::Typed(items) => Item::Typed(items.next()?),
+        };
+        self.taken += 1;
+        Some((item, self.taken - 1))
+    }
+
+    fn failed(&self) -> bool {
+        self.failed != Failed::No
+    }
+
+    fn fail(&mut self) {
+        self.failed.set();
+    }
+
+    fn sink(&mut self) -> Option<&mut dyn ItemSink> {
+        Some(self)
+    }
+
+    /// Loads a page's items: a list's elements, a string's characters, an object's keys
+    /// (as botocore iterates them); nothing for a missing key. The elements of a body's list
+    /// were deserialized as it was read; those the rules cut or skipped are dropped (M2, R6).
+    fn load(&mut self, run: &Run, page: Page) -> Result<(), Error> {
+        let key = &run.model().inner().result_keys[self.key];
+        self.taken = 0;
+        let taken_while_read = mem::take(&mut self.taking);
+        match page {
+            Page::Value(mut page) => {
+                let value = key.get_mut(&mut page).map(mem::take);
+                self.set_json(run, value)
+            }
+            Page::Body(mut page) => {
+                if key.is_top_level()
+                    && let Some(Slot::Items(kept)) = page.slot(key.top())
+                    && kept.typed
+                {
+                    let mut items = taken_while_read;
+                    self.last_len = items.len();
+                    items.drain(..kept.front.min(items.len()));
+                    items.truncate(kept.len());
+                    self.countable = true;
+                    self.items = Items::Typed(items.into_iter());
+                    return Ok(());
+                }
+                let value = page
+                    .json_mut(key.top())
+                    .and_then(|v| key.get_below_top_mut(v))
+                    .map(mem::take);
+                self.set_json(run, value)
+            }
+        }
     }
 }
 
@@ -207,8 +329,8 @@ impl Cursor for SearchCursor {
     }
 
     /// A list result gives its elements (one level); anything else, `null` included, itself.
-    fn load(&mut self, run: &Run, page: Value) -> Result<(), Error> {
-        let found = self.expr.search(&page).map_err(|reason| {
+    fn load(&mut self, run: &Run, page: Page) -> Result<(), Error> {
+        let found = page.search(&self.expr).map_err(|reason| {
             self.failed = Failed::OnPage;
             Error::Expression {
                 operation: run.model().operation().to_owned(),
@@ -217,117 +339,13 @@ impl Cursor for SearchCursor {
                 reason,
             }
         })?;
-        let results = match found.map(std::borrow::Cow::into_owned) {
+        let results = match found {
             Some(Value::Array(a)) => a,
             Some(other) => vec![other],
             None => vec![Value::Null],
         };
         self.results = results.into_iter();
         Ok(())
-    }
-}
-
-/// Merges pages into botocore's full result (G4).
-#[derive(Debug, Default)]
-pub(crate) struct FullResult {
-    merged: Map<String, Value>,
-}
-
-impl FullResult {
-    pub(crate) fn add(&mut self, run: &Run, mut page: Value) -> Result<(), Error> {
-        for key in &run.model().inner().result_keys {
-            let Some(value) = key.get_mut(&mut page).map(mem::take) else {
-                continue;
-            };
-            if value.is_null() {
-                continue;
-            }
-            let mismatch = |expected, found| Error::ResultTypeMismatch {
-                operation: run.model().operation().to_owned(),
-                key: key.as_str().to_owned(),
-                page: run.pages_taken(),
-                expected,
-                found,
-            };
-            let Some(existing) = key.get_in_mut(&mut self.merged) else {
-                key.set(&mut self.merged, value)
-                    .map_err(|(prefix, found)| Error::ResultTypeMismatch {
-                        operation: run.model().operation().to_owned(),
-                        key: prefix,
-                        page: run.pages_taken(),
-                        expected: "object",
-                        found,
-                    })?;
-                continue;
-            };
-            match (existing, value) {
-                (Value::Array(a), Value::Array(b)) => a.extend(b),
-                (Value::String(a), Value::String(b)) => a.push_str(&b),
-                (Value::Number(a), Value::Number(b)) => *a = add_numbers(a, &b),
-                // Objects (and flags) keep the first page's value.
-                (Value::Object(_), Value::Object(_)) | (Value::Bool(_), Value::Bool(_)) => {}
-                (a, b) => return Err(mismatch(json_type(a), json_type(&b))),
-            }
-        }
-        Ok(())
-    }
-
-    /// [`FullResult::finish`], deserialized into `T` (`Value` is handed over as it is).
-    pub(crate) fn finish_as<T: DeserializeOwned + 'static>(self, run: &Run) -> Result<T, Error> {
-        from_json(self.finish(run)).map_err(|e| Error::DeserializeFullResult {
-            operation: run.model().operation().to_owned(),
-            type_name: std::any::type_name::<T>(),
-            reason: e.to_string(),
-        })
-    }
-
-    /// Adds the non-aggregate part (result keys win where they overlap) and, when the run was
-    /// cut by `max_items`, `NextToken`.
-    pub(crate) fn finish(mut self, run: &Run) -> Value {
-        if let Some(Value::Object(part)) = run.non_aggregate_part() {
-            merge_missing(&mut self.merged, part);
-        }
-        if run.stopped_by_max_items()
-            && let Some(token) = run.resume_token(Held::Nothing)
-        {
-            self.merged
-                .insert("NextToken".to_owned(), Value::String(token));
-        }
-        Value::Object(self.merged)
-    }
-}
-
-/// Integers stay integers while they fit; otherwise the sum is a float (Python would keep a
-/// big integer, which JSON numbers here cannot hold).
-fn add_numbers(a: &serde_json::Number, b: &serde_json::Number) -> serde_json::Number {
-    let int = |n: &serde_json::Number| {
-        n.as_i64()
-            .map(i128::from)
-            .or_else(|| n.as_u64().map(i128::from))
-    };
-    if let (Some(x), Some(y)) = (int(a), int(b)) {
-        let sum = x + y;
-        if let Ok(v) = i64::try_from(sum) {
-            return v.into();
-        }
-        if let Ok(v) = u64::try_from(sum) {
-            return v.into();
-        }
-    }
-    let sum = a.as_f64().unwrap_or(0.0) + b.as_f64().unwrap_or(0.0);
-    serde_json::Number::from_f64(sum).unwrap_or_else(|| a.clone())
-}
-
-/// Copies `from` into `into` where `into` has nothing; objects present in both are merged.
-fn merge_missing(into: &mut Map<String, Value>, from: &Map<String, Value>) {
-    for (k, v) in from {
-        match (into.get_mut(k), v) {
-            (Some(Value::Object(a)), Value::Object(b)) => merge_missing(a, b),
-            (Some(_), _) => {}
-            (None, v) => {
-                into.insert(k.clone(), v.clone());
-            }
-        }
     }
 }
 

@@ -16,9 +16,11 @@ use crate::driver::Driver;
 use crate::engine::Run;
 use crate::error::Error;
 use crate::fetch::Async;
+use crate::full_result::FullResult;
 use crate::model::Model;
+use crate::page::Page;
 use crate::pages::run_options;
-use crate::results::{FullResult, ItemCursor, SearchCursor, decode};
+use crate::results::{ItemCursor, SearchCursor, decode_page};
 use crate::transport::AsyncTransport;
 
 /// `next().await` and `try_collect().await` for a stream of `Result<$t, Error>`, so that no
@@ -160,15 +162,15 @@ where
     /// Like [`PageStream::build_full_result`], deserialized into `T`.
     pub async fn build_full_result_as<T: DeserializeOwned + 'static>(mut self) -> Result<T, Error> {
         let mut full = FullResult::default();
-        while let Some(page) = poll_fn(|cx| self.poll_raw(cx)).await {
-            full.add(&self.driver.run, page?)?;
+        while let Some(merged) = poll_fn(|cx| self.driver.poll_merge(&mut full, cx)).await {
+            merged?;
         }
         full.finish_as(&self.driver.run)
     }
 
     /// Polls for the next page as JSON: the shared path of pages, items, search and full
     /// results. At most one request is in flight; dropping the stream drops it.
-    fn poll_raw(&mut self, cx: &mut Context<'_>) -> Poll<Option<Result<Value, Error>>> {
+    fn poll_raw(&mut self, cx: &mut Context<'_>) -> Poll<Option<Result<Page, Error>>> {
         self.driver.poll_page(cx)
     }
 }
@@ -193,7 +195,7 @@ where
     fn poll_next(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
         let this = self.get_mut();
         this.poll_raw(cx)
-            .map(|page| page.map(|page| page.and_then(|page| decode(&this.driver.run, page, None))))
+            .map(|page| page.map(|page| page.and_then(|page| decode_page(&this.driver.run, page))))
     }
 }
 
@@ -201,7 +203,7 @@ where
 #[must_use = "streams do nothing unless polled"]
 pub struct ItemStream<'a, H, I = Value> {
     pages: PageStream<'a, H>,
-    cursor: ItemCursor,
+    cursor: ItemCursor<I>,
     item: PhantomData<fn() -> I>,
 }
 
@@ -252,7 +254,9 @@ where
             .poll_cursor(&mut this.cursor, cx)
             .map(|next| {
                 next.map(|next| {
-                    next.and_then(|(item, index)| decode(&this.pages.driver.run, item, Some(index)))
+                    next.and_then(|(item, index)| {
+                        this.cursor.decode(&this.pages.driver.run, item, index)
+                    })
                 })
             })
     }

@@ -9,8 +9,6 @@
 //! request to the answer) and `has_next` (whether the run goes on to another page); a failed
 //! page gives `page failed` with `page`, `latency_ms` and `error`.
 
-use serde_json::Value;
-
 use crate::engine::Run;
 use crate::error::Error;
 
@@ -54,7 +52,7 @@ impl RunTrace {
     }
 
     /// The outcome of the request last sent, as the run gave it back.
-    pub(crate) fn received(&mut self, run: &Run, outcome: &Result<Value, Error>) {
+    pub(crate) fn received<T>(&mut self, run: &Run, outcome: &Result<T, Error>) {
         let latency_ms = self
             .sent
             .take()
@@ -94,5 +92,5 @@ impl RunTrace {
     pub(crate) fn sent(&mut self) {}
 
     #[inline]
-    pub(crate) fn received(&mut self, _run: &Run, _outcome: &Result<Value, Error>) {}
+    pub(crate) fn received<T>(&mut self, _run: &Run, _outcome: &Result<T, Error>) {}
 }

@@ -21,6 +21,7 @@
 mod compare;
 mod eval;
 mod functions;
+mod needs;
 mod path;
 #[cfg(test)]
 mod tests;
@@ -34,6 +35,7 @@ use jmespath::ast::{Ast, Comparator};
 use serde_json::{Map, Value};
 
 pub(crate) use compare::is_absent;
+pub(crate) use needs::{KeyNeed, Needs};
 pub(crate) use path::Path;
 
 use functions::Function;
@@ -97,6 +99,8 @@ pub(crate) fn parse(source: &str) -> Result<Ast, ParseFailure> {
 pub(crate) struct Expr {
     source: Arc<str>,
     node: Arc<Node>,
+    /// What of a page it reads, for pages read from bodies (G8).
+    needs: Arc<Needs>,
 }
 
 /// A lowered expression. Its depth is bounded by the nesting check, so the recursive
@@ -139,6 +143,7 @@ impl Expr {
         let node = lower(&ast)?;
         Ok(Expr {
             source: Arc::from(source),
+            needs: Arc::new(Needs::of(&node)),
             node: Arc::new(node),
         })
     }
@@ -148,11 +153,17 @@ impl Expr {
         Expr {
             source: Arc::from("@"),
             node: Arc::new(Node::Identity),
+            needs: Arc::new(Needs::of(&Node::Identity)),
         }
     }
 
     pub(crate) fn as_str(&self) -> &str {
         &self.source
+    }
+
+    /// What of a page the expression reads (G8).
+    pub(crate) fn needs(&self) -> &Needs {
+        &self.needs
     }
 
     /// Evaluates the expression. `None` stands for JMESPath `null`; `Err` is a runtime error

@@ -43,6 +43,34 @@ impl Path {
         &self.source
     }
 
+    /// The first identifier: the page's top-level key the path starts at.
+    pub(crate) fn top(&self) -> &str {
+        self.parts.first().map_or("", String::as_str)
+    }
+
+    /// True when the path is one identifier, a top-level key.
+    pub(crate) fn is_top_level(&self) -> bool {
+        self.parts.len() == 1
+    }
+
+    /// Follows the path below its first identifier, from that key's value.
+    pub(crate) fn get_below_top<'v>(&self, value: &'v Value) -> Option<&'v Value> {
+        let mut at = value;
+        for part in self.parts.iter().skip(1) {
+            at = at.as_object()?.get(part)?;
+        }
+        Some(at)
+    }
+
+    /// Like [`Path::get_below_top`], for changing the value.
+    pub(crate) fn get_below_top_mut<'v>(&self, value: &'v mut Value) -> Option<&'v mut Value> {
+        let mut at = value;
+        for part in self.parts.iter().skip(1) {
+            at = at.as_object_mut()?.get_mut(part)?;
+        }
+        Some(at)
+    }
+
     pub(crate) fn get<'v>(&self, data: &'v Value) -> Option<&'v Value> {
         let mut at = data;
         for part in &self.parts {

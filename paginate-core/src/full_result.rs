@@ -1,0 +1,258 @@
+//! botocore's full result (G4): the pages of a run merged into one object.
+//!
+//! A list of a top-level result key read from a body is merged as text: its elements' text is
+//! appended to the key's text so far, and a typed full result is deserialized from the merged
+//! text at the end, so no `Value` of the items is ever built (G8). Everything else is merged as
+//! JSON, as botocore merges it.
+
+use std::any::TypeId;
+
+use serde::de::DeserializeOwned;
+use serde_json::{Map, Value};
+
+use crate::engine::{Held, Run};
+use crate::error::Error;
+use crate::expr::Path;
+use crate::page::{Page, from_text};
+use crate::raw_page::Slot;
+use crate::results::from_json;
+use crate::token::json_type;
+
+/// Merges pages into botocore's full result (G4).
+#[derive(Debug, Default)]
+pub(crate) struct FullResult {
+    /// What is merged as JSON. A key merged as text holds `null` here, which keeps its place
+    /// among the keys (no result key is ever merged as `null`: null values are skipped).
+    merged: Map<String, Value>,
+    /// The keys merged as text, with their elements' text joined by commas.
+    text: Vec<(String, TextList)>,
+}
+
+/// The elements of a list merged as text, joined by commas (an element's text is never
+/// empty, so an empty text is an empty list).
+#[derive(Debug, Default)]
+struct TextList(String);
+
+impl TextList {
+    fn push(&mut self, element: &str) {
+        if !self.0.is_empty() {
+            self.0.push(',');
+        }
+        self.0.push_str(element);
+    }
+
+    /// The list as JSON. Its elements were checked as JSON when their page was read.
+    fn to_value(&self) -> Value {
+        from_text(&format!("[{}]", self.0)).unwrap_or(Value::Array(Vec::new()))
+    }
+}
+
+impl FullResult {
+    pub(crate) fn add(&mut self, run: &Run, page: Page) -> Result<(), Error> {
+        match page {
+            Page::Value(mut page) => {
+                for key in &run.model().inner().result_keys {
+                    if let Some(value) = key.get_mut(&mut page).map(std::mem::take) {
+                        self.add_value(run, key, value)?;
+                    }
+                }
+            }
+            Page::Body(mut page) => {
+                for key in &run.model().inner().result_keys {
+                    if key.is_top_level()
+                        && let Some(Slot::Items(spans)) = page.slot(key.top())
+                    {
+                        self.add_text(run, key, spans.spans.iter().map(|s| page.text_of(s)))?;
+                        continue;
+                    }
+                    let value = page
+                        .json_mut(key.top())
+                        .and_then(|v| key.get_below_top_mut(v))
+                        .map(std::mem::take);
+                    if let Some(value) = value {
+                        self.add_value(run, key, value)?;
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn mismatch(run: &Run, key: &str, expected: &'static str, found: &'static str) -> Error {
+        Error::ResultTypeMismatch {
+            operation: run.model().operation().to_owned(),
+            key: key.to_owned(),
+            page: run.pages_taken(),
+            expected,
+            found,
+        }
+    }
+
+    /// A list's elements as text, at a top-level key.
+    fn add_text<'t>(
+        &mut self,
+        run: &Run,
+        key: &Path,
+        elements: impl Iterator<Item = &'t str>,
+    ) -> Result<(), Error> {
+        let name = key.top();
+        if let Some((_, list)) = self.text.iter_mut().find(|(k, _)| k == name) {
+            elements.for_each(|e| list.push(e));
+            return Ok(());
+        }
+        match self.merged.get_mut(name) {
+            None => {
+                self.merged.insert(name.to_owned(), Value::Null);
+                let mut list = TextList::default();
+                elements.for_each(|e| list.push(e));
+                self.text.push((name.to_owned(), list));
+            }
+            // A page given as JSON came first: the elements join its list.
+            Some(Value::Array(existing)) => {
+                existing.extend(elements.map(|e| from_text(e).unwrap_or(Value::Null)));
+            }
+            Some(other) => return Err(Self::mismatch(run, name, json_type(other), "array")),
+        }
+        Ok(())
+    }
+
+    fn add_value(&mut self, run: &Run, key: &Path, value: Value) -> Result<(), Error> {
+        if value.is_null() {
+            return Ok(());
+        }
+        if key.is_top_level()
+            && let Some(at) = self.text.iter().position(|(k, _)| k == key.top())
+        {
+            // A key merged as text so far, and now a page given as JSON.
+            let Value::Array(more) = value else {
+                return Err(Self::mismatch(
+                    run,
+                    key.as_str(),
+                    "array",
+                    json_type(&value),
+                ));
+            };
+            let (name, list) = self.text.remove(at);
+            let mut all = match list.to_value() {
+                Value::Array(all) => all,
+                _ => Vec::new(),
+            };
+            all.extend(more);
+            self.merged.insert(name, Value::Array(all));
+            return Ok(());
+        }
+        let Some(existing) = key.get_in_mut(&mut self.merged) else {
+            return key
+                .set(&mut self.merged, value)
+                .map_err(|(prefix, found)| Self::mismatch(run, &prefix, "object", found));
+        };
+        match (existing, value) {
+            (Value::Array(a), Value::Array(b)) => a.extend(b),
+            (Value::String(a), Value::String(b)) => a.push_str(&b),
+            (Value::Number(a), Value::Number(b)) => *a = add_numbers(a, &b),
+            // Objects (and flags) keep the first page's value.
+            (Value::Object(_), Value::Object(_)) | (Value::Bool(_), Value::Bool(_)) => {}
+            (a, b) => {
+                return Err(Self::mismatch(
+                    run,
+                    key.as_str(),
+                    json_type(a),
+                    json_type(&b),
+                ));
+            }
+        }
+        Ok(())
+    }
+
+    /// [`FullResult::finish`], deserialized into `T` (`Value` is handed over as it is). With
+    /// keys merged as text, `T` is read from the merged text.
+    pub(crate) fn finish_as<T: DeserializeOwned + 'static>(self, run: &Run) -> Result<T, Error> {
+        let failed = |reason: String| Error::DeserializeFullResult {
+            operation: run.model().operation().to_owned(),
+            type_name: std::any::type_name::<T>(),
+            reason,
+        };
+        if self.text.is_empty() || TypeId::of::<T>() == TypeId::of::<Value>() {
+            return from_json(self.finish(run)).map_err(|e| failed(e.to_string()));
+        }
+        let FullResult { merged, text } = self;
+        let Value::Object(merged) = (FullResult {
+            merged,
+            text: Vec::new(),
+        })
+        .finish(run) else {
+            return Err(failed("the merged result is not an object".to_owned()));
+        };
+        let mut out = String::new();
+        out.push('{');
+        for (i, (key, value)) in merged.iter().enumerate() {
+            if i > 0 {
+                out.push(',');
+            }
+            out.push_str(&Value::String(key.clone()).to_string());
+            out.push(':');
+            match text.iter().find(|(k, _)| k == key) {
+                Some((_, list)) => {
+                    out.push('[');
+                    out.push_str(&list.0);
+                    out.push(']');
+                }
+                None => out.push_str(&value.to_string()),
+            }
+        }
+        out.push('}');
+        from_text(&out).map_err(failed)
+    }
+
+    /// Adds the non-aggregate part (result keys win where they overlap) and, when the run was
+    /// cut by `max_items`, `NextToken`.
+    pub(crate) fn finish(mut self, run: &Run) -> Value {
+        for (key, list) in std::mem::take(&mut self.text) {
+            self.merged.insert(key, list.to_value());
+        }
+        if let Some(Value::Object(part)) = run.non_aggregate_part() {
+            merge_missing(&mut self.merged, part);
+        }
+        if run.stopped_by_max_items()
+            && let Some(token) = run.resume_token(Held::Nothing)
+        {
+            self.merged
+                .insert("NextToken".to_owned(), Value::String(token));
+        }
+        Value::Object(self.merged)
+    }
+}
+
+/// Integers stay integers while they fit; otherwise the sum is a float (Python would keep a
+/// big integer, which JSON numbers here cannot hold).
+fn add_numbers(a: &serde_json::Number, b: &serde_json::Number) -> serde_json::Number {
+    let int = |n: &serde_json::Number| {
+        n.as_i64()
+            .map(i128::from)
+            .or_else(|| n.as_u64().map(i128::from))
+    };
+    if let (Some(x), Some(y)) = (int(a), int(b)) {
+        let sum = x + y;
+        if let Ok(v) = i64::try_from(sum) {
+            return v.into();
+        }
+        if let Ok(v) = u64::try_from(sum) {
+            return v.into();
+        }
+    }
+    let sum = a.as_f64().unwrap_or(0.0) + b.as_f64().unwrap_or(0.0);
+    serde_json::Number::from_f64(sum).unwrap_or_else(|| a.clone())
+}
+
+/// Copies `from` into `into` where `into` has nothing; objects present in both are merged.
+fn merge_missing(into: &mut Map<String, Value>, from: &Map<String, Value>) {
+    for (k, v) in from {
+        match (into.get_mut(k), v) {
+            (Some(Value::Object(a)), Value::Object(b)) => merge_missing(a, b),
+            (Some(_), _) => {}
+            (None, v) => {
+                into.insert(k.clone(), v.clone());
+            }
+        }
+    }
+}

@@ -1,0 +1,179 @@
+//! A page as the engine holds it: JSON the transport parsed, or a body read without a tree
+//! ([`BodyPage`], G8). The rules read and change pages only through [`Page`], so each rule is
+//! written once and holds the same on both.
+
+use std::any::TypeId;
+
+use serde::de::DeserializeOwned;
+use serde_json::Value;
+
+use crate::body::Reply;
+use crate::expr::{Expr, KeyNeed, Needs, Path};
+use crate::model::Model;
+use crate::raw_page::{BodyPage, ItemSink, ItemSpans, Slot};
+use crate::results::{from_json, non_aggregate_part};
+use crate::slicing::{blank, count_items, skip_front, truncate};
+
+/// One page taken by a run.
+#[derive(Debug)]
+pub(crate) enum Page {
+    Value(Value),
+    Body(BodyPage),
+}
+
+impl Page {
+    /// The page in a transport's reply. A body that is not a JSON object is parsed as a
+    /// `Value`, so one that is JSON but not an object is told apart from one that is not JSON
+    /// at all (`Err`, with the reason).
+    ///
+    /// `sink` takes the elements of its result key's list as the body is read (G8).
+    pub(crate) fn read(
+        reply: Reply,
+        model: &Model,
+        sink: Option<&mut dyn ItemSink>,
+    ) -> Result<Page, String> {
+        let body = match reply {
+            Reply::Value(value) => return Ok(Page::Value(value)),
+            Reply::Body(body) => body,
+        };
+        let text = String::from_utf8(body.into_bytes())
+            .map_err(|e| format!("the body is not UTF-8 ({e})"))?;
+        let keys = &model.inner().result_keys;
+        let split = |key: &str| keys.iter().any(|k| k.is_top_level() && k.top() == key);
+        let sink = sink.and_then(|sink| {
+            let key = keys.get(sink.key())?;
+            key.is_top_level().then_some((key.top(), sink))
+        });
+        match BodyPage::read(text, &split, sink) {
+            Ok(page) => Ok(Page::Body(page)),
+            Err((_, text)) => serde_json::from_str(&text)
+                .map(Page::Value)
+                .map_err(|e| e.to_string()),
+        }
+    }
+
+    /// The JSON type of a page that is not an object; `None` for an object.
+    pub(crate) fn not_object(&self) -> Option<&'static str> {
+        match self {
+            Page::Value(Value::Object(_)) | Page::Body(_) => None,
+            Page::Value(other) => Some(crate::token::json_type(other)),
+        }
+    }
+
+    /// Evaluates `expr` on the page: on a body, on a view of just what it reads.
+    pub(crate) fn search(&self, expr: &Expr) -> Result<Option<Value>, String> {
+        match self {
+            Page::Value(page) => Ok(expr.search(page)?.map(std::borrow::Cow::into_owned)),
+            Page::Body(page) => {
+                let view = page.view(expr.needs());
+                Ok(expr.search(&view)?.map(std::borrow::Cow::into_owned))
+            }
+        }
+    }
+
+    /// M1: the number of items at `key`.
+    pub(crate) fn count(&self, key: &Path) -> Result<u64, &'static str> {
+        match self {
+            Page::Value(page) => count_items(key.get(page)),
+            Page::Body(page) => match page.slot(key.top()) {
+                None => count_items(None),
+                Some(Slot::Items(items)) if key.is_top_level() => Ok(items.len() as u64),
+                Some(Slot::Json(value)) => count_items(key.get_below_top(value)),
+                Some(other) => count_items(key.get_below_top(&page.materialize(other))),
+            },
+        }
+    }
+
+    /// M2: keeps the first `keep` items at `key`.
+    pub(crate) fn truncate(&mut self, key: &Path, keep: u64) -> Result<(), &'static str> {
+        let keep_at = usize::try_from(keep).unwrap_or(usize::MAX);
+        self.edit(key, |items| items.truncate(keep_at), |v| truncate(v, keep))
+    }
+
+    /// R6: drops the first `offset` items at `key`.
+    pub(crate) fn skip_front(&mut self, key: &Path, offset: u64) -> Result<(), &'static str> {
+        let at = usize::try_from(offset).unwrap_or(usize::MAX);
+        self.edit(key, |items| items.skip_front(at), |v| skip_front(v, offset))
+    }
+
+    /// R6: empties a secondary result already handed out before a resume.
+    pub(crate) fn blank(&mut self, key: &Path) {
+        let _ = self.edit(key, ItemSpans::clear, |v| {
+            blank(v);
+            Ok(())
+        });
+    }
+
+    /// Changes the value at `key`: a body's list of element spans with `on_items`, any other
+    /// value (read into JSON first) with `on_json`. A missing key is left alone.
+    fn edit(
+        &mut self,
+        key: &Path,
+        on_items: impl FnOnce(&mut ItemSpans),
+        on_json: impl FnOnce(&mut Value) -> Result<(), &'static str>,
+    ) -> Result<(), &'static str> {
+        let value = match self {
+            Page::Value(page) => key.get_mut(page),
+            Page::Body(page) => {
+                if key.is_top_level()
+                    && let Some(Slot::Items(_)) = page.slot(key.top())
+                {
+                    if let Some(Slot::Items(items)) = page.slot_mut(key.top()) {
+                        on_items(items);
+                    }
+                    return Ok(());
+                }
+                page.json_mut(key.top())
+                    .and_then(|v| key.get_below_top_mut(v))
+            }
+        };
+        value.map_or(Ok(()), on_json)
+    }
+
+    /// G5: the non-aggregate keys of the page.
+    pub(crate) fn non_aggregate_part(&self, model: &Model) -> Value {
+        match self {
+            Page::Value(page) => non_aggregate_part(model, page),
+            Page::Body(page) => {
+                let needs = Needs {
+                    page: false,
+                    keys: model
+                        .inner()
+                        .non_aggregate_keys
+                        .iter()
+                        .map(|k| (k.top().to_owned(), KeyNeed::Whole))
+                        .collect(),
+                };
+                non_aggregate_part(model, &page.view(&needs))
+            }
+        }
+    }
+
+    /// The page as a `T` (G1): a `Value` page through [`from_json`], a body straight from its
+    /// text. Errors are serde_json's, without a position, so both say the same.
+    pub(crate) fn into_typed<T: DeserializeOwned + 'static>(self) -> Result<T, String> {
+        match self {
+            Page::Value(page) => from_json(page).map_err(|e| e.to_string()),
+            Page::Body(page) if TypeId::of::<T>() == TypeId::of::<Value>() => {
+                from_json(page.to_value()).map_err(|e| e.to_string())
+            }
+            Page::Body(page) => from_text(&page.json_text()),
+        }
+    }
+}
+
+/// `T` from JSON text; the error without its "at line … column …", which a `Value` page
+/// (read through `serde_json::from_value`) has no way to say.
+pub(crate) fn from_text<T: DeserializeOwned>(text: &str) -> Result<T, String> {
+    serde_json::from_str(text).map_err(|e| without_position(&e))
+}
+
+/// serde_json's message without the position it appends.
+pub(crate) fn without_position(e: &serde_json::Error) -> String {
+    let text = e.to_string();
+    let suffix = format!(" at line {} column {}", e.line(), e.column());
+    match text.strip_suffix(&suffix) {
+        Some(message) => message.to_owned(),
+        None => text,
+    }
+}
