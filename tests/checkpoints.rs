@@ -18,19 +18,26 @@
 //! its repeats are only re-deliveries of items lost in the crash); for the at-least-once ones
 //! (secondary-key items, search), repeats only of the page the crash happened in.
 //!
+//! Each run of a chain receives its pages over a wire drawn for it, as `Value`s or as response
+//! bodies (SEMANTICS G8): the contract is the same, and checkpoints made over one path resume
+//! over the other.
+//!
 //! `PROPTEST_CASES=5000 cargo test -p paginate-tests --test checkpoints` runs more chains than
 //! the default 4000 per property.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use std::collections::HashSet;
 use std::sync::{Arc, Mutex};
 
 use paginate_core::{AsyncTransport, Model, Progress, Transport};
-use paginate_tests::{FakeError, dec};
+use paginate_tests::{FakeError, Wire, Wired, dec};
 use proptest::prelude::*;
 use serde_json::{Map, Value, json};
 
 use crate::Checkpointing as C;
+use crate::contract::check;
+
+#[path = "checkpoints/contract.rs"]
+mod contract;
 
 /// Results of a page, secondary key first: a page cut by `max_items` keeps all of them and
 /// a prefix of the primary ones (M1, M2), so every run delivers a contiguous part of this order.
@@ -90,6 +97,8 @@ struct RunPlan {
     /// Dies after this many events (items processed, hooks run); `None` runs to the end.
     die_after: Option<usize>,
     max_items: Option<u64>,
+    /// How the run receives its pages: as `Value`s or as bodies (G8).
+    wire: Wire,
 }
 
 #[derive(Debug, Clone)]
@@ -97,6 +106,8 @@ struct Chain {
     pages: Vec<PageSpec>,
     checkpointing: Checkpointing,
     plan: Vec<RunPlan>,
+    /// The wire of the run that finishes the listing after the plan.
+    finish: Wire,
 }
 
 fn chain() -> impl Strategy<Value = Chain> {
@@ -116,23 +127,28 @@ fn chain() -> impl Strategy<Value = Chain> {
             C::SearchTokens,
         ][..],
     );
+    let wire = || prop::sample::select(Wire::ALL.to_vec());
     let run = (
         prop_oneof![1 => Just(None), 4 => (1usize..10).prop_map(Some)],
         prop::option::of(1u64..8),
+        wire(),
     )
-        .prop_map(|(die_after, max_items)| RunPlan {
+        .prop_map(|(die_after, max_items, wire)| RunPlan {
             die_after,
             max_items,
+            wire,
         });
     (
         prop::collection::vec(page, 1..9),
         checkpointing,
         prop::collection::vec(run, 0..7),
+        wire(),
     )
-        .prop_map(|(pages, checkpointing, plan)| Chain {
+        .prop_map(|(pages, checkpointing, plan, finish)| Chain {
             pages,
             checkpointing,
             plan,
+            finish,
         })
 }
 
@@ -166,6 +182,7 @@ impl Chain {
         let last = RunPlan {
             die_after: None,
             max_items: None,
+            wire: self.finish,
         };
         self.plan.get(run).copied().unwrap_or(last)
     }
@@ -454,8 +471,9 @@ macro_rules! chain_of_runs {
             assert!(run <= chain.plan.len(), "the chain does not end: {chain:?}");
             let plan = chain.plan(run);
             let ledger = Arc::new(Mutex::new(Ledger::new(stored.clone(), plan.die_after)));
+            let api = Wired::new(&svc, plan.wire);
             let mut pages = model
-                .$paginate(&svc, json!({"Fixed": "param"}))
+                .$paginate(&api, json!({"Fixed": "param"}))
                 .starting_token(stored.clone().flatten());
             if let Some(n) = plan.max_items {
                 pages = pages.max_items(n);
@@ -479,149 +497,6 @@ fn chain_blocking(chain: &Chain) -> Vec<RunLog> {
 
 async fn chain_async(chain: &Chain) -> Vec<RunLog> {
     chain_of_runs!(chain, paginate_async, .await)
-}
-
-/// The contract, for one run from `start`: which pages it fetches, where `max_items` cuts
-/// (M2: the primary key, to what remains; M3: exactly at a page end), what each checkpoint
-/// is (R2, R8), what the hook sees, and where the consumer dies.
-fn simulate(chain: &Chain, start: Pos, plan: RunPlan) -> RunLog {
-    let c = chain.checkpointing;
-    let mut l = Ledger::new(None, plan.die_after);
-    let mut taken = 0u64;
-    let last = chain.pages.len() - 1;
-    for (p, spec) in chain.pages.iter().enumerate().skip(start.page) {
-        let offset = if p == start.page { start.offset } else { None };
-        let fetched = pos(p, offset);
-        let mut primary = primary_of(p, spec);
-        primary.drain(..primary.len().min(offset.unwrap_or(0) as usize));
-        // R6: an offset means the secondary results were returned with the cut page.
-        let secondary = if offset.is_some() {
-            Vec::new()
-        } else {
-            secondary_of(p, spec)
-        };
-        let cut = plan
-            .max_items
-            .map(|max| max - taken)
-            .filter(|&left| primary.len() as u64 > left);
-        if let Some(left) = cut {
-            primary.truncate(left as usize);
-        }
-        taken += primary.len() as u64;
-        let ends = cut.is_some() || p == last || plan.max_items == Some(taken);
-        // Where the run continues once this page is handed out (R2, M2, M3).
-        let after = match cut {
-            Some(left) => Some(pos(p, Some(offset.unwrap_or(0) + left))),
-            None if p == last => None,
-            None => Some(pos(p + 1, None)),
-        };
-        if c.hook() {
-            // R8: the hook's token fetches the arriving page again.
-            l.log.hooks.push(((p - start.page + 1) as u64, ends));
-            l.commit_pos(Some(fetched));
-            l.event();
-            if l.log.crashed {
-                return l.log;
-            }
-        }
-        let visible = c.visible(secondary, primary);
-        let n = visible.len();
-        for (i, item) in visible.into_iter().enumerate() {
-            l.process(item);
-            let more = i + 1 < n;
-            match c {
-                // R2: an offset after the item handed out, or after the page at its end.
-                C::ItemTokens => {
-                    let next = pos(p, Some(offset.unwrap_or(0) + i as u64 + 1));
-                    l.commit_pos(if more { Some(next) } else { after });
-                }
-                // R8: no offset can say where inside the page, so the page again.
-                C::SecondaryTokens | C::SearchTokens => {
-                    l.commit_pos(if more { Some(fetched) } else { after });
-                }
-                _ => {}
-            }
-            l.event();
-            if l.log.crashed {
-                return l.log;
-            }
-        }
-        if c == C::PageTokens {
-            l.commit_pos(after);
-        }
-        if ends {
-            l.commit_pos(after);
-            return l.log;
-        }
-    }
-    unreachable!("a run always ends on a page");
-}
-
-/// Checks a chain's runs against the model, then its ledger without the model.
-fn check(chain: &Chain, logs: &[RunLog]) {
-    let mut start = pos(0, None);
-    for (run, log) in logs.iter().enumerate() {
-        let expected = simulate(chain, start, chain.plan(run));
-        assert_eq!(log, &expected, "run {run} from {start:?} of {chain:?}");
-        match log.checkpoints.last() {
-            Some(Some(pos)) => start = *pos,
-            // The end of the data: `chain_of_runs!` starts no run after it.
-            Some(None) => {}
-            None => {}
-        }
-    }
-
-    let listing = chain.listing();
-    let committed: Vec<&String> = logs.iter().flat_map(|l| &l.committed).collect();
-    // R8: nothing lost, nothing foreign, first commits in listing order.
-    let mut seen = HashSet::new();
-    let firsts: Vec<&String> = committed
-        .iter()
-        .copied()
-        .filter(|i| seen.insert(*i))
-        .collect();
-    assert_eq!(
-        firsts,
-        listing.iter().collect::<Vec<_>>(),
-        "R8: lost or reordered: {chain:?}"
-    );
-    if chain.checkpointing.exactly_once() {
-        assert_eq!(committed.len(), listing.len(), "duplicates: {chain:?}");
-    }
-    // A run is handed again only items already committed from the page of the furthest item
-    // committed so far, where a crash left commits past the stored checkpoint (a resume may
-    // stop early on `max_items`, so that can be a few runs back), and only as what it starts
-    // with; exactly-once strategies are handed nothing again.
-    let mut committed_before: HashSet<&String> = HashSet::new();
-    let (mut furthest, mut crashed) = (None::<&String>, false);
-    for (run, log) in logs.iter().enumerate() {
-        let again = log
-            .delivered
-            .iter()
-            .take_while(|i| committed_before.contains(i))
-            .count();
-        assert!(
-            log.delivered[again..]
-                .iter()
-                .all(|i| !committed_before.contains(i)),
-            "run {run} repeats after new items: {chain:?}"
-        );
-        if again > 0 {
-            assert!(
-                !chain.checkpointing.exactly_once(),
-                "run {run} repeats: {chain:?}"
-            );
-            assert!(crashed, "run {run} repeats with no crash before: {chain:?}");
-            let page = page_of(furthest.unwrap());
-            assert!(
-                log.delivered[..again].iter().all(|i| page_of(i) == page),
-                "run {run} repeats items outside page {page}: {chain:?}"
-            );
-        }
-        committed_before.extend(&log.committed);
-        furthest = listing.iter().rev().find(|i| committed_before.contains(i));
-        crashed |= log.crashed;
-    }
 }
 
 fn config() -> ProptestConfig {

@@ -1,12 +1,14 @@
 //! One table of scenarios, two drivers: every scenario runs through the blocking iterators
 //! and through the async streams (on a multi-threaded runtime, spawned), and both must give
-//! exactly the expected pages, requests, items, tokens and full result (SEMANTICS G6).
+//! exactly the expected pages, requests, items, tokens and full result (SEMANTICS G6). Each
+//! driver runs every scenario twice, once with the pages as `Value`s and once as their
+//! response bodies (`Wire::Body`, G8), against the same expectations.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use std::sync::Arc;
 
 use paginate_core::{DuplicateTokenPolicy, Model, PaginationConfig};
-use paginate_tests::{FakeError, Scripted, enc, model};
+use paginate_tests::{FakeError, Scripted, Wire, Wired, enc, model};
 use serde_json::{Value, json};
 
 /// What one driver observed of one scenario: three runs over fresh copies of the service.
@@ -326,18 +328,26 @@ fn fresh(s: &Scenario) -> Arc<Scripted> {
     Arc::new(Scripted::with_results((s.responses)()))
 }
 
-fn blocking(s: &Scenario) -> Outcome {
-    blocking_with(s, false)
+/// The transport handle of a run over `api`, its pages travelling over `wire`.
+type Handle = Arc<Wired<Arc<Scripted>>>;
+
+fn over(wire: Wire, api: &Arc<Scripted>) -> Handle {
+    Arc::new(Wired::new(api.clone(), wire))
 }
 
-/// The blocking driver, with lookahead (a thread per request) when `prefetch` is set.
-fn blocking_with(s: &Scenario, prefetch: bool) -> Outcome {
-    let ahead = |pages: paginate_core::Pages<Arc<Scripted>>| {
+fn blocking(s: &Scenario, wire: Wire) -> Outcome {
+    blocking_with(s, wire, false)
+}
+
+/// The blocking driver over `wire`, with lookahead (a thread per request) when `prefetch`
+/// is set.
+fn blocking_with(s: &Scenario, wire: Wire, prefetch: bool) -> Outcome {
+    let ahead = |pages: paginate_core::Pages<Handle>| {
         if prefetch { pages.prefetch() } else { pages }
     };
     let model = (s.model)();
     let api = fresh(s);
-    let mut pages = ahead(model.paginate(api.clone(), s.params.clone())).config((s.config)());
+    let mut pages = ahead(model.paginate(over(wire, &api), s.params.clone())).config((s.config)());
     let (mut got, mut error) = (Vec::new(), None);
     for page in &mut pages {
         match page {
@@ -347,11 +357,11 @@ fn blocking_with(s: &Scenario, prefetch: bool) -> Outcome {
     }
     let resume_token = pages.resume_token();
     let item_api = fresh(s);
-    let mut items = ahead(model.paginate(item_api, s.params.clone()))
+    let mut items = ahead(model.paginate(over(wire, &item_api), s.params.clone()))
         .config((s.config)())
         .items();
     let item_list: Vec<Value> = items.by_ref().filter_map(Result::ok).collect();
-    let full = ahead(model.paginate(fresh(s), s.params.clone()))
+    let full = ahead(model.paginate(over(wire, &fresh(s)), s.params.clone()))
         .config((s.config)())
         .build_full_result()
         .map_err(|e| e.to_string());
@@ -366,18 +376,19 @@ fn blocking_with(s: &Scenario, prefetch: bool) -> Outcome {
     }
 }
 
-async fn asynchronous(s: &Scenario) -> Outcome {
-    asynchronous_with(s, false).await
+async fn asynchronous(s: &Scenario, wire: Wire) -> Outcome {
+    asynchronous_with(s, wire, false).await
 }
 
-/// The async driver, with lookahead when `prefetch` is set.
-async fn asynchronous_with(s: &Scenario, prefetch: bool) -> Outcome {
-    let ahead = |pages: paginate_core::PageStream<'static, Arc<Scripted>>| {
+/// The async driver over `wire`, with lookahead when `prefetch` is set.
+async fn asynchronous_with(s: &Scenario, wire: Wire, prefetch: bool) -> Outcome {
+    let ahead = |pages: paginate_core::PageStream<'static, Handle>| {
         if prefetch { pages.prefetch() } else { pages }
     };
     let model = (s.model)();
     let api = fresh(s);
-    let mut pages = ahead(model.paginate_async(api.clone(), s.params.clone())).config((s.config)());
+    let mut pages =
+        ahead(model.paginate_async(over(wire, &api), s.params.clone())).config((s.config)());
     let (mut got, mut error) = (Vec::new(), None);
     while let Some(page) = pages.next().await {
         match page {
@@ -386,7 +397,7 @@ async fn asynchronous_with(s: &Scenario, prefetch: bool) -> Outcome {
         }
     }
     let resume_token = pages.resume_token();
-    let mut items = ahead(model.paginate_async(fresh(s), s.params.clone()))
+    let mut items = ahead(model.paginate_async(over(wire, &fresh(s)), s.params.clone()))
         .config((s.config)())
         .items();
     let mut item_list = Vec::new();
@@ -396,7 +407,8 @@ async fn asynchronous_with(s: &Scenario, prefetch: bool) -> Outcome {
         }
     }
     // The full result comes from a spawned task: the run is `Send` and `'static` over an Arc.
-    let stream = ahead(model.paginate_async(fresh(s), s.params.clone())).config((s.config)());
+    let stream =
+        ahead(model.paginate_async(over(wire, &fresh(s)), s.params.clone())).config((s.config)());
     let full = tokio::spawn(stream.build_full_result())
         .await
         .unwrap()
@@ -414,15 +426,24 @@ async fn asynchronous_with(s: &Scenario, prefetch: bool) -> Outcome {
 
 #[test]
 fn g6_blocking_driver_runs_every_scenario() {
-    for s in scenarios() {
-        assert_eq!(blocking(&s), (s.expect)(), "{}", s.name);
+    for wire in Wire::ALL {
+        for s in scenarios() {
+            assert_eq!(blocking(&s, wire), (s.expect)(), "{} over {wire:?}", s.name);
+        }
     }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn g6_async_driver_runs_every_scenario_on_a_multi_threaded_runtime() {
-    for s in scenarios() {
-        assert_eq!(asynchronous(&s).await, (s.expect)(), "{}", s.name);
+    for wire in Wire::ALL {
+        for s in scenarios() {
+            assert_eq!(
+                asynchronous(&s, wire).await,
+                (s.expect)(),
+                "{} over {wire:?}",
+                s.name
+            );
+        }
     }
 }
 
@@ -430,20 +451,29 @@ async fn g6_async_driver_runs_every_scenario_on_a_multi_threaded_runtime() {
 /// full result and, above all, the same requests as without it (nothing the run did not need).
 #[test]
 fn lookahead_blocking_driver_runs_every_scenario_unchanged() {
-    for s in scenarios() {
-        assert_eq!(blocking_with(&s, true), (s.expect)(), "{}", s.name);
+    for wire in Wire::ALL {
+        for s in scenarios() {
+            assert_eq!(
+                blocking_with(&s, wire, true),
+                (s.expect)(),
+                "{} over {wire:?}",
+                s.name
+            );
+        }
     }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn lookahead_async_driver_runs_every_scenario_unchanged() {
-    for s in scenarios() {
-        assert_eq!(
-            asynchronous_with(&s, true).await,
-            (s.expect)(),
-            "{}",
-            s.name
-        );
+    for wire in Wire::ALL {
+        for s in scenarios() {
+            assert_eq!(
+                asynchronous_with(&s, wire, true).await,
+                (s.expect)(),
+                "{} over {wire:?}",
+                s.name
+            );
+        }
     }
 }
 

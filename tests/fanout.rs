@@ -3,7 +3,9 @@
 //! combined checkpoint (encoded and decoded) or from its split per-run tokens, each run taken
 //! over by a separate plain run, as separate workers would. Every item of every run must be
 //! committed exactly once, the checkpoint being committed together with the items (R2, R8,
-//! L7).
+//! L7). Each run's transport answers over a wire drawn for it: a closure returning the page
+//! as a `Value` (`from_async_fn`) or its twin returning the page's body (`from_async_body_fn`,
+//! G8), mixed in one fan-out.
 //!
 //! `PROPTEST_CASES=5000 cargo test -p paginate-tests --test fanout` runs more chains.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
@@ -12,8 +14,10 @@ use std::collections::{BTreeMap, BTreeSet, HashSet};
 use std::sync::{Arc, Mutex};
 
 use paginate_core::{
-    FanCheckpoint, FanOut, ItemStream, Model, PaginationConfig, RunCheckpoint, from_async_fn,
+    AsyncTransport, Body, FanCheckpoint, FanOut, ItemStream, Model, PageRequest, PaginationConfig,
+    Reply, RunCheckpoint, from_async_body_fn, from_async_fn,
 };
+use paginate_tests::{Wire, body_of};
 use proptest::prelude::*;
 use serde_json::{Map, Value, json};
 
@@ -75,6 +79,8 @@ struct Chain {
     /// and whether the next attempt resumes from split per-run tokens.
     attempts: Vec<(Option<usize>, Option<u64>, bool)>,
     per_run_max: Option<u64>,
+    /// The wire of each run's transport (G8).
+    wires: Vec<Wire>,
 }
 
 fn chain() -> impl Strategy<Value = Chain> {
@@ -93,36 +99,84 @@ fn chain() -> impl Strategy<Value = Chain> {
                     0..5,
                 ),
                 prop::option::of(1u64..6),
+                prop::collection::vec(prop::sample::select(Wire::ALL.to_vec()), runs),
             )
         })
         .prop_map(
-            |(sizes, failing, concurrency, attempts, per_run_max)| Chain {
+            |(sizes, failing, concurrency, attempts, per_run_max, wires)| Chain {
                 sizes,
                 failing,
                 concurrency,
                 attempts,
                 per_run_max,
+                wires,
             },
         )
 }
 
-/// The answering closure of the test transport.
-type Answer = Box<
-    dyn Fn(String, Map<String, Value>) -> std::future::Ready<Result<Value, std::io::Error>>
+/// The answering closure of the test transport, answering a page as `T`.
+type Answer<T> = Box<
+    dyn Fn(String, Map<String, Value>) -> std::future::Ready<Result<T, std::io::Error>>
         + Send
         + Sync,
 >;
 
-type Api = paginate_core::AsyncFn<Answer>;
+/// The test transport of one run: the server's pages as `Value`s, or its twin answering the
+/// same pages as bodies.
+enum Api {
+    Values(paginate_core::AsyncFn<Answer<Value>>),
+    Bodies(paginate_core::AsyncBodyFn<Answer<Body>>),
+}
 
-fn api(server: &Arc<Server>) -> Arc<Api> {
-    let server = server.clone();
-    let answer: Answer = Box::new(move |_op, params| std::future::ready(server.answer(&params)));
-    Arc::new(from_async_fn(answer))
+impl AsyncTransport for Api {
+    type Error = paginate_core::BoxError;
+
+    async fn call(
+        &self,
+        operation: &str,
+        params: &Map<String, Value>,
+    ) -> Result<Value, Self::Error> {
+        match self {
+            Api::Values(api) => AsyncTransport::call(api, operation, params)
+                .await
+                .map_err(Into::into),
+            Api::Bodies(api) => AsyncTransport::call(api, operation, params).await,
+        }
+    }
+
+    async fn fetch(&self, request: PageRequest<'_>) -> Result<Reply, Self::Error> {
+        match self {
+            Api::Values(api) => AsyncTransport::fetch(api, request)
+                .await
+                .map_err(Into::into),
+            Api::Bodies(api) => AsyncTransport::fetch(api, request).await,
+        }
+    }
+}
+
+/// The transport of each run, over the wire given for that run.
+fn apis(server: &Arc<Server>, wires: &[Wire]) -> Vec<Arc<Api>> {
+    let api = |wire| {
+        let server = server.clone();
+        Arc::new(match wire {
+            Wire::Value => {
+                let answer: Answer<Value> =
+                    Box::new(move |_op, params| std::future::ready(server.answer(&params)));
+                Api::Values(from_async_fn(answer))
+            }
+            Wire::Body => {
+                let answer: Answer<Body> = Box::new(move |_op, params| {
+                    std::future::ready(server.answer(&params).map(|page| body_of(&page)))
+                });
+                Api::Bodies(from_async_body_fn(answer))
+            }
+        })
+    };
+    wires.iter().map(|&wire| api(wire)).collect()
 }
 
 fn member(
-    api: &Arc<Api>,
+    apis: &[Arc<Api>],
     run: usize,
     token: Option<String>,
     per_run_max: Option<u64>,
@@ -132,7 +186,7 @@ fn member(
         config = config.max_items(max);
     }
     model()
-        .paginate_async(api.clone(), json!({"Run": run}))
+        .paginate_async(apis[run].clone(), json!({"Run": run}))
         .config(config)
         .items()
 }
@@ -156,7 +210,7 @@ impl Ledger {
 
 /// One fan-out attempt from the ledger's checkpoint; returns when it stops or ends.
 async fn attempt(
-    api: &Arc<Api>,
+    api: &[Arc<Api>],
     chain: &Chain,
     ledger: &mut Ledger,
     stop_after: Option<usize>,
@@ -216,7 +270,7 @@ async fn attempt(
 
 /// Takes every unfinished run over with a plain run per run, as separate workers would, each
 /// from its split per-run token, for at most `budget` items each; merges their positions back.
-async fn workers(api: &Arc<Api>, chain: &Chain, ledger: &mut Ledger, budget: usize) {
+async fn workers(api: &[Arc<Api>], chain: &Chain, ledger: &mut Ledger, budget: usize) {
     let Some(checkpoint) = ledger.checkpoint.clone() else {
         return;
     };
@@ -268,7 +322,7 @@ async fn run_chain(chain: &Chain) -> (Ledger, Vec<Vec<Vec<String>>>) {
         failing: Mutex::new(chain.failing.iter().copied().collect()),
         requests: Mutex::new(0),
     });
-    let api = api(&server);
+    let api = apis(&server, &chain.wires);
     let mut ledger = Ledger::default();
     for (stop_after, max_items, split) in &chain.attempts {
         if *split {
@@ -391,44 +445,50 @@ async fn at_most_concurrency_requests_are_in_flight() {
 }
 
 /// A failing run is reported with its index; the others finish, and the checkpoint keeps the
-/// failed run at the page that failed.
+/// failed run at the page that failed. The failing run's pages come as `Value`s, then as
+/// bodies (L7, G8).
 #[tokio::test(flavor = "current_thread")]
 async fn a_failing_run_does_not_stop_the_others() {
-    let server = Arc::new(Server {
-        runs: vec![
-            listing(0, &[2, 2]),
-            listing(1, &[1, 1, 1]),
-            listing(2, &[3]),
-        ],
-        failing: Mutex::new([(1, 1)].into_iter().collect()),
-        requests: Mutex::new(0),
-    });
-    let api = api(&server);
-    let mut fan = FanOut::new((0..3).map(|run| member(&api, run, None, None)).collect());
-    let (mut items, mut failures) = (Vec::new(), Vec::new());
-    while let Some(next) = fan.next().await {
-        match next {
-            Ok(t) => items.push(t.value),
-            Err(e) => {
-                assert!(e.to_string().starts_with("run 1 of the fan-out failed"));
-                failures.push(e.run);
+    for wires in [
+        [Wire::Body, Wire::Value, Wire::Body],
+        [Wire::Value, Wire::Body, Wire::Value],
+    ] {
+        let server = Arc::new(Server {
+            runs: vec![
+                listing(0, &[2, 2]),
+                listing(1, &[1, 1, 1]),
+                listing(2, &[3]),
+            ],
+            failing: Mutex::new([(1, 1)].into_iter().collect()),
+            requests: Mutex::new(0),
+        });
+        let api = apis(&server, &wires);
+        let mut fan = FanOut::new((0..3).map(|run| member(&api, run, None, None)).collect());
+        let (mut items, mut failures) = (Vec::new(), Vec::new());
+        while let Some(next) = fan.next().await {
+            match next {
+                Ok(t) => items.push(t.value),
+                Err(e) => {
+                    assert!(e.to_string().starts_with("run 1 of the fan-out failed"));
+                    failures.push(e.run);
+                }
             }
         }
-    }
-    assert_eq!(failures, [1]);
-    assert_eq!(items.len(), 2 + 2 + 1 + 3);
-    let checkpoint = fan.checkpoint();
-    assert_eq!(checkpoint.runs()[0], RunCheckpoint::Done);
-    assert_eq!(checkpoint.runs()[2], RunCheckpoint::Done);
-    assert_eq!(
-        checkpoint.runs()[1],
-        RunCheckpoint::Resume(Some(paginate_tests::enc(r#"{"Marker": "m1"}"#)))
-    );
-    // Garbage is a typed error, not a panic.
-    for bad in ["", "[]", r#"{"runs": [1]}"#, r#"{"runs": [{"token": 5}]}"#] {
-        assert!(matches!(
-            FanCheckpoint::decode(bad),
-            Err(paginate_core::Error::InvalidCheckpoint { .. })
-        ));
+        assert_eq!(failures, [1]);
+        assert_eq!(items.len(), 2 + 2 + 1 + 3);
+        let checkpoint = fan.checkpoint();
+        assert_eq!(checkpoint.runs()[0], RunCheckpoint::Done);
+        assert_eq!(checkpoint.runs()[2], RunCheckpoint::Done);
+        assert_eq!(
+            checkpoint.runs()[1],
+            RunCheckpoint::Resume(Some(paginate_tests::enc(r#"{"Marker": "m1"}"#)))
+        );
+        // Garbage is a typed error, not a panic.
+        for bad in ["", "[]", r#"{"runs": [1]}"#, r#"{"runs": [{"token": 5}]}"#] {
+            assert!(matches!(
+                FanCheckpoint::decode(bad),
+                Err(paginate_core::Error::InvalidCheckpoint { .. })
+            ));
+        }
     }
 }

@@ -1,7 +1,9 @@
 //! Fault injection, as properties: whatever the model, the pages, the transport failures, the
 //! `max_items`, the page size and where the consumer stops, a chain of runs, each resumed from
 //! the previous run's resume token, returns every item of one uninterrupted run exactly once,
-//! in order. The same through the async streams.
+//! in order. The same through the async streams. Each run of a chain gets its pages over a
+//! wire drawn for it, as `Value`s or as response bodies (SEMANTICS G8), so chains also resume
+//! over one path from tokens the other path made.
 //!
 //! `PROPTEST_CASES=20000 cargo test -p paginate-tests --test properties --release` runs many
 //! more cases than the default 256.
@@ -11,7 +13,7 @@ use std::sync::Mutex;
 use std::sync::atomic::{AtomicU32, Ordering};
 
 use paginate_core::{AsyncTransport, Error, Model, Transport};
-use paginate_tests::FakeError;
+use paginate_tests::{FakeError, Wire, Wired};
 use proptest::prelude::*;
 use serde_json::{Map, Value, json};
 
@@ -47,6 +49,8 @@ struct Case {
     stops: Vec<Option<usize>>,
     /// Consume through `pages()` instead of `items()`.
     by_pages: bool,
+    /// The wire of each run (cycled): its pages as `Value`s or as bodies.
+    wires: Vec<Wire>,
 }
 
 fn case() -> impl Strategy<Value = Case> {
@@ -80,9 +84,19 @@ fn case() -> impl Strategy<Value = Case> {
                 prop::option::of(1u64..5),
                 prop::collection::vec(prop::option::of(1usize..6), 1..4),
                 any::<bool>(),
+                prop::collection::vec(prop::sample::select(Wire::ALL.to_vec()), 1..4),
             )
                 .prop_map(
-                    move |(kinds, pages, failures, max_items, page_size, stops, by_pages)| Case {
+                    move |(
+                        kinds,
+                        pages,
+                        failures,
+                        max_items,
+                        page_size,
+                        stops,
+                        by_pages,
+                        wires,
+                    )| Case {
                         kinds,
                         result_keys: keys,
                         more_results: more,
@@ -93,6 +107,7 @@ fn case() -> impl Strategy<Value = Case> {
                         page_size,
                         stops,
                         by_pages,
+                        wires,
                     },
                 )
         },
@@ -281,8 +296,9 @@ fn chain_blocking(case: &Case) -> Vec<Value> {
     let (mut got, mut token) = (Vec::new(), None);
     for run in 0.. {
         assert!(run < run_limit(case), "the chain does not end: {case:?}");
+        let api = Wired::new(&svc, case.wires[run % case.wires.len()]);
         let pages = configure!(
-            model.paginate(&svc, json!({"Fixed": "param"})),
+            model.paginate(&api, json!({"Fixed": "param"})),
             case,
             token.take()
         );
@@ -329,8 +345,9 @@ async fn chain_async(case: &Case) -> Vec<Value> {
     let (mut got, mut token) = (Vec::new(), None);
     for run in 0.. {
         assert!(run < run_limit(case), "the chain does not end: {case:?}");
+        let api = Wired::new(&svc, case.wires[run % case.wires.len()]);
         let pages = configure!(
-            model.paginate_async(&svc, json!({"Fixed": "param"})),
+            model.paginate_async(&api, json!({"Fixed": "param"})),
             case,
             token.take()
         );

@@ -1,11 +1,12 @@
 //! SEMANTICS.md, rule by rule. Each test is named after the rule it proves and asserts the
 //! exact pages, the exact params of every request, the exact items and the exact tokens.
 //!
-//! Every case in `rules/` runs through four drivers alike (SEMANTICS G6): the modules below
-//! load the same files, each with its own `DRIVER`, so a test is listed as
-//! `blocking::cases::…`, `asynchronous::cases::…`, `lookahead_blocking::cases::…` and
-//! `lookahead_async::cases::…`. Under lookahead the request log must be the very one asserted
-//! without it. `blocking_only` holds the two tests about the blocking API itself, and
+//! Every case in `rules/` runs through four drivers and two wires alike (SEMANTICS G6, G8):
+//! the modules below load the same files, each with its own `DRIVER` and `WIRE`, so a test is
+//! listed as `blocking::cases::…`, `asynchronous::cases::…`, `lookahead_blocking::cases::…` and
+//! `lookahead_async::cases::…`, and again under `body_` (`body_blocking::cases::…`, …), where
+//! every page reaches the run as its response body. Under lookahead the request log must be
+//! the very one asserted without it; over bodies every expectation is the Value path's. `blocking_only` holds the two tests about the blocking API itself, and
 //! `matrix_checks` that each driver drives as its name says.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 // Loading the same case files once per driver is the point of the driver modules below.
@@ -17,11 +18,13 @@
 mod matrix;
 
 use matrix::Driver;
+use paginate_tests::Wire;
 
 /// Blocking iterators.
 #[path = "rules"]
 mod blocking {
     const DRIVER: super::Driver = super::Driver::Blocking;
+    const WIRE: super::Wire = super::Wire::Value;
     #[path = "mod.rs"]
     pub(crate) mod cases;
 }
@@ -30,6 +33,7 @@ mod blocking {
 #[path = "rules"]
 mod asynchronous {
     const DRIVER: super::Driver = super::Driver::Async;
+    const WIRE: super::Wire = super::Wire::Value;
     #[path = "mod.rs"]
     mod cases;
 }
@@ -38,6 +42,7 @@ mod asynchronous {
 #[path = "rules"]
 mod lookahead_blocking {
     const DRIVER: super::Driver = super::Driver::LookaheadBlocking;
+    const WIRE: super::Wire = super::Wire::Value;
     #[path = "mod.rs"]
     mod cases;
 }
@@ -46,6 +51,43 @@ mod lookahead_blocking {
 #[path = "rules"]
 mod lookahead_async {
     const DRIVER: super::Driver = super::Driver::LookaheadAsync;
+    const WIRE: super::Wire = super::Wire::Value;
+    #[path = "mod.rs"]
+    mod cases;
+}
+
+/// Blocking iterators, every page a response body (G8).
+#[path = "rules"]
+mod body_blocking {
+    const DRIVER: super::Driver = super::Driver::Blocking;
+    const WIRE: super::Wire = super::Wire::Body;
+    #[path = "mod.rs"]
+    mod cases;
+}
+
+/// Async streams on a multi-threaded runtime, every page a response body (G8).
+#[path = "rules"]
+mod body_asynchronous {
+    const DRIVER: super::Driver = super::Driver::Async;
+    const WIRE: super::Wire = super::Wire::Body;
+    #[path = "mod.rs"]
+    mod cases;
+}
+
+/// Blocking iterators with `.prefetch()`, every page a response body (G8).
+#[path = "rules"]
+mod body_lookahead_blocking {
+    const DRIVER: super::Driver = super::Driver::LookaheadBlocking;
+    const WIRE: super::Wire = super::Wire::Body;
+    #[path = "mod.rs"]
+    mod cases;
+}
+
+/// Async streams with `.prefetch()`, every page a response body (G8).
+#[path = "rules"]
+mod body_lookahead_async {
+    const DRIVER: super::Driver = super::Driver::LookaheadAsync;
+    const WIRE: super::Wire = super::Wire::Body;
     #[path = "mod.rs"]
     mod cases;
 }

@@ -1,5 +1,6 @@
-//! botocore's scenarios, loaded once per driver by `tests/botocore_scenarios.rs`: every case
-//! starts its runs with `drive`, which uses the driver of the module it is loaded into. Here:
+//! botocore's scenarios, loaded once per driver and wire by `tests/botocore_scenarios.rs`:
+//! every case starts its runs with `drive`, which uses the driver and the wire (`Value` or
+//! body, G8) of the module it is loaded into. Here:
 //! that `drive`, and the models, pages and helpers of the upstream tests that several files
 //! share.
 
@@ -16,7 +17,7 @@ mod pagination;
 mod result_keys;
 mod tokens;
 
-/// Starts runs with the driver of the enclosing module.
+/// Starts runs with the driver and the wire of the enclosing module.
 pub(crate) trait Drive {
     /// A run of this model with `params` over `api`; nothing is sent yet.
     fn drive<T: Service>(&self, api: &Arc<T>, params: Value) -> Pager<T>;
@@ -24,7 +25,7 @@ pub(crate) trait Drive {
 
 impl Drive for Model {
     fn drive<T: Service>(&self, api: &Arc<T>, params: Value) -> Pager<T> {
-        super::DRIVER.paginate(self, api, params)
+        super::DRIVER.paginate_over(super::WIRE, self, api, params)
     }
 }
 

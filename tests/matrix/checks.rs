@@ -1,14 +1,15 @@
 //! The driver layer itself: each `Driver` really drives the way its name says. Lookahead is
 //! invisible in what the cases assert (that is its contract), so without this check a
 //! lookahead module that silently ran without lookahead, or an async module that polled on the
-//! test's own thread, would pass every case. Loaded by `tests/rules.rs` only.
+//! test's own thread, would pass every case; and a body wire that handed the run `Value`s
+//! would pass every `body_` case. Loaded by `tests/rules.rs` only.
 
 use std::sync::{Arc, Mutex};
 use std::thread::{self, ThreadId};
 use std::time::{Duration, Instant};
 
-use paginate_core::{AsyncTransport, Transport};
-use paginate_tests::{FakeError, Scripted, model};
+use paginate_core::{AsyncTransport, Body, PageRequest, Reply, Transport};
+use paginate_tests::{FakeError, Scripted, Wire, Wired, model};
 use serde_json::{Map, Value, json};
 
 use crate::matrix::Driver;
@@ -128,4 +129,30 @@ fn lookahead_async_starts_the_next_request_before_it_is_asked_for() {
         after_first_page(Driver::LookaheadAsync),
         (vec![json!({}), json!({"Marker": "m1"})], false)
     );
+}
+
+/// The wire layer: over `Wire::Body` the run is handed the page's bytes, not the `Value`
+/// (else every `body_` module would quietly test the Value path again), and over
+/// `Wire::Value` the service's own reply; errors pass through on both.
+#[test]
+fn the_body_wire_hands_the_run_bytes_and_the_value_wire_the_value() {
+    let page = json!({"Users": ["a", "é"], "NextMarker": 1.5});
+    let params = Map::new();
+    let request = PageRequest::new("ListUsers", &params);
+    for wire in Wire::ALL {
+        let api = Wired::new(Arc::new(Scripted::new([page.clone(), page.clone()])), wire);
+        let expected = match wire {
+            Wire::Value => Reply::Value(page.clone()),
+            Wire::Body => Reply::Body(Body::from(serde_json::to_vec(&page).unwrap())),
+        };
+        assert_eq!(
+            Transport::fetch(&api, request).unwrap(),
+            expected,
+            "{wire:?}"
+        );
+        let answered = crate::matrix::block_on(AsyncTransport::fetch(&api, request));
+        assert_eq!(answered.unwrap(), expected, "{wire:?}");
+        let failed = Transport::fetch(&api, request).unwrap_err();
+        assert!(failed.0.starts_with("no response scripted"), "{failed}");
+    }
 }

@@ -16,6 +16,12 @@
 //!
 //! Transports are `Arc`s of a service that is both a `Transport` and an `AsyncTransport`
 //! (`Scripted` is), so every driver runs over the same service and its request log.
+//!
+//! Each driver runs over both wires (SEMANTICS G8): `Wire::Value`, where the run receives
+//! each page as the service's `Value`, and `Wire::Body`, where it receives
+//! `serde_json::to_vec` of that page unparsed. A test target declares one module per driver
+//! and wire, each setting its `DRIVER` and `WIRE`: one scenario table, both paths, the same
+//! expected pages, items, tokens, errors and requests.
 
 use std::future::poll_fn;
 use std::pin::Pin;
@@ -26,7 +32,7 @@ use paginate_core::{
     AsyncTransport, DuplicateTokenPolicy, Error, ItemStream, Items, Model, PageStream, Pages,
     PaginationConfig, Search, SearchStream, Transport,
 };
-use paginate_tests::{FakeError, Scripted};
+use paginate_tests::{FakeError, Scripted, Wire, Wired};
 use serde_json::Value;
 use tokio::runtime::Runtime;
 
@@ -80,6 +86,18 @@ impl Driver {
         api: &Arc<T>,
         params: Value,
     ) -> Pager<T> {
+        self.paginate_over(Wire::Value, model, api, params)
+    }
+
+    /// Like `paginate`, with the pages of `api` reaching the run over `wire`.
+    pub(crate) fn paginate_over<T: Service>(
+        self,
+        wire: Wire,
+        model: &Model,
+        api: &Arc<T>,
+        params: Value,
+    ) -> Pager<T> {
+        let api = Arc::new(Wired::new(api.clone(), wire));
         let front = match self {
             Driver::Blocking => Front::Blocking(model.paginate(api.clone(), params)),
             Driver::LookaheadBlocking => {
@@ -108,12 +126,14 @@ pub(crate) struct Driven<B, A> {
     front: Front<B, A>,
 }
 
+/// The transport handle of a run: the service, answering over a wire.
+pub(crate) type Handle<T> = Arc<Wired<Arc<T>>>;
 /// The pages of a run.
-pub(crate) type Pager<T> = Driven<Pages<Arc<T>>, PageStream<'static, Arc<T>>>;
+pub(crate) type Pager<T> = Driven<Pages<Handle<T>>, PageStream<'static, Handle<T>>>;
 /// The items of one result key of a run.
-pub(crate) type ItemRun<T> = Driven<Items<Arc<T>>, ItemStream<'static, Arc<T>>>;
+pub(crate) type ItemRun<T> = Driven<Items<Handle<T>>, ItemStream<'static, Handle<T>>>;
 /// The results of a search over a run.
-pub(crate) type SearchRun<T> = Driven<Search<Arc<T>>, SearchStream<'static, Arc<T>>>;
+pub(crate) type SearchRun<T> = Driven<Search<Handle<T>>, SearchStream<'static, Handle<T>>>;
 
 impl<B, A> Driven<B, A> {
     /// The async front end, between steps.
@@ -162,6 +182,11 @@ where
     RUNTIME
         .block_on(RUNTIME.spawn(future))
         .unwrap_or_else(|e| panic!("the task on the runtime failed: {e}"))
+}
+
+/// Waits for `future` on this thread, on the async drivers' runtime.
+pub(crate) fn block_on<F: Future>(future: F) -> F::Output {
+    RUNTIME.block_on(future)
 }
 
 /// One `next` of an async front end: the stream goes to a worker, is polled there until it

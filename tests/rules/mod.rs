@@ -1,6 +1,7 @@
-//! The rule tests, loaded once per driver by `tests/rules.rs`: every case starts its runs with
-//! `drive`, which uses the driver of the module it is loaded into, and asserts what
-//! SEMANTICS.md says whatever the driver.
+//! The rule tests, loaded once per driver and wire by `tests/rules.rs`: every case starts its
+//! runs with `drive`, which uses the driver and the wire of the module it is loaded into, and
+//! asserts what SEMANTICS.md says whatever the driver, and whether pages come as `Value`s or
+//! as bodies (G8).
 
 use std::sync::Arc;
 
@@ -15,7 +16,7 @@ mod paging;
 mod results;
 mod tokens;
 
-/// Starts runs with the driver of the enclosing module.
+/// Starts runs with the driver and the wire of the enclosing module.
 pub(crate) trait Drive {
     /// A run of this model with `params` over `api`; nothing is sent yet.
     fn drive<T: Service>(&self, api: &Arc<T>, params: Value) -> Pager<T>;
@@ -23,7 +24,7 @@ pub(crate) trait Drive {
 
 impl Drive for Model {
     fn drive<T: Service>(&self, api: &Arc<T>, params: Value) -> Pager<T> {
-        super::DRIVER.paginate(self, api, params)
+        super::DRIVER.paginate_over(super::WIRE, self, api, params)
     }
 }
 

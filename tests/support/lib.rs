@@ -1,5 +1,6 @@
 //! Test support shared by the workspace tests: a scripted transport that records every
-//! request, an in-memory S3 bucket, and token helpers.
+//! request, an in-memory S3 bucket, token helpers, and the wire a transport answers over
+//! ([`Wire`], [`Wired`]): the same service answering each page as a `Value` or as its body.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use std::collections::VecDeque;
@@ -7,7 +8,7 @@ use std::sync::Mutex;
 
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
-use paginate_core::{Model, Transport};
+use paginate_core::{AsyncTransport, Body, Model, PageRequest, Reply, Transport};
 use serde_json::{Map, Value, json};
 
 /// The error a scripted transport returns.
@@ -237,4 +238,112 @@ pub fn proptest_cases(default: u32) -> u32 {
         .ok()
         .and_then(|c| c.parse().ok())
         .unwrap_or(default)
+}
+
+/// How a transport hands a page to the run (SEMANTICS G8): as a parsed `Value`, or as the
+/// response body, unparsed. Every rule holds the same over both.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Wire {
+    /// `Reply::Value`: the page as JSON the transport parsed.
+    Value,
+    /// `Reply::Body`: the page as the bytes `serde_json::to_vec` writes for it.
+    Body,
+}
+
+impl Wire {
+    /// Both wires, the Value path first.
+    pub const ALL: [Wire; 2] = [Wire::Value, Wire::Body];
+
+    /// The reply as this wire carries it: a `Value` reply becomes its body on `Body`.
+    pub fn carry(self, reply: Reply) -> Reply {
+        match (self, reply) {
+            (Wire::Body, Reply::Value(page)) => Reply::Body(body_of(&page)),
+            (_, reply) => reply,
+        }
+    }
+}
+
+/// The body a server would send for `page`: `serde_json::to_vec` of it.
+pub fn body_of(page: &Value) -> Body {
+    Body::from(serde_json::to_vec(page).expect("a Value always serializes"))
+}
+
+/// A transport handle `H` (an `Arc`, a `&`) whose pages travel over `wire`: with
+/// [`Wire::Body`], every page the service answers as a `Value` reaches the run as its body,
+/// and errors stay the service's. Blocking and async alike.
+#[derive(Debug, Clone)]
+pub struct Wired<H> {
+    inner: H,
+    wire: Wire,
+}
+
+impl<H> Wired<H> {
+    /// `inner`, answering over `wire`.
+    pub fn new(inner: H, wire: Wire) -> Wired<H> {
+        Wired { inner, wire }
+    }
+
+    /// The wrapped handle.
+    pub fn inner(&self) -> &H {
+        &self.inner
+    }
+
+    /// The wire its pages travel over.
+    pub fn wire(&self) -> Wire {
+        self.wire
+    }
+}
+
+impl<H> Transport for Wired<H>
+where
+    H: std::ops::Deref,
+    H::Target: Transport,
+{
+    type Error = <H::Target as Transport>::Error;
+
+    fn call(&self, operation: &str, params: &Map<String, Value>) -> Result<Value, Self::Error> {
+        self.inner.call(operation, params)
+    }
+
+    fn send(&self, request: PageRequest<'_>) -> Result<Value, Self::Error> {
+        self.inner.send(request)
+    }
+
+    fn fetch(&self, request: PageRequest<'_>) -> Result<Reply, Self::Error> {
+        self.inner
+            .fetch(request)
+            .map(|reply| self.wire.carry(reply))
+    }
+}
+
+impl<H> AsyncTransport for Wired<H>
+where
+    H: std::ops::Deref + Sync,
+    H::Target: AsyncTransport,
+{
+    type Error = <H::Target as AsyncTransport>::Error;
+
+    fn call(
+        &self,
+        operation: &str,
+        params: &Map<String, Value>,
+    ) -> impl Future<Output = Result<Value, Self::Error>> + Send {
+        AsyncTransport::call(&*self.inner, operation, params)
+    }
+
+    fn send(
+        &self,
+        request: PageRequest<'_>,
+    ) -> impl Future<Output = Result<Value, Self::Error>> + Send {
+        AsyncTransport::send(&*self.inner, request)
+    }
+
+    fn fetch(
+        &self,
+        request: PageRequest<'_>,
+    ) -> impl Future<Output = Result<Reply, Self::Error>> + Send {
+        let fetched = AsyncTransport::fetch(&*self.inner, request);
+        let wire = self.wire;
+        async move { fetched.await.map(|reply| wire.carry(reply)) }
+    }
 }

@@ -1,0 +1,203 @@
+//! G8, L7: a body that is not UTF-8 JSON is `Error::PageNotJson` naming the operation and the
+//! page; the pages before it were handed out as usual, the run ends, and its resume token
+//! fetches that same page again. Only the body path can carry such bytes.
+
+use paginate_core::Error;
+use paginate_tests::{Wire, enc};
+use serde_json::{Value, json};
+
+use crate::{Answer, MODES, Opts, View, listing, observe, shown, text};
+
+/// Bodies no JSON parser accepts: markup, JSON cut short, bytes that are not UTF-8 (inside a
+/// string and outside one), nothing at all, and a document followed by more.
+fn broken() -> Vec<(&'static str, Vec<u8>)> {
+    vec![
+        ("markup", b"<html>503 Service Unavailable</html>".to_vec()),
+        (
+            "truncated",
+            br#"{"Contents": ["c", "d"], "NextMar"#.to_vec(),
+        ),
+        (
+            "not UTF-8 in a string",
+            b"{\"Contents\": [\"\xff\xfe\"]}".to_vec(),
+        ),
+        ("not UTF-8 outside", b"\xef\xbb{\"Contents\": []}".to_vec()),
+        ("empty", Vec::new()),
+        (
+            "trailing text",
+            br#"{"Contents": []} {"Contents": []}"#.to_vec(),
+        ),
+    ]
+}
+
+fn first_page() -> Answer {
+    text(r#"{"Contents": ["a", "b"], "CommonPrefixes": ["p/"], "NextMarker": "m1"}"#)
+}
+
+/// The page a broken body is a retry of, answered well this time.
+fn second_page() -> Answer {
+    text(r#"{"Contents": ["c", "d"]}"#)
+}
+
+/// Asserts that `result` is `PageNotJson` for page `page` of `ListObjects`.
+fn assert_not_json(result: &str, page: u64, what: &str) {
+    let named = format!("Err(ListObjects: page {page} is not JSON: ");
+    assert!(
+        result.starts_with(&named),
+        "{what}: expected PageNotJson for page {page}, got {result}"
+    );
+}
+
+#[test]
+fn g8_a_body_that_is_not_json_names_its_page_and_its_token_fetches_it_again() {
+    for (what, bytes) in broken() {
+        for mode in MODES {
+            let script = [first_page(), Answer::Raw(bytes.clone()), second_page()];
+            let pages = observe(
+                &listing(),
+                &script,
+                &Opts::default(),
+                View::Pages,
+                Wire::Body,
+                mode,
+            );
+            let results = pages.results();
+            assert_eq!(
+                results.len(),
+                2,
+                "{what} {mode:?}: one page, then the error: {pages:?}"
+            );
+            let page1: Value =
+                json!({"Contents": ["a", "b"], "CommonPrefixes": ["p/"], "NextMarker": "m1"});
+            assert_eq!(results[0], shown::<Value>(Ok(page1)), "{what} {mode:?}");
+            assert_not_json(results[1], 2, what);
+            // L7: the token after the error fetches page 2 again; only the two requests went out.
+            let retry = enc(r#"{"Marker": "m1"}"#);
+            assert_eq!(pages.last_token(), Some(retry.clone()), "{what} {mode:?}");
+            assert_eq!(
+                pages.calls,
+                [
+                    json!({"Fixed": "param"}),
+                    json!({"Fixed": "param", "Marker": "m1"})
+                ],
+                "{what} {mode:?}"
+            );
+
+            // Items: every item of page 1 came out before the error, and the item token after
+            // it resumes at the start of page 2, so nothing is skipped or repeated (R2).
+            let items = observe(
+                &listing(),
+                &script,
+                &Opts::default(),
+                View::Items,
+                Wire::Body,
+                mode,
+            );
+            let results = items.results();
+            assert_eq!(
+                &results[..2],
+                ["Ok(String(\"a\"))", "Ok(String(\"b\"))"],
+                "{what} {mode:?}"
+            );
+            assert_not_json(results[2], 2, what);
+            assert_eq!(results.len(), 3, "{what} {mode:?}");
+            assert_eq!(items.last_token(), Some(retry.clone()), "{what} {mode:?}");
+
+            // The full result is the error itself.
+            let full = observe(
+                &listing(),
+                &script,
+                &Opts::default(),
+                View::Full,
+                Wire::Body,
+                mode,
+            );
+            assert_not_json(&full.end, 2, what);
+
+            // Resuming from the token asks for page 2 again and reads it.
+            let resumed = Opts {
+                token: Some(retry.clone()),
+                ..Opts::default()
+            };
+            let rest = observe(
+                &listing(),
+                &[second_page()],
+                &resumed,
+                View::Items,
+                Wire::Body,
+                mode,
+            );
+            assert_eq!(
+                rest.results(),
+                ["Ok(String(\"c\"))", "Ok(String(\"d\"))"],
+                "{what} {mode:?}"
+            );
+            assert_eq!(
+                rest.calls,
+                [json!({"Fixed": "param", "Marker": "m1"})],
+                "{what}"
+            );
+            assert_eq!(rest.last_token(), None, "{what} {mode:?}");
+        }
+    }
+}
+
+/// On the first page of a resumed run, the token after the error is the starting token,
+/// offset included (L7, R6): the page is fetched again and sliced again.
+#[test]
+fn g8_a_broken_first_page_of_a_resumed_run_keeps_the_starting_token() {
+    let start = enc(r#"{"Marker": "m1", "boto_truncate_amount": 1}"#);
+    let opts = Opts {
+        token: Some(start.clone()),
+        ..Opts::default()
+    };
+    for (what, bytes) in broken() {
+        for mode in MODES {
+            for view in [View::Pages, View::Items, View::Search("Contents[]")] {
+                let script = [Answer::Raw(bytes.clone())];
+                let seen = observe(&listing(), &script, &opts, view, Wire::Body, mode);
+                assert_eq!(seen.steps.len(), 1, "{what} {view:?} {mode:?}: {seen:?}");
+                assert_not_json(seen.results()[0], 1, what);
+                assert_eq!(
+                    seen.last_token(),
+                    Some(start.clone()),
+                    "{what} {view:?} {mode:?}"
+                );
+            }
+            let again = observe(
+                &listing(),
+                &[second_page()],
+                &opts,
+                View::Items,
+                Wire::Body,
+                mode,
+            );
+            assert_eq!(again.results(), ["Ok(String(\"d\"))"], "{what} {mode:?}");
+        }
+    }
+}
+
+/// The error carries the operation, the page, serde_json's reason and the start of the body.
+#[test]
+fn g8_page_not_json_has_its_fields() {
+    use std::sync::Arc;
+    let api = crate::Texts::new(
+        Wire::Body,
+        &[Answer::Raw(b"{\"Contents\": [1, 2,".to_vec())],
+    );
+    let mut pages = listing().paginate(Arc::clone(&api), json!({}));
+    match pages.next() {
+        Some(Err(Error::PageNotJson {
+            operation,
+            page,
+            reason,
+            body,
+        })) => {
+            assert_eq!((operation.as_str(), page), ("ListObjects", 1));
+            assert!(reason.contains("EOF"), "{reason}");
+            assert_eq!(body, "{\"Contents\": [1, 2,");
+        }
+        other => panic!("expected PageNotJson, got {other:?}"),
+    }
+    assert!(pages.next().is_none(), "the run ends after the error (L7)");
+}

@@ -1,0 +1,156 @@
+//! Typed pages, items and full results, and search, over bodies (G8: deserialized straight
+//! from the text once the engine reads bodies itself): the same values and the same errors
+//! as from the same pages given as `Value`s. An item that does not deserialize is an
+//! `Error::Deserialize` naming its page and index, and the next item still comes (G2); a
+//! page that does not is one for that page, and the next page still comes (G1). A search
+//! gives what it gives on the Value path (G3).
+
+use paginate_tests::enc;
+use serde_json::{Value, json};
+
+use crate::{Item, Listing, Opts, View, both, listing, same, shown, texts};
+
+fn item(key: &str, size: Option<u64>) -> Item {
+    Item {
+        key: key.to_owned(),
+        size,
+    }
+}
+
+#[test]
+fn g1_g2_typed_pages_items_and_full_results_from_bodies() {
+    let pages = [
+        r#"{"Contents": [{"Key": "a", "Size": 1, "Extra": [1, {"x": null}]}, {"Size": 2, "Key": "b", "Key": "b2"}], "NextMarker": "m1"}"#,
+        r#" { "Contents" : [ { "Key" : "c\u00e9" } ] } "#,
+    ];
+    let typed = same(&listing(), &pages, View::TypedPages);
+    assert_eq!(
+        typed.results(),
+        [
+            shown(Ok(Listing {
+                contents: vec![item("a", Some(1)), item("b2", Some(2))],
+                next_marker: Some("m1".into()),
+            })),
+            shown(Ok(Listing {
+                contents: vec![item("cé", None)],
+                next_marker: None,
+            })),
+        ]
+    );
+    let items = same(&listing(), &pages, View::TypedItems);
+    assert_eq!(
+        items.results(),
+        [item("a", Some(1)), item("b2", Some(2)), item("cé", None)].map(|i| shown(Ok(i)))
+    );
+    let full = same(&listing(), &pages, View::TypedFull);
+    let merged = Listing {
+        contents: vec![item("a", Some(1)), item("b2", Some(2)), item("cé", None)],
+        next_marker: None,
+    };
+    assert_eq!(full.end, shown(Ok(merged)));
+}
+
+#[test]
+fn g2_an_item_that_does_not_deserialize_names_page_and_index_and_the_next_item_comes() {
+    let pages = [
+        r#"{"Contents": [{"Key": "a"}], "NextMarker": "m1"}"#,
+        r#"{"Contents": [{"Key": "b"}, {"Key": 5}, "c", {"Key": "d", "Size": -1}, {"Key": "e"}]}"#,
+    ];
+    for max_items in [None, Some(2), Some(3), Some(5)] {
+        let opts = Opts {
+            max_items,
+            ..Opts::default()
+        };
+        let items = both(&listing(), &texts(&pages), &opts, View::TypedItems);
+        let results = items.results();
+        assert_eq!(results[0], shown(Ok(item("a", None))));
+        if max_items.is_none() {
+            assert_eq!(results.len(), 6, "{items:?}");
+            for (index, at) in [(1, 2), (2, 3), (3, 4)] {
+                let named =
+                    format!("Err(ListObjects: item {index} of page 2 could not be read as ");
+                assert!(results[at].starts_with(&named), "{}", results[at]);
+            }
+            assert_eq!(results[5], shown(Ok(item("e", None))));
+            // R2: each error moves the position past its item.
+            let after_bad = items.steps[2].1.clone().unwrap();
+            assert_eq!(
+                after_bad,
+                enc(r#"{"Marker": "m1", "boto_truncate_amount": 2}"#)
+            );
+        }
+    }
+}
+
+#[test]
+fn g1_a_page_that_does_not_deserialize_is_an_error_for_that_page_and_the_next_page_comes() {
+    let pages = [
+        r#"{"Contents": [{"Key": "a"}], "NextMarker": "m1"}"#,
+        r#"{"Contents": [{"Key": 1}], "NextMarker": "m2"}"#,
+        r#"{"Contents": {"Key": "x"}, "NextMarker": "m3"}"#,
+        r#"{"Contents": [], "NextMarker": 7}"#,
+        r#"{"Contents": [{"Key": "e"}]}"#,
+    ];
+    let typed = same(&listing(), &pages, View::TypedPages);
+    let results = typed.results();
+    assert_eq!(results.len(), 5, "{typed:?}");
+    for (at, page) in [(1, 2), (2, 3), (3, 4)] {
+        let named = format!("Err(ListObjects: page {page} could not be read as ");
+        assert!(results[at].starts_with(&named), "{}", results[at]);
+    }
+    assert_eq!(
+        results[4],
+        shown(Ok(Listing {
+            contents: vec![item("e", None)],
+            next_marker: None
+        }))
+    );
+    // G1: the position moved past each bad page.
+    assert_eq!(typed.steps[1].1, Some(enc(r#"{"Marker": "m2"}"#)));
+    // The full result of these pages does not fit `Listing` (G4 then serde), on both paths.
+    let full = same(&listing(), &pages, View::TypedFull);
+    assert!(full.end.starts_with("Err("), "{full:?}");
+}
+
+#[test]
+fn g3_search_over_bodies_gives_what_it_gives_over_values() {
+    let pages = [
+        r#"{"Contents": [{"Key": "a", "Size": 1}, {"Key": "b", "Size": 900}], "CommonPrefixes": ["p/"], "NextMarker": "m1"}"#,
+        r#"{"Contents": [], "NextMarker": "m2"}"#,
+        r#"{"Contents": [{"Key": "c", "Size": 700, "Tags": {"t": [1, 2]}}]}"#,
+    ];
+    let cases: [(&'static str, Vec<Value>); 6] = [
+        ("Contents[?Size > `500`].Key", vec![json!("b"), json!("c")]),
+        ("Missing", vec![Value::Null, Value::Null, Value::Null]),
+        ("Contents[].Key", vec![json!("a"), json!("b"), json!("c")]),
+        ("length(Contents)", vec![json!(2), json!(0), json!(1)]),
+        ("Contents[].Tags.t[]", vec![json!(1), json!(2)]),
+        (
+            "{n: NextMarker, p: CommonPrefixes}",
+            vec![
+                json!({"n": "m1", "p": ["p/"]}),
+                json!({"n": "m2", "p": null}),
+                json!({"n": null, "p": null}),
+            ],
+        ),
+    ];
+    for (expression, expected) in cases {
+        let seen = same(&listing(), &pages, View::Search(expression));
+        let expected: Vec<String> = expected
+            .into_iter()
+            .map(|v| shown::<Value>(Ok(v)))
+            .collect();
+        assert_eq!(seen.results(), expected, "{expression}");
+        for max_items in [Some(1), Some(2)] {
+            let opts = Opts {
+                max_items,
+                ..Opts::default()
+            };
+            both(&listing(), &texts(&pages), &opts, View::Search(expression));
+        }
+    }
+    // A syntax error is the call's error, before any request, on both paths.
+    let broken = same(&listing(), &pages, View::Search("Contents[?"));
+    assert!(broken.end.starts_with("Err("), "{broken:?}");
+    assert!(broken.calls.is_empty());
+}
