@@ -372,34 +372,15 @@ pub(crate) fn observe(
 
 /// Runs `answers` over both wires with every driver, asserts that the body path hands out
 /// exactly what the Value path does, with the same driver and with the blocking one, and
-/// returns what they agree on.
-///
-/// Under lookahead the requests are the blocking driver's, except that one more may have
-/// been sent: when an error comes from reading a page the engine accepted (an item of the
-/// wrong type, a full result that does not merge), lookahead has already sent the next
-/// request (G7), on both wires alike, and a blocking one may still be on its thread when the
-/// run is read, so whether it was recorded yet is a race.
+/// returns what they agree on. Lookahead sends exactly the requests of the blocking driver
+/// (G7), also when an error comes from reading a page the run accepted.
 pub(crate) fn both(model: &Model, answers: &[Answer], opts: &Opts, view: View) -> Seen {
     let reference = observe(model, answers, opts, view, Wire::Value, MODES[0]);
     for mode in MODES {
-        let mut seen = Wire::ALL.map(|wire| observe(model, answers, opts, view, wire, mode));
-        if mode.prefetch {
-            for (wire, run) in Wire::ALL.iter().zip(&mut seen) {
-                let (before, extra) = run
-                    .calls
-                    .split_at(reference.calls.len().min(run.calls.len()));
-                assert!(
-                    before == reference.calls && extra.len() <= 1,
-                    "{view:?} over {wire:?} with {mode:?}: requests {:?}, without lookahead {:?}; {opts:?}, script {answers:?}",
-                    run.calls,
-                    reference.calls
-                );
-                run.calls.clone_from(&reference.calls);
-            }
-        }
-        let [value, body] = seen;
+        let [value, body] = Wire::ALL.map(|wire| observe(model, answers, opts, view, wire, mode));
         assert_eq!(
-            body, value,
+            serde_reasons_left_out(&body),
+            serde_reasons_left_out(&value),
             "{view:?} over bodies with {mode:?} differs from the Value path; {opts:?}, script {answers:?}"
         );
         assert_eq!(
@@ -408,6 +389,35 @@ pub(crate) fn both(model: &Model, answers: &[Answer], opts: &Opts, view: View) -
         );
     }
     reference
+}
+
+/// `seen` with the reasons of deserialization errors left out. Which page or item failed to
+/// deserialize, and into what type, is the same on both paths; serde's wording of why depends
+/// on what it reads from (text or a `Value`: "invalid length 3, expected struct Item with 2
+/// elements" against "invalid length 3, expected fewer elements in array").
+fn serde_reasons_left_out(seen: &Seen) -> Seen {
+    let cut = |text: &str| -> String {
+        const READ_AS: &str = "could not be read as `";
+        match text.find(READ_AS) {
+            Some(at) => {
+                let after = at + READ_AS.len();
+                match text[after..].find('`') {
+                    Some(end) => format!("{}`: …", &text[..after + end]),
+                    None => text.to_owned(),
+                }
+            }
+            None => text.to_owned(),
+        }
+    };
+    Seen {
+        steps: seen
+            .steps
+            .iter()
+            .map(|(step, token)| (cut(step), token.clone()))
+            .collect(),
+        end: cut(&seen.end),
+        calls: seen.calls.clone(),
+    }
 }
 
 /// `both` for a run with default options.

@@ -363,11 +363,12 @@ impl Run {
     }
 
     /// A body that is not JSON, named by its page number (G8).
-    fn not_json(&self, reason: String) -> Error {
+    fn not_json(&self, (reason, body): (String, String)) -> Error {
         Error::PageNotJson {
             operation: self.operation(),
             page: self.pages + 1,
             reason,
+            body,
         }
     }
 

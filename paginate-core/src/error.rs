@@ -145,7 +145,7 @@ pub enum Error {
 
     /// A page's response body is not JSON (or not UTF-8). The run ends; its resume token
     /// fetches this page again.
-    #[error("{operation}: page {page} is not a JSON document: {reason}")]
+    #[error("{operation}: page {page} is not JSON: {reason}; the body starts {body:?}")]
     PageNotJson {
         /// The operation being paginated.
         operation: String,
@@ -153,6 +153,9 @@ pub enum Error {
         page: u64,
         /// What is wrong: serde_json's message, with the line and column, or the UTF-8 error.
         reason: String,
+        /// The start of the body, shortened to 80 characters (bytes that are not UTF-8 shown
+        /// as `�`).
+        body: String,
     },
 
     /// A page was not a JSON object.

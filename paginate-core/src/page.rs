@@ -8,6 +8,7 @@ use serde::de::DeserializeOwned;
 use serde_json::Value;
 
 use crate::body::Reply;
+use crate::error::preview;
 use crate::expr::{Expr, KeyNeed, Needs, Path};
 use crate::model::Model;
 use crate::raw_page::{BodyPage, ItemSink, ItemSpans, Slot};
@@ -24,20 +25,22 @@ pub(crate) enum Page {
 impl Page {
     /// The page in a transport's reply. A body that is not a JSON object is parsed as a
     /// `Value`, so one that is JSON but not an object is told apart from one that is not JSON
-    /// at all (`Err`, with the reason).
+    /// at all (`Err`, with the reason and the start of the body).
     ///
     /// `sink` takes the elements of its result key's list as the body is read (G8).
     pub(crate) fn read(
         reply: Reply,
         model: &Model,
         sink: Option<&mut dyn ItemSink>,
-    ) -> Result<Page, String> {
+    ) -> Result<Page, (String, String)> {
         let body = match reply {
             Reply::Value(value) => return Ok(Page::Value(value)),
             Reply::Body(body) => body,
         };
-        let text = String::from_utf8(body.into_bytes())
-            .map_err(|e| format!("the body is not UTF-8 ({e})"))?;
+        let text = String::from_utf8(body.into_bytes()).map_err(|e| {
+            let start = preview(&String::from_utf8_lossy(e.as_bytes()));
+            (format!("the body is not UTF-8 ({})", e.utf8_error()), start)
+        })?;
         let keys = &model.inner().result_keys;
         let split = |key: &str| keys.iter().any(|k| k.is_top_level() && k.top() == key);
         let sink = sink.and_then(|sink| {
@@ -48,7 +51,7 @@ impl Page {
             Ok(page) => Ok(Page::Body(page)),
             Err((_, text)) => serde_json::from_str(&text)
                 .map(Page::Value)
-                .map_err(|e| e.to_string()),
+                .map_err(|e| (e.to_string(), preview(&text))),
         }
     }
 

@@ -155,7 +155,56 @@ fn g8_of_a_key_written_twice_the_last_counts() {
     );
     assert_eq!(ends.calls.len(), 1);
     assert_eq!(ends.last_token(), None);
-    every_way(&pages);
+    // Every way, with the nested duplicate only where a `Value` is what comes out: a type of
+    // the caller's is deserialized straight from the text, where serde refuses the
+    // duplicate (see the next test).
+    let plain = [
+        pages[0],
+        r#"{"Contents":[{"Key":"b"}],"CommonPrefixes":null,"CommonPrefixes":["p/"]}"#,
+    ];
+    every_way(&plain);
+}
+
+/// G8: inside a value deserialized into the caller's type, a key written twice is serde's to
+/// judge, as when the caller deserializes the body themselves: a derived struct refuses it as
+/// a duplicate field. Through a `Value` first, the last one counts.
+#[test]
+fn g8_a_key_written_twice_inside_a_typed_item_is_refused_by_serde() {
+    use crate::{MODES, Wire, observe};
+    let pages = texts(&[r#"{"Contents":[{"Key":"a","Key":"b"},{"Key":"c"}]}"#]);
+    for mode in MODES {
+        let body = observe(
+            &listing(),
+            &pages,
+            &Opts::default(),
+            View::TypedItems,
+            Wire::Body,
+            mode,
+        );
+        let value = observe(
+            &listing(),
+            &pages,
+            &Opts::default(),
+            View::TypedItems,
+            Wire::Value,
+            mode,
+        );
+        let body = body.results();
+        assert_eq!(body.len(), 2, "{mode:?}: {body:?}");
+        assert!(
+            body[0].contains("item 0 of page 1") && body[0].contains("duplicate field `Key`"),
+            "{mode:?}: {body:?}"
+        );
+        assert!(
+            body[1].starts_with("Ok(Item { key: \"c\""),
+            "{mode:?}: {body:?}"
+        );
+        let value = value.results();
+        assert!(
+            value[0].starts_with("Ok(Item { key: \"b\""),
+            "{mode:?}: {value:?}"
+        );
+    }
 }
 
 #[test]
