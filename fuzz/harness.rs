@@ -2,7 +2,8 @@
 //! every input the fuzzer found interesting is replayed by `cargo test`. Each function must
 //! return normally for any input: a panic here is a bug found.
 
-use paginate_core::{DuplicateTokenPolicy, Model, Registry, from_fn};
+use paginate_core::{Body, DuplicateTokenPolicy, Model, Registry, from_body_fn, from_fn};
+use serde::Deserialize;
 use serde_json::{Map, Value, json};
 
 fn models() -> Vec<Model> {
@@ -178,4 +179,158 @@ pub(crate) fn expr(data: &[u8]) {
         "result_key": "Items"
     }}});
     let _ = Registry::from_json(&file.to_string());
+}
+
+/// An item of the first model's primary result key, as a typed caller declares it.
+#[derive(Deserialize)]
+#[allow(dead_code)]
+struct Item {
+    #[serde(rename = "Key")]
+    key: String,
+    #[serde(rename = "Size", default)]
+    size: Option<f64>,
+}
+
+/// A page of the first model, typed.
+#[derive(Deserialize)]
+#[allow(dead_code)]
+struct Page {
+    #[serde(rename = "Items", default)]
+    items: Vec<Item>,
+    #[serde(rename = "NextMarker")]
+    next_marker: Option<String>,
+    #[serde(rename = "IsTruncated", default)]
+    is_truncated: Option<bool>,
+}
+
+/// A full result of the first model, typed.
+#[derive(Deserialize)]
+#[allow(dead_code)]
+struct Full {
+    #[serde(rename = "Items", default)]
+    items: Vec<Item>,
+    #[serde(rename = "Prefixes", default)]
+    prefixes: Vec<Value>,
+    #[serde(rename = "NextToken")]
+    next_token: Option<String>,
+}
+
+/// Standard base64 with padding: a starting token is base64 of JSON (R1).
+fn base64(bytes: &[u8]) -> String {
+    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut out = String::new();
+    for chunk in bytes.chunks(3) {
+        let b = [
+            chunk[0],
+            *chunk.get(1).unwrap_or(&0),
+            *chunk.get(2).unwrap_or(&0),
+        ];
+        let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
+        for i in 0..4 {
+            if i <= chunk.len() {
+                out.push(char::from(ALPHABET[((n >> (18 - 6 * i)) & 63) as usize]));
+            } else {
+                out.push('=');
+            }
+        }
+    }
+    out
+}
+
+/// Whole runs over a transport that answers with response bodies, the bodies taken from the
+/// input as they are (any bytes: not JSON, not UTF-8, the wrong shape). The first line picks
+/// the options (policy, `max_pages`, `max_items`, page size, a starting token with an offset
+/// and its marker, a search expression); every further line is one page's body, served in
+/// turn. Pages, items, search and full results, each as JSON and typed.
+pub(crate) fn body(data: &[u8]) {
+    let mut lines = data.split(|&b| b == b'\n');
+    let h = lines.next().unwrap_or_default();
+    let bodies: Vec<&[u8]> = lines.collect();
+    let at = |i: usize| h.get(i).copied().unwrap_or(0);
+    let marker = String::from_utf8_lossy(h.get(8..).unwrap_or_default());
+    let offset = match at(6) % 8 {
+        0 => None,
+        1 => Some(u64::from(u32::MAX)),
+        2 => Some(u64::from(u32::MAX) + 1),
+        3 => Some(u64::MAX),
+        _ => Some(u64::from(u16::from_le_bytes([at(4), at(5)]))),
+    };
+    let expression = [
+        "Items[].Key",
+        "Items[?Size > `1`].Key",
+        "Data.Items",
+        "@",
+        "NextMarker || Items[-1].Key",
+        "Prefixes[]",
+    ][usize::from(at(7)) % 6];
+    for model in models() {
+        let starting_token = (at(0) & 4 != 0).then(|| {
+            let mut position = Map::new();
+            for name in model.input_tokens() {
+                position.insert(name.clone(), Value::String(marker.to_string()));
+            }
+            if let Some(offset) = offset {
+                position.insert("boto_truncate_amount".to_owned(), Value::from(offset));
+            }
+            base64(Value::Object(position).to_string().as_bytes())
+        });
+        let served = std::sync::atomic::AtomicUsize::new(0);
+        let api = from_body_fn(|_op, params: &Map<String, Value>| {
+            check_params(&model, params);
+            let i = served.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+            match bodies.get(i % bodies.len().max(1)) {
+                Some(b) => Ok(Body::from(*b)),
+                None => Err(std::io::Error::other("no pages")),
+            }
+        });
+        let policy = match at(0) % 3 {
+            0 => DuplicateTokenPolicy::Error,
+            1 => DuplicateTokenPolicy::Stop,
+            _ => DuplicateTokenPolicy::Allow,
+        };
+        let configure = |run: paginate_core::Pages<_>| {
+            let mut run = run
+                .duplicate_tokens(policy)
+                .max_pages(u64::from(at(1) % 16) + 1)
+                .starting_token(starting_token.clone());
+            if at(2) % 2 == 1 {
+                run = run.max_items(u64::from(at(2) / 2));
+            }
+            if at(3) % 2 == 1 && model.limit_key().is_some() {
+                run = run.page_size(u64::from(at(3)));
+            }
+            run
+        };
+        let fresh = || configure(model.paginate(&api, json!({"Caller": true})));
+
+        let mut pages = fresh();
+        while let Some(page) = pages.next() {
+            let _ = (page, pages.resume_token());
+        }
+        let mut pages = fresh().typed::<Page, Item>();
+        while let Some(page) = pages.next() {
+            let _ = (page, pages.resume_token());
+        }
+        let mut items = fresh().items();
+        while let Some(item) = items.next() {
+            let _ = (item, items.resume_token());
+        }
+        let mut items = fresh().items_as::<Item>();
+        while let Some(item) = items.next() {
+            let _ = (item, items.resume_token());
+        }
+        if let Ok(mut prefixes) = fresh().items_of_as::<Value>("Prefixes") {
+            while let Some(prefix) = prefixes.next() {
+                let _ = (prefix, prefixes.resume_token());
+            }
+        }
+        if let Ok(mut search) = fresh().search(expression) {
+            while let Some(result) = search.next() {
+                let _ = (result, search.resume_token());
+            }
+        }
+        let _ = fresh().build_full_result();
+        let _ = fresh().typed::<Page, Item>().build_full_result();
+        let _ = fresh().build_full_result_as::<Full>();
+    }
 }

@@ -49,3 +49,8 @@ fn fuzz_corpus_expressions() {
         .unwrap();
     println!("{n} expression inputs");
 }
+
+#[test]
+fn fuzz_corpus_body_runs() {
+    println!("{} body inputs", replay("body", harness::body));
+}

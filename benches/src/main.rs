@@ -2,28 +2,32 @@
 //!
 //! One workload: a transport that parses canned S3 ListObjects response bodies (pages of 100
 //! and of 1,000 objects with `Key`, `Size`, `ETag`, `StorageClass`; no `NextMarker`, so the
-//! token comes from `Contents[-1].Key`; `IsTruncated`). Each case runs through paginate and
-//! through a hand-written loop over the same transport, alternating within every round, and
-//! the ratio of the medians is reported: ratios, not wall-clock limits, are what travel
-//! between machines.
+//! token comes from `Contents[-1].Key`; `IsTruncated`), and one that answers with the same
+//! bodies unparsed (`Reply::Body`, the `*_body` cases, [`body`]). Each case runs through
+//! paginate and through a hand-written loop over the same transport, alternating within every
+//! round, and both the ratio of the medians and the median of the per-round ratios are
+//! reported: ratios, not wall-clock limits, are what travel between machines.
 //!
 //! ```text
 //! cargo run --release -p paginate-bench               # speed: every case, both page sizes
 //! cargo run --release -p paginate-bench -- --json F   # the same, also written to F
 //! cargo run --release -p paginate-bench -- memory     # peak RSS of streaming and full results
 //! cargo run --release -p paginate-bench -- dump DIR   # the canned bodies, for botocore_compare.py
+//! cargo run --release -p paginate-bench -- serve      # timings on request, for botocore_compare.py
 //! cargo run --release -p paginate-bench -- latency    # lookahead over loopback HTTP (latency/)
 //! ```
 
+mod body;
+mod cases;
 mod latency;
 mod memory;
+mod serve;
 
 use std::collections::HashMap;
 use std::hint::black_box;
 use std::time::{Duration, Instant};
 
 use paginate_core::{AsyncTransport, Model, Transport};
-use serde::Deserialize;
 use serde_json::{Map, Value, json};
 
 const OBJECTS: usize = 20_000;
@@ -107,285 +111,129 @@ impl AsyncTransport for Canned {
     }
 }
 
-// ---------------------------------------------------------------- hand-written loops
+// ---------------------------------------------------------------- the cases
 
-/// The hand-written loop's view of a page: where the next marker is and whether there is one.
-fn next_marker(page: &Value) -> Option<String> {
-    if page.get("IsTruncated").and_then(Value::as_bool) != Some(true) {
-        return None;
-    }
-    page.get("NextMarker")
-        .and_then(Value::as_str)
-        .filter(|m| !m.is_empty())
-        .or_else(|| {
-            page.get("Contents")?
-                .as_array()?
-                .last()?
-                .get("Key")?
-                .as_str()
-        })
-        .map(str::to_owned)
+/// A warm-up check that both sides of a case return equal results.
+type Check = fn(&Model, &Canned) -> Result<(), String>;
+
+/// One case: paginate's side and the hand-written loop's over the same canned pages, each
+/// returning how many results it got, and for some a check, run at warm-up, that both sides
+/// return equal results (not only as many).
+pub(crate) struct Case {
+    pub(crate) name: &'static str,
+    pub(crate) ours: fn(&Model, &Canned) -> usize,
+    pub(crate) hand: fn(&Canned) -> usize,
+    check: Option<Check>,
 }
 
-fn take_contents(page: &mut Value) -> Vec<Value> {
-    match page.get_mut("Contents").map(Value::take) {
-        Some(Value::Array(items)) => items,
-        _ => Vec::new(),
-    }
-}
-
-fn hand_items(api: &Canned) -> usize {
-    let (mut marker, mut n) = (String::new(), 0);
-    loop {
-        let Ok(mut page) = api.fetch(&marker) else {
-            return n;
-        };
-        let next = next_marker(&page);
-        for item in take_contents(&mut page) {
-            black_box(item);
-            n += 1;
-        }
-        match next {
-            Some(m) => marker = m,
-            None => return n,
-        }
+const fn case(
+    name: &'static str,
+    ours: fn(&Model, &Canned) -> usize,
+    hand: fn(&Canned) -> usize,
+) -> Case {
+    Case {
+        name,
+        ours,
+        hand,
+        check: None,
     }
 }
 
-fn hand_search(api: &Canned) -> usize {
-    let (mut marker, mut n) = (String::new(), 0);
-    loop {
-        let Ok(page) = api.fetch(&marker) else {
-            return n;
-        };
-        if let Some(items) = page.get("Contents").and_then(Value::as_array) {
-            for item in items {
-                if item
-                    .get("Size")
-                    .and_then(Value::as_f64)
-                    .is_some_and(|s| s > 500.0)
-                    && let Some(k) = item.get("Key")
-                {
-                    black_box(k.clone());
-                    n += 1;
-                }
-            }
-        }
-        match next_marker(&page) {
-            Some(m) => marker = m,
-            None => return n,
-        }
+const fn checked(
+    name: &'static str,
+    ours: fn(&Model, &Canned) -> usize,
+    hand: fn(&Canned) -> usize,
+    check: Check,
+) -> Case {
+    Case {
+        name,
+        ours,
+        hand,
+        check: Some(check),
     }
 }
 
-fn hand_full(api: &Canned) -> usize {
-    let (mut marker, mut all) = (String::new(), Vec::new());
-    loop {
-        let Ok(mut page) = api.fetch(&marker) else {
-            break;
-        };
-        let next = next_marker(&page);
-        all.extend(take_contents(&mut page));
-        match next {
-            Some(m) => marker = m,
-            None => break,
+/// Every blocking case; `async_items` needs a runtime and is added by [`speed`].
+pub(crate) const CASES: &[Case] = &[
+    case("items", cases::paginate_items, cases::hand_items),
+    case("search", cases::paginate_search, cases::hand_search),
+    case("full_result", cases::paginate_full, cases::hand_full),
+    case(
+        "max_items_chunks",
+        cases::paginate_chunks,
+        cases::hand_chunks,
+    ),
+    case("typed_items", cases::paginate_typed, cases::hand_typed),
+    case(
+        "typed_via_value",
+        cases::paginate_typed,
+        cases::hand_typed_from_value,
+    ),
+    checked(
+        "items_body",
+        body::items,
+        body::hand_items,
+        body::check_items,
+    ),
+    checked(
+        "typed_items_body",
+        body::typed_items,
+        body::hand_typed_items,
+        body::check_typed_items,
+    ),
+    checked(
+        "typed_pages_body",
+        body::typed_pages,
+        body::hand_typed_pages,
+        body::check_typed_pages,
+    ),
+    checked(
+        "typed_full_result_body",
+        body::typed_full,
+        body::hand_typed_full,
+        body::check_typed_full,
+    ),
+];
+
+pub(crate) fn find_case(name: &str) -> &'static Case {
+    CASES
+        .iter()
+        .find(|c| c.name == name)
+        .unwrap_or_else(|| fail(&format!("unknown case {name}")))
+}
+
+impl Case {
+    /// Runs both sides once: they must return as many results, and equal ones where the case
+    /// has a check. Returns the count.
+    pub(crate) fn warm_up(&self, m: &Model, api: &Canned, page: usize) -> usize {
+        let (a, b) = ((self.ours)(m, api), (self.hand)(api));
+        if a != b {
+            fail(&format!(
+                "{}/{page}: paginate gave {a} results, the hand-written loop {b}",
+                self.name
+            ));
         }
-    }
-    let n = all.len();
-    let mut full = Map::new();
-    full.insert("Contents".to_owned(), Value::Array(all));
-    black_box(Value::Object(full));
-    n
-}
-
-/// Stateless chunks of `CHUNK` items: each chunk starts from (marker, offset) as a resume
-/// token would, refetching a page it starts inside of.
-fn hand_chunks(api: &Canned) -> usize {
-    let (mut marker, mut offset, mut n) = (String::new(), 0usize, 0);
-    loop {
-        let mut left = CHUNK as usize;
-        loop {
-            let Ok(mut page) = api.fetch(&marker) else {
-                return n;
-            };
-            let next = next_marker(&page);
-            let items = take_contents(&mut page);
-            let available = items.len().saturating_sub(offset);
-            let taken = available.min(left);
-            for item in items.into_iter().skip(offset).take(taken) {
-                black_box(item);
-            }
-            n += taken;
-            left -= taken;
-            if taken < available {
-                offset += taken;
-                break; // the chunk ends inside this page
-            }
-            offset = 0;
-            match next {
-                Some(m) => marker = m,
-                None => return n,
-            }
-            if left == 0 {
-                break;
-            }
+        if let Some(check) = self.check
+            && let Err(e) = check(m, api)
+        {
+            fail(&format!("{}/{page}: {e}", self.name));
         }
+        a
     }
-}
-
-#[derive(Deserialize)]
-#[serde(rename_all = "PascalCase")]
-#[allow(dead_code)]
-struct Object {
-    key: String,
-    size: u64,
-    e_tag: String,
-    storage_class: String,
-}
-
-#[derive(Deserialize)]
-#[serde(rename_all = "PascalCase")]
-struct TypedPage {
-    #[serde(default)]
-    contents: Vec<Object>,
-    is_truncated: bool,
-}
-
-fn hand_typed(api: &Canned) -> usize {
-    let (mut marker, mut n) = (String::new(), 0);
-    loop {
-        let Ok(body) = api.body(&marker) else {
-            return n;
-        };
-        let Ok(page) = serde_json::from_str::<TypedPage>(body) else {
-            return n;
-        };
-        let next = page.contents.last().map(|o| o.key.clone());
-        let more = page.is_truncated;
-        for object in page.contents {
-            black_box(object);
-            n += 1;
-        }
-        match next.filter(|_| more) {
-            Some(m) => marker = m,
-            None => return n,
-        }
-    }
-}
-
-/// Typed items from JSON pages, as a loop over a `Value` transport would get them.
-fn hand_typed_from_value(api: &Canned) -> usize {
-    let (mut marker, mut n) = (String::new(), 0);
-    loop {
-        let Ok(mut page) = api.fetch(&marker) else {
-            return n;
-        };
-        let next = next_marker(&page);
-        for item in take_contents(&mut page) {
-            if let Ok(object) = serde_json::from_value::<Object>(item) {
-                black_box(object);
-                n += 1;
-            }
-        }
-        match next {
-            Some(m) => marker = m,
-            None => return n,
-        }
-    }
-}
-
-async fn hand_async_items(api: &Canned) -> usize {
-    let (mut marker, mut n) = (String::new(), 0);
-    loop {
-        let params: Map<String, Value> = [("Marker".to_owned(), Value::String(marker.clone()))]
-            .into_iter()
-            .collect();
-        let Ok(mut page) = AsyncTransport::call(api, "ListObjects", &params).await else {
-            return n;
-        };
-        let next = next_marker(&page);
-        for item in take_contents(&mut page) {
-            black_box(item);
-            n += 1;
-        }
-        match next {
-            Some(m) => marker = m,
-            None => return n,
-        }
-    }
-}
-
-// ---------------------------------------------------------------- paginate
-
-/// Takes every item, so none of the work can be optimized away; counts them.
-fn consume<T>(items: impl Iterator<Item = T>) -> usize {
-    let mut n = 0;
-    for item in items {
-        black_box(item);
-        n += 1;
-    }
-    n
-}
-
-fn paginate_items(m: &Model, api: &Canned) -> usize {
-    consume(m.paginate(api, json!({"Bucket": "media"})).items())
-}
-
-fn paginate_search(m: &Model, api: &Canned) -> usize {
-    match m.paginate(api, json!({"Bucket": "media"})).search(SEARCH) {
-        Ok(results) => consume(results),
-        Err(e) => fail(&e.to_string()),
-    }
-}
-
-fn paginate_full(m: &Model, api: &Canned) -> usize {
-    match m
-        .paginate(api, json!({"Bucket": "media"}))
-        .build_full_result()
-    {
-        Ok(full) => black_box(full)["Contents"].as_array().map_or(0, Vec::len),
-        Err(e) => fail(&e.to_string()),
-    }
-}
-
-fn paginate_chunks(m: &Model, api: &Canned) -> usize {
-    let (mut n, mut token) = (0, None);
-    loop {
-        let mut run = m.paginate(api, json!({"Bucket": "media"})).max_items(CHUNK);
-        if let Some(t) = token.take() {
-            run = run.starting_token(Some(t));
-        }
-        let mut items = run.items();
-        n += consume(items.by_ref());
-        match items.resume_token() {
-            Some(t) => token = Some(t),
-            None => return n,
-        }
-    }
-}
-
-fn paginate_typed(m: &Model, api: &Canned) -> usize {
-    consume(
-        m.paginate(api, json!({"Bucket": "media"}))
-            .items_as::<Object>(),
-    )
-}
-
-async fn paginate_async_items(m: &Model, api: &Canned) -> usize {
-    let mut items = m.paginate_async(api, json!({"Bucket": "media"})).items();
-    let mut n = 0;
-    while let Some(item) = items.next().await {
-        black_box(item.is_ok());
-        n += 1;
-    }
-    n
 }
 
 // ---------------------------------------------------------------- harness
 
-fn median(mut samples: Vec<Duration>) -> Duration {
-    samples.sort();
+fn median<T: PartialOrd + Copy>(mut samples: Vec<T>) -> T {
+    samples.sort_by(|a, b| a.partial_cmp(b).unwrap_or(std::cmp::Ordering::Equal));
     samples[samples.len() / 2]
+}
+
+/// Times one call.
+pub(crate) fn time(f: impl FnOnce() -> usize) -> (Duration, usize) {
+    let start = Instant::now();
+    let n = black_box(f());
+    (start.elapsed(), n)
 }
 
 struct Row {
@@ -393,42 +241,37 @@ struct Row {
     page: usize,
     paginate: Duration,
     hand: Duration,
+    /// The median of the per-round ratios paginate / hand.
+    round_ratio: f64,
 }
 
-/// Runs both sides once to warm up and check they agree, then `ROUNDS` rounds alternating
-/// which side goes first; returns the medians.
+/// `ROUNDS` rounds alternating which side goes first (after the caller's warm-up); returns
+/// the medians and the median of the per-round ratios.
 fn measure(
     case: &'static str,
     page: usize,
     mut ours: impl FnMut() -> usize,
     mut hand: impl FnMut() -> usize,
 ) -> Row {
-    let (a, b) = (ours(), hand());
-    if a != b {
-        fail(&format!(
-            "{case}/{page}: paginate gave {a} results, the hand-written loop {b}"
-        ));
-    }
-    let (mut p, mut h) = (Vec::new(), Vec::new());
+    let (mut p, mut h, mut r) = (Vec::new(), Vec::new(), Vec::new());
     for round in 0..ROUNDS {
-        let time = |f: &mut dyn FnMut() -> usize| {
-            let start = Instant::now();
-            black_box(f());
-            start.elapsed()
-        };
-        if round % 2 == 0 {
-            p.push(time(&mut ours));
-            h.push(time(&mut hand));
+        let (a, b) = if round % 2 == 0 {
+            let a = time(&mut ours).0;
+            (a, time(&mut hand).0)
         } else {
-            h.push(time(&mut hand));
-            p.push(time(&mut ours));
-        }
+            let b = time(&mut hand).0;
+            (time(&mut ours).0, b)
+        };
+        p.push(a);
+        h.push(b);
+        r.push(a.as_secs_f64() / b.as_secs_f64());
     }
     Row {
         case,
         page,
         paginate: median(p),
         hand: median(h),
+        round_ratio: median(r),
     }
 }
 
@@ -441,68 +284,49 @@ fn speed(json_out: Option<String>) {
     let mut rows = Vec::new();
     for page in [100, 1000] {
         let api = Canned::new(page);
-        rows.push(measure(
-            "items",
-            page,
-            || paginate_items(&m, &api),
-            || hand_items(&api),
-        ));
-        rows.push(measure(
-            "search",
-            page,
-            || paginate_search(&m, &api),
-            || hand_search(&api),
-        ));
-        rows.push(measure(
-            "full_result",
-            page,
-            || paginate_full(&m, &api),
-            || hand_full(&api),
-        ));
-        rows.push(measure(
-            "max_items_chunks",
-            page,
-            || paginate_chunks(&m, &api),
-            || hand_chunks(&api),
-        ));
-        rows.push(measure(
-            "typed_items",
-            page,
-            || paginate_typed(&m, &api),
-            || hand_typed(&api),
-        ));
-        rows.push(measure(
-            "typed_via_value",
-            page,
-            || paginate_typed(&m, &api),
-            || hand_typed_from_value(&api),
-        ));
-        rows.push(measure(
-            "async_items",
-            page,
-            || runtime.block_on(paginate_async_items(&m, &api)),
-            || runtime.block_on(hand_async_items(&api)),
-        ));
+        for c in CASES {
+            c.warm_up(&m, &api, page);
+            rows.push(measure(
+                c.name,
+                page,
+                || (c.ours)(&m, &api),
+                || (c.hand)(&api),
+            ));
+        }
+        let ours = || runtime.block_on(cases::paginate_async_items(&m, &api));
+        let hand = || runtime.block_on(cases::hand_async_items(&api));
+        let (a, b) = (ours(), hand());
+        if a != b {
+            fail(&format!(
+                "async_items/{page}: paginate gave {a} results, the hand-written loop {b}"
+            ));
+        }
+        rows.push(measure("async_items", page, ours, hand));
     }
-    println!("{OBJECTS} objects per run, median of {ROUNDS} alternating rounds");
+    println!("{OBJECTS} objects per run, {ROUNDS} alternating rounds");
     println!(
-        "{:<18} {:>5} {:>12} {:>12} {:>8}",
-        "case", "page", "paginate", "by hand", "ratio"
+        "{:<24} {:>5} {:>12} {:>12} {:>8} {:>8}",
+        "case", "page", "paginate", "by hand", "ratio", "rounds"
+    );
+    println!(
+        "{:<24} {:>5} {:>12} {:>12} {:>8} {:>8}",
+        "", "", "(median)", "(median)", "medians", "median"
     );
     let mut json_rows = Vec::new();
     for r in &rows {
         let ratio = r.paginate.as_secs_f64() / r.hand.as_secs_f64();
         println!(
-            "{:<18} {:>5} {:>10.2}ms {:>10.2}ms {:>7.3}x",
+            "{:<24} {:>5} {:>10.2}ms {:>10.2}ms {:>7.3}x {:>7.3}x",
             r.case,
             r.page,
             r.paginate.as_secs_f64() * 1e3,
             r.hand.as_secs_f64() * 1e3,
-            ratio
+            ratio,
+            r.round_ratio
         );
         json_rows.push(json!({"case": r.case, "page": r.page, "objects": OBJECTS,
                               "paginate_s": r.paginate.as_secs_f64(), "hand_s": r.hand.as_secs_f64(),
-                              "ratio": ratio}));
+                              "ratio": ratio, "round_ratio": r.round_ratio}));
     }
     if let Some(path) = json_out
         && let Err(e) = std::fs::write(&path, Value::Array(json_rows).to_string())
@@ -511,15 +335,13 @@ fn speed(json_out: Option<String>) {
     }
 }
 
-/// One run of one case, for a profiler: `valgrind --tool=callgrind paginate-bench once items 100`.
+/// One run of one case, for a profiler: `valgrind --tool=callgrind paginate-bench once items 100`
+/// (`hand_items` for the hand-written side of `items`, and so on for every case).
 fn once(case: &str, page: usize) {
     let (m, api) = (model(), Canned::new(page));
-    let n = match case {
-        "items" => paginate_items(&m, &api),
-        "search" => paginate_search(&m, &api),
-        "full_result" => paginate_full(&m, &api),
-        "hand_items" => hand_items(&api),
-        other => fail(&format!("unknown case {other}")),
+    let n = match case.strip_prefix("hand_") {
+        Some(name) => (find_case(name).hand)(&api),
+        None => (find_case(case).ours)(&m, &api),
     };
     println!("{case}: {n}");
 }
@@ -556,10 +378,11 @@ fn main() {
         ["memory"] => memory::memory(),
         ["latency", rest @ ..] => latency::main(rest),
         ["dump", dir] => dump(dir),
+        ["serve"] => serve::serve(),
         ["once", case, page] => once(case, page.parse().unwrap_or(100)),
         ["memory-child", what, pages] => memory::memory_child(what, pages.parse().unwrap_or(1)),
         _ => fail(
-            "usage: paginate-bench [--json FILE | memory | latency [OPTIONS] | dump DIR | once CASE PAGE]",
+            "usage: paginate-bench [--json FILE | memory | latency [OPTIONS] | dump DIR | serve | once CASE PAGE]",
         ),
     }
 }

@@ -1,9 +1,10 @@
 //! The `memory` mode: peak RSS of streaming items and of full results, each case in a fresh
 //! process (`memory-child`) so that its peak is its own.
 
-use paginate_core::Transport;
+use paginate_core::{Body, PageRequest, Reply, Transport};
 use serde_json::{Map, Value, json};
 
+use crate::cases::Object;
 use crate::{body, fail, model};
 
 /// Pages generated on request, so the transport holds nothing between pages.
@@ -11,9 +12,9 @@ struct Generated {
     pages: usize,
 }
 
-impl Transport for Generated {
-    type Error = String;
-    fn call(&self, _: &str, params: &Map<String, Value>) -> Result<Value, String> {
+impl Generated {
+    /// The body of the page after `params`' marker.
+    fn text(&self, params: &Map<String, Value>) -> Result<String, String> {
         let marker = params.get("Marker").and_then(Value::as_str).unwrap_or("");
         let first = if marker.is_empty() {
             0
@@ -23,7 +24,29 @@ impl Transport for Generated {
                 .map_err(|e| e.to_string())?
                 + 1
         };
-        serde_json::from_str(&body(first, 100, self.pages * 100, marker)).map_err(|e| e.to_string())
+        Ok(body(first, 100, self.pages * 100, marker))
+    }
+}
+
+impl Transport for Generated {
+    type Error = String;
+    fn call(&self, _: &str, params: &Map<String, Value>) -> Result<Value, String> {
+        serde_json::from_str(&self.text(params)?).map_err(|e| e.to_string())
+    }
+}
+
+/// The same pages, answered as bodies ([`Reply::Body`]).
+struct GeneratedBodies(Generated);
+
+impl Transport for GeneratedBodies {
+    type Error = String;
+    fn call(&self, op: &str, params: &Map<String, Value>) -> Result<Value, String> {
+        self.0.call(op, params)
+    }
+    fn fetch(&self, request: PageRequest<'_>) -> Result<Reply, String> {
+        self.0
+            .text(request.params)
+            .map(|text| Reply::Body(Body::from(text)))
     }
 }
 
@@ -48,6 +71,11 @@ pub(crate) fn memory_child(what: &str, pages: usize) {
             .items()
             .filter(Result::is_ok)
             .count(),
+        "typed_items_body" => m
+            .paginate(&GeneratedBodies(api), json!({}))
+            .items_as::<Object>()
+            .filter(Result::is_ok)
+            .count(),
         "full" => match m.paginate(&api, json!({})).build_full_result() {
             Ok(full) => full["Contents"].as_array().map_or(0, Vec::len),
             Err(e) => fail(&e.to_string()),
@@ -64,13 +92,16 @@ pub(crate) fn memory() {
     };
     println!("peak RSS (VmHWM), each in a fresh process; pages of 100 objects");
     println!(
-        "{:<12} {:>8} {:>10} {:>12}",
+        "{:<18} {:>8} {:>10} {:>12}",
         "case", "pages", "items", "peak RSS"
     );
     for (what, pages) in [
         ("items", 1_000),
         ("items", 10_000),
         ("items", 100_000),
+        ("typed_items_body", 1_000),
+        ("typed_items_body", 10_000),
+        ("typed_items_body", 100_000),
         ("full", 1_000),
         ("full", 10_000),
         ("full", 30_000),
@@ -85,6 +116,6 @@ pub(crate) fn memory() {
         };
         let mut parts = text.split_whitespace();
         let (items, kib) = (parts.next().unwrap_or("?"), parts.next().unwrap_or("?"));
-        println!("{what:<12} {pages:>8} {items:>10} {:>9} KiB", kib);
+        println!("{what:<18} {pages:>8} {items:>10} {:>9} KiB", kib);
     }
 }
