@@ -60,9 +60,10 @@ impl FullResult {
             Page::Body(mut page) => {
                 for key in &run.model().inner().result_keys {
                     if key.is_top_level()
-                        && let Some(Slot::Items(spans)) = page.slot(key.top())
+                        && let Some(Slot::Items(items)) = page.slot(key.top())
+                        && let Some(spans) = items.kept_spans()
                     {
-                        self.add_text(run, key, spans.spans.iter().map(|s| page.text_of(s)))?;
+                        self.add_text(run, key, spans.iter().map(|s| page.text_of(s)))?;
                         continue;
                     }
                     let value = page

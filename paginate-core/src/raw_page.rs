@@ -10,7 +10,8 @@
 
 use std::ops::Range;
 
-use serde::de;
+use serde::de::{self, Deserializer as _, SeqAccess, Visitor};
+use serde_json::value::RawValue;
 use serde_json::Value;
 
 use crate::expr::{KeyNeed, Needs};
@@ -32,36 +33,73 @@ pub(crate) enum Slot {
 /// The elements of a top-level result key's list, as cut and skipped so far.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct ItemSpans {
-    /// Where each element kept lies.
-    pub(crate) spans: Vec<Span>,
-    /// How many elements were dropped from the front (R6): the elements kept are
-    /// `front..front + spans.len()` of the list as received.
+    /// Where each element lies, for a list read element by element.
+    spans: Vec<Span>,
+    /// Where the list lies, for a list an [`ItemSink`] took in one go (its elements' spans
+    /// were never needed).
+    whole: Option<Span>,
+    /// How many elements the list has, as received.
+    count: usize,
+    /// How many were dropped from the front (R6): the elements kept are
+    /// `front..front + kept` of the list as received.
     pub(crate) front: usize,
+    kept: usize,
     /// Whether an [`ItemSink`] took the list's elements as it was read.
     pub(crate) typed: bool,
 }
 
 impl ItemSpans {
+    fn by_element(spans: Vec<Span>, typed: bool) -> ItemSpans {
+        ItemSpans {
+            count: spans.len(),
+            kept: spans.len(),
+            spans,
+            whole: None,
+            front: 0,
+            typed,
+        }
+    }
+
+    fn whole(list: Span, count: usize) -> ItemSpans {
+        ItemSpans {
+            spans: Vec::new(),
+            whole: Some(list),
+            count,
+            front: 0,
+            kept: count,
+            typed: true,
+        }
+    }
+
+    /// The number of elements kept.
     pub(crate) fn len(&self) -> usize {
-        self.spans.len()
+        self.kept
     }
 
     /// M2: keeps the first `keep`.
     pub(crate) fn truncate(&mut self, keep: usize) {
-        self.spans.truncate(keep);
+        self.kept = self.kept.min(keep);
     }
 
     /// R6: drops the first `count`.
     pub(crate) fn skip_front(&mut self, count: usize) {
-        let count = count.min(self.spans.len());
-        self.spans.drain(..count);
+        let count = count.min(self.kept);
         self.front += count;
+        self.kept -= count;
     }
 
     /// R6: keeps none.
     pub(crate) fn clear(&mut self) {
-        self.front += self.spans.len();
-        self.spans.clear();
+        self.skip_front(self.kept);
+    }
+
+    /// Where the elements kept lie, for a list read element by element (`None` for one an
+    /// [`ItemSink`] took whole).
+    pub(crate) fn kept_spans(&self) -> Option<&[Span]> {
+        match self.whole {
+            Some(_) => None,
+            None => self.spans.get(self.front..self.front + self.kept),
+        }
     }
 }
 
@@ -137,8 +175,38 @@ impl BodyPage {
     pub(crate) fn materialize(&self, slot: &Slot) -> Value {
         match slot {
             Slot::Raw(span) => self.parse(span),
-            Slot::Items(items) => Value::Array(items.spans.iter().map(|s| self.parse(s)).collect()),
+            Slot::Items(items) => Value::Array(self.elements(items)),
             Slot::Json(value) => value.clone(),
+        }
+    }
+
+    /// The elements kept of a list, as JSON.
+    fn elements(&self, items: &ItemSpans) -> Vec<Value> {
+        match (items.kept_spans(), &items.whole) {
+            (Some(spans), _) => spans.iter().map(|s| self.parse(s)).collect(),
+            (None, Some(list)) => {
+                let all: Vec<Value> = serde_json::from_str(self.text_of(list)).unwrap_or_default();
+                all.into_iter().skip(items.front).take(items.kept).collect()
+            }
+            (None, None) => Vec::new(),
+        }
+    }
+
+    /// Element `at` of the elements kept of a list, as JSON.
+    fn element(&self, items: &ItemSpans, at: usize) -> Value {
+        match (items.kept_spans(), &items.whole) {
+            (Some(spans), _) => spans.get(at).map_or(Value::Null, |s| self.parse(s)),
+            (None, Some(list)) => {
+                let list = self.text_of(list);
+                let index = items.front + at;
+                let found = if index + 1 == items.count {
+                    last_element(list)
+                } else {
+                    nth_element(list, index)
+                };
+                found.and_then(|text| serde_json::from_str(text).ok()).unwrap_or(Value::Null)
+            }
+            (None, None) => Value::Null,
         }
     }
 
@@ -159,7 +227,7 @@ impl BodyPage {
                 continue;
             };
             let value = match (need, slot) {
-                (KeyNeed::At(indices), Slot::Items(ItemSpans { spans: items, .. })) => {
+                (KeyNeed::At(indices), Slot::Items(items)) => {
                     let mut list = vec![Value::Null; items.len()];
                     for &i in indices {
                         let at = if i < 0 {
@@ -168,9 +236,9 @@ impl BodyPage {
                             Some(i as usize)
                         };
                         if let Some(at) = at
-                            && let (Some(place), Some(span)) = (list.get_mut(at), items.get(at))
+                            && let Some(place) = list.get_mut(at)
                         {
-                            *place = self.parse(span);
+                            *place = self.element(items, at);
                         }
                     }
                     Value::Array(list)
@@ -208,9 +276,10 @@ impl BodyPage {
             out.push(':');
             match slot {
                 Slot::Raw(span) => out.push_str(self.text_of(span)),
-                Slot::Items(items) => {
-                    push_list(&mut out, items.spans.iter().map(|s| self.text_of(s)));
-                }
+                Slot::Items(items) => match items.kept_spans() {
+                    Some(spans) => push_list(&mut out, spans.iter().map(|s| self.text_of(s))),
+                    None => out.push_str(&Value::Array(self.elements(items)).to_string()),
+                },
                 Slot::Json(value) => out.push_str(&value.to_string()),
             }
         }
@@ -230,6 +299,10 @@ pub(crate) trait ItemSink {
     /// Takes the element that `text` starts with and returns its length in bytes; `None`
     /// when `text` does not start with a JSON value.
     fn take(&mut self, text: &str) -> Option<usize>;
+    /// Takes every element of the list that `text` starts with, in one go, and returns the
+    /// list's length in bytes and its number of elements; `None` when an element is not the
+    /// sink's type, or the list is not JSON (then nothing is taken).
+    fn take_list(&mut self, text: &str) -> Option<(usize, usize)>;
 }
 
 /// The one pass: the top-level keys of `text` and where their values lie; the lists of the
@@ -333,16 +406,24 @@ impl<'t> Walk<'t> {
         Some(start..self.pos)
     }
 
-    /// A result key's value: a list as its elements' spans (each also given to `sink`),
-    /// anything else as JSON.
+    /// A result key's value: a list as its elements' spans, or, when `sink` takes the list
+    /// in one go, as the list's span; anything else as JSON.
     fn result(&mut self, mut sink: Option<&mut dyn ItemSink>) -> Option<Slot> {
-        if !self.eat(b'[') {
+        if self.peek() != Some(b'[') {
             return self.value().map(Slot::Json);
         }
-        let typed = sink.is_some();
         if let Some(sink) = &mut sink {
+            let start = self.pos;
+            if let Some((length, count)) = sink.take_list(self.rest()?) {
+                self.pos += length;
+                return Some(Slot::Items(ItemSpans::whole(start..self.pos, count)));
+            }
+            // An element that is not the sink's type: element by element, so that each
+            // one's outcome is kept (G2).
             sink.start();
         }
+        self.pos += 1;
+        let typed = sink.is_some();
         let mut spans = Vec::new();
         if !self.eat(b']') {
             loop {
@@ -364,11 +445,81 @@ impl<'t> Walk<'t> {
                 return None;
             }
         }
-        Some(Slot::Items(ItemSpans {
-            spans,
-            front: 0,
-            typed,
-        }))
+        Some(Slot::Items(ItemSpans::by_element(spans, typed)))
+    }
+}
+
+/// The text of element `index` of the JSON list `list`, read past the elements before it.
+fn nth_element(list: &str, index: usize) -> Option<&str> {
+    struct Nth(usize);
+    impl<'de> Visitor<'de> for Nth {
+        type Value = Option<&'de RawValue>;
+        fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str("a list")
+        }
+        fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+            for _ in 0..self.0 {
+                seq.next_element::<de::IgnoredAny>()?;
+            }
+            let found = seq.next_element::<&'de RawValue>()?;
+            while seq.next_element::<de::IgnoredAny>()?.is_some() {}
+            Ok(found)
+        }
+    }
+    let mut de = serde_json::Deserializer::from_str(list);
+    de.deserialize_seq(Nth(index)).ok()?.map(RawValue::get)
+}
+
+/// The text of the last element of the JSON list `list`, found by reading back from its end.
+/// `list` was read as JSON before, so going back over it is unambiguous: a `"` closes a string
+/// there unless an odd number of backslashes precedes it.
+fn last_element(list: &str) -> Option<&str> {
+    let bytes = list.as_bytes();
+    let is_space = |b: u8| matches!(b, b' ' | b'\t' | b'\n' | b'\r');
+    let mut end = bytes.iter().rposition(|&b| b == b']')?;
+    while end > 0 && is_space(bytes[end - 1]) {
+        end -= 1;
+    }
+    // `end` is one past the last element's last byte.
+    let last = *bytes.get(end.checked_sub(1)?)?;
+    let start = match last {
+        b'"' => string_start(bytes, end - 1)?,
+        b'}' | b']' => {
+            let mut depth = 0usize;
+            let mut at = end;
+            loop {
+                at = at.checked_sub(1)?;
+                match bytes[at] {
+                    b'}' | b']' => depth += 1,
+                    b'{' | b'[' => {
+                        depth -= 1;
+                        if depth == 0 {
+                            break at;
+                        }
+                    }
+                    b'"' => at = string_start(bytes, at)?,
+                    _ => {}
+                }
+            }
+        }
+        // A number, `true`, `false` or `null`: back to the separator before it.
+        _ => bytes[..end]
+            .iter()
+            .rposition(|&b| b == b',' || b == b'[' || is_space(b))?
+            + 1,
+    };
+    list.get(start..end)
+}
+
+/// The position of the `"` that opens the string whose closing `"` is at `close`.
+fn string_start(bytes: &[u8], close: usize) -> Option<usize> {
+    let mut at = close;
+    loop {
+        at = bytes[..at].iter().rposition(|&b| b == b'"')?;
+        let backslashes = bytes[..at].iter().rev().take_while(|&&b| b == b'\\').count();
+        if backslashes % 2 == 0 {
+            return Some(at);
+        }
     }
 }
 
@@ -382,4 +533,46 @@ pub(crate) fn push_list<'a>(out: &mut String, elements: impl Iterator<Item = &'a
         out.push_str(element);
     }
     out.push(']');
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Lists whose last element is hard to find from the end: quotes, backslashes and
+    /// brackets inside strings, nested values, bare literals and numbers, whitespace.
+    const LISTS: &[&str] = &[
+        r#"[1]"#,
+        r#"[1, 2.5e3]"#,
+        r#"[ "a" , "b\"]" ]"#,
+        r#"["x", "ends with a backslash \\"]"#,
+        r#"["x", "\\\"quoted\\\"" ]"#,
+        r#"[{}, {"a": "}]{[", "b": ["\"", "\\"]}]"#,
+        r#"[[1, [2, "]"]], [[], {"k": [{}]}]]"#,
+        "[true,\tfalse,\n null\r\n]",
+        r#"[-0, "😀", {"Key": "photos/\u00e9.jpg", "ETag": "\"abc\""}]"#,
+    ];
+
+    #[test]
+    fn the_last_element_is_found_from_the_end() {
+        for list in LISTS {
+            let expected: Vec<Value> = serde_json::from_str(list).unwrap();
+            let found = last_element(list).unwrap_or_else(|| panic!("{list}: nothing found"));
+            let found: Value = serde_json::from_str(found)
+                .unwrap_or_else(|e| panic!("{list}: {found:?} is not JSON: {e}"));
+            assert_eq!(Some(&found), expected.last(), "{list}");
+        }
+    }
+
+    #[test]
+    fn any_element_is_found_by_reading_past_the_ones_before() {
+        for list in LISTS {
+            let expected: Vec<Value> = serde_json::from_str(list).unwrap();
+            for (i, element) in expected.iter().enumerate() {
+                let found = nth_element(list, i).map(|t| serde_json::from_str::<Value>(t).unwrap());
+                assert_eq!(found.as_ref(), Some(element), "{list} [{i}]");
+            }
+            assert_eq!(nth_element(list, expected.len()), None, "{list}");
+        }
+    }
 }

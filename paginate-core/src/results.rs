@@ -199,6 +199,18 @@ impl<I: DeserializeOwned> ItemSink for ItemCursor<I> {
         self.taking.reserve(self.last_len);
     }
 
+    /// The whole list through one deserializer, the way a typed page would read it.
+    fn take_list(&mut self, text: &str) -> Option<(usize, usize)> {
+        self.start();
+        let mut de = serde_json::Deserializer::from_str(text);
+        let read = serde::Deserializer::deserialize_seq(&mut de, ListInto(&mut self.taking));
+        if read.is_err() {
+            self.taking.clear();
+            return None;
+        }
+        Some((de.into_iter::<serde::de::IgnoredAny>().byte_offset(), self.taking.len()))
+    }
+
     /// An element that is not an `I` is kept as the reason, to be handed out in its place
     /// (G2); its length is then found by reading it as any JSON value.
     fn take(&mut self, text: &str) -> Option<usize> {
@@ -216,6 +228,24 @@ impl<I: DeserializeOwned> ItemSink for ItemCursor<I> {
                 Some(any.byte_offset())
             }
         }
+    }
+}
+
+/// Deserializes the elements of a list into a vector it extends.
+struct ListInto<'v, I>(&'v mut Vec<Result<I, String>>);
+
+impl<'de, I: DeserializeOwned> serde::de::Visitor<'de> for ListInto<'_, I> {
+    type Value = ();
+
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("a list")
+    }
+
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        while let Some(item) = seq.next_element::<I>()? {
+            self.0.push(Ok(item));
+        }
+        Ok(())
     }
 }
 
