@@ -7,13 +7,13 @@
 
 use std::any::TypeId;
 
-use serde::de::DeserializeOwned;
+use serde::de::{self, DeserializeOwned};
 use serde_json::{Map, Value};
 
 use crate::engine::{Held, Run};
 use crate::error::Error;
 use crate::expr::Path;
-use crate::page::{Page, from_text};
+use crate::page::{Page, from_text, without_position};
 use crate::raw_page::Slot;
 use crate::results::from_json;
 use crate::token::json_type;
@@ -28,22 +28,87 @@ pub(crate) struct FullResult {
     text: Vec<(String, TextList)>,
 }
 
-/// The elements of a list merged as text, joined by commas (an element's text is never
-/// empty, so an empty text is an empty list).
-#[derive(Debug, Default)]
-struct TextList(String);
+/// A list merged as text: `[`, the elements' texts joined by commas, and, once closed, `]`;
+/// and how many elements there are.
+#[derive(Debug)]
+struct TextList(String, usize);
+
+impl Default for TextList {
+    fn default() -> TextList {
+        TextList("[".to_owned(), 0)
+    }
+}
 
 impl TextList {
-    fn push(&mut self, element: &str) {
-        if !self.0.is_empty() {
+    /// Appends `count` elements, `joined` by commas.
+    fn push(&mut self, joined: &str, count: usize) {
+        if count == 0 {
+            return;
+        }
+        if self.1 > 0 {
             self.0.push(',');
         }
-        self.0.push_str(element);
+        self.0.push_str(joined);
+        self.1 += count;
+    }
+
+    /// Ends the text with `]`; called once, when no more elements will come.
+    fn close(&mut self) {
+        self.0.push(']');
     }
 
     /// The list as JSON. Its elements were checked as JSON when their page was read.
-    fn to_value(&self) -> Value {
-        from_text(&format!("[{}]", self.0)).unwrap_or(Value::Array(Vec::new()))
+    fn to_value(mut self) -> Value {
+        self.close();
+        from_text(&self.0).unwrap_or(Value::Array(Vec::new()))
+    }
+}
+
+/// The merged result as a map for serde to read a `T` from: a key merged as text has its value
+/// read from its text, any other from its JSON, so no text of the whole result is built.
+struct MergedMap<'m> {
+    entries: serde_json::map::Iter<'m>,
+    text: &'m [(String, TextList)],
+    value: Option<MergedValue<'m>>,
+}
+
+enum MergedValue<'m> {
+    Text(&'m str),
+    Json(&'m Value),
+}
+
+impl<'m> de::MapAccess<'m> for MergedMap<'m> {
+    type Error = serde_json::Error;
+
+    fn next_key_seed<K: de::DeserializeSeed<'m>>(
+        &mut self,
+        seed: K,
+    ) -> Result<Option<K::Value>, serde_json::Error> {
+        let Some((key, value)) = self.entries.next() else {
+            return Ok(None);
+        };
+        self.value = Some(match self.text.iter().find(|(k, _)| k == key) {
+            Some((_, list)) => MergedValue::Text(&list.0),
+            None => MergedValue::Json(value),
+        });
+        seed.deserialize(de::value::BorrowedStrDeserializer::new(key))
+            .map(Some)
+    }
+
+    fn next_value_seed<V: de::DeserializeSeed<'m>>(
+        &mut self,
+        seed: V,
+    ) -> Result<V::Value, serde_json::Error> {
+        match self.value.take() {
+            Some(MergedValue::Text(text)) => {
+                let mut reader = serde_json::Deserializer::from_str(text);
+                let value = seed.deserialize(&mut reader)?;
+                reader.end()?;
+                Ok(value)
+            }
+            Some(MergedValue::Json(value)) => seed.deserialize(value),
+            None => Err(de::Error::custom("a value was asked for before its key")),
+        }
     }
 }
 
@@ -61,9 +126,14 @@ impl FullResult {
                 for key in &run.model().inner().result_keys {
                     if key.is_top_level()
                         && let Some(Slot::Items(items)) = page.slot(key.top())
-                        && let Some(spans) = items.kept_spans()
                     {
-                        self.add_text(run, key, spans.iter().map(|s| page.text_of(s)))?;
+                        match page.whole_interior(items) {
+                            Some(inner) => self.add_text(run, key, inner, items.len())?,
+                            None => {
+                                let texts = page.element_texts(items);
+                                self.add_text(run, key, &texts.join(","), texts.len())?;
+                            }
+                        }
                         continue;
                     }
                     let value = page
@@ -89,28 +159,25 @@ impl FullResult {
         }
     }
 
-    /// A list's elements as text, at a top-level key.
-    fn add_text<'t>(
-        &mut self,
-        run: &Run,
-        key: &Path,
-        elements: impl Iterator<Item = &'t str>,
-    ) -> Result<(), Error> {
+    /// A list's elements as text (`count` of them, joined by commas), at a top-level key.
+    fn add_text(&mut self, run: &Run, key: &Path, joined: &str, count: usize) -> Result<(), Error> {
         let name = key.top();
         if let Some((_, list)) = self.text.iter_mut().find(|(k, _)| k == name) {
-            elements.for_each(|e| list.push(e));
+            list.push(joined, count);
             return Ok(());
         }
         match self.merged.get_mut(name) {
             None => {
                 self.merged.insert(name.to_owned(), Value::Null);
                 let mut list = TextList::default();
-                elements.for_each(|e| list.push(e));
+                list.push(joined, count);
                 self.text.push((name.to_owned(), list));
             }
             // A page given as JSON came first: the elements join its list.
             Some(Value::Array(existing)) => {
-                existing.extend(elements.map(|e| from_text(e).unwrap_or(Value::Null)));
+                if let Ok(Value::Array(more)) = from_text(&format!("[{joined}]")) {
+                    existing.extend(more);
+                }
             }
             Some(other) => return Err(Self::mismatch(run, name, json_type(other), "array")),
         }
@@ -184,25 +251,17 @@ impl FullResult {
         .finish(run) else {
             return Err(failed("the merged result is not an object".to_owned()));
         };
-        let mut out = String::new();
-        out.push('{');
-        for (i, (key, value)) in merged.iter().enumerate() {
-            if i > 0 {
-                out.push(',');
-            }
-            out.push_str(&Value::String(key.clone()).to_string());
-            out.push(':');
-            match text.iter().find(|(k, _)| k == key) {
-                Some((_, list)) => {
-                    out.push('[');
-                    out.push_str(&list.0);
-                    out.push(']');
-                }
-                None => out.push_str(&value.to_string()),
-            }
+        let mut text = text;
+        for (_, list) in &mut text {
+            list.close();
         }
-        out.push('}');
-        from_text(&out).map_err(failed)
+        let map = MergedMap {
+            entries: merged.iter(),
+            text: &text,
+            value: None,
+        };
+        T::deserialize(de::value::MapAccessDeserializer::new(map))
+            .map_err(|e| failed(without_position(&e)))
     }
 
     /// Adds the non-aggregate part (result keys win where they overlap) and, when the run was

@@ -30,15 +30,13 @@ pub(crate) enum Slot {
     Json(Value),
 }
 
-/// The elements of a top-level result key's list, as cut and skipped so far.
+/// A top-level result key's list, as cut and skipped so far: where it lies and how many
+/// elements it has. The elements' own texts are found only when something needs them.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct ItemSpans {
-    /// Where each element lies, for a list read element by element.
-    spans: Vec<Span>,
-    /// Where the list lies, for a list an [`ItemSink`] took in one go (its elements' spans
-    /// were never needed).
-    whole: Option<Span>,
-    /// How many elements the list has, as received.
+    /// Where the list lies, `[` to `]`.
+    list: Span,
+    /// How many elements it has, as received.
     count: usize,
     /// How many were dropped from the front (R6): the elements kept are
     /// `front..front + kept` of the list as received.
@@ -49,31 +47,24 @@ pub(crate) struct ItemSpans {
 }
 
 impl ItemSpans {
-    fn by_element(spans: Vec<Span>, typed: bool) -> ItemSpans {
+    fn new(list: Span, count: usize, typed: bool) -> ItemSpans {
         ItemSpans {
-            count: spans.len(),
-            kept: spans.len(),
-            spans,
-            whole: None,
-            front: 0,
-            typed,
-        }
-    }
-
-    fn whole(list: Span, count: usize) -> ItemSpans {
-        ItemSpans {
-            spans: Vec::new(),
-            whole: Some(list),
+            list,
             count,
             front: 0,
             kept: count,
-            typed: true,
+            typed,
         }
     }
 
     /// The number of elements kept.
     pub(crate) fn len(&self) -> usize {
         self.kept
+    }
+
+    /// Whether every element is kept.
+    fn whole(&self) -> bool {
+        self.front == 0 && self.kept == self.count
     }
 
     /// M2: keeps the first `keep`.
@@ -91,15 +82,6 @@ impl ItemSpans {
     /// R6: keeps none.
     pub(crate) fn clear(&mut self) {
         self.skip_front(self.kept);
-    }
-
-    /// Where the elements kept lie, for a list read element by element (`None` for one an
-    /// [`ItemSink`] took whole).
-    pub(crate) fn kept_spans(&self) -> Option<&[Span]> {
-        match self.whole {
-            Some(_) => None,
-            None => self.spans.get(self.front..self.front + self.kept),
-        }
     }
 }
 
@@ -182,32 +164,40 @@ impl BodyPage {
 
     /// The elements kept of a list, as JSON.
     fn elements(&self, items: &ItemSpans) -> Vec<Value> {
-        match (items.kept_spans(), &items.whole) {
-            (Some(spans), _) => spans.iter().map(|s| self.parse(s)).collect(),
-            (None, Some(list)) => {
-                let all: Vec<Value> = serde_json::from_str(self.text_of(list)).unwrap_or_default();
-                all.into_iter().skip(items.front).take(items.kept).collect()
-            }
-            (None, None) => Vec::new(),
-        }
+        let all: Vec<Value> = serde_json::from_str(self.text_of(&items.list)).unwrap_or_default();
+        all.into_iter().skip(items.front).take(items.kept).collect()
+    }
+
+    /// The texts of the elements kept of a list.
+    pub(crate) fn element_texts(&self, items: &ItemSpans) -> Vec<&str> {
+        let all: Vec<&RawValue> = serde_json::from_str(self.text_of(&items.list)).unwrap_or_default();
+        all.into_iter()
+            .skip(items.front)
+            .take(items.kept)
+            .map(RawValue::get)
+            .collect()
+    }
+
+    /// The text inside the brackets of a list of which every element is kept, for appending
+    /// to another list's; `None` for a list that was cut or skipped.
+    pub(crate) fn whole_interior(&self, items: &ItemSpans) -> Option<&str> {
+        let list = self.text_of(&items.list);
+        let inner = list.strip_prefix('[')?.strip_suffix(']')?;
+        items.whole().then(|| inner.trim_matches([' ', '\t', '\n', '\r']))
     }
 
     /// Element `at` of the elements kept of a list, as JSON.
     fn element(&self, items: &ItemSpans, at: usize) -> Value {
-        match (items.kept_spans(), &items.whole) {
-            (Some(spans), _) => spans.get(at).map_or(Value::Null, |s| self.parse(s)),
-            (None, Some(list)) => {
-                let list = self.text_of(list);
-                let index = items.front + at;
-                let found = if index + 1 == items.count {
-                    last_element(list)
-                } else {
-                    nth_element(list, index)
-                };
-                found.and_then(|text| serde_json::from_str(text).ok()).unwrap_or(Value::Null)
-            }
-            (None, None) => Value::Null,
-        }
+        let list = self.text_of(&items.list);
+        let index = items.front + at;
+        let found = if index + 1 == items.count {
+            last_element(list)
+        } else {
+            nth_element(list, index)
+        };
+        found
+            .and_then(|text| serde_json::from_str(text).ok())
+            .unwrap_or(Value::Null)
     }
 
     fn parse(&self, span: &Span) -> Value {
@@ -276,10 +266,8 @@ impl BodyPage {
             out.push(':');
             match slot {
                 Slot::Raw(span) => out.push_str(self.text_of(span)),
-                Slot::Items(items) => match items.kept_spans() {
-                    Some(spans) => push_list(&mut out, spans.iter().map(|s| self.text_of(s))),
-                    None => out.push_str(&Value::Array(self.elements(items)).to_string()),
-                },
+                Slot::Items(items) if items.whole() => out.push_str(self.text_of(&items.list)),
+                Slot::Items(items) => push_list(&mut out, self.element_texts(items).into_iter()),
                 Slot::Json(value) => out.push_str(&value.to_string()),
             }
         }
@@ -406,46 +394,74 @@ impl<'t> Walk<'t> {
         Some(start..self.pos)
     }
 
-    /// A result key's value: a list as its elements' spans, or, when `sink` takes the list
-    /// in one go, as the list's span; anything else as JSON.
+    /// A result key's value: a list as its span and number of elements, its elements also
+    /// given to `sink`; anything else as JSON.
     fn result(&mut self, mut sink: Option<&mut dyn ItemSink>) -> Option<Slot> {
         if self.peek() != Some(b'[') {
             return self.value().map(Slot::Json);
         }
-        if let Some(sink) = &mut sink {
-            let start = self.pos;
-            if let Some((length, count)) = sink.take_list(self.rest()?) {
-                self.pos += length;
-                return Some(Slot::Items(ItemSpans::whole(start..self.pos, count)));
-            }
-            // An element that is not the sink's type: element by element, so that each
-            // one's outcome is kept (G2).
-            sink.start();
-        }
-        self.pos += 1;
+        let start = self.pos;
         let typed = sink.is_some();
-        let mut spans = Vec::new();
-        if !self.eat(b']') {
-            loop {
-                self.skip_whitespace();
-                let start = self.pos;
-                match &mut sink {
-                    Some(sink) => self.pos += sink.take(self.rest()?)?,
-                    None => {
-                        self.value::<de::IgnoredAny>()?;
-                    }
-                }
-                spans.push(start..self.pos);
-                if self.eat(b',') {
-                    continue;
-                }
-                if self.eat(b']') {
-                    break;
-                }
-                return None;
+        let count = match &mut sink {
+            None => {
+                let mut de = serde_json::Deserializer::from_str(self.rest()?);
+                let count = de.deserialize_seq(Count).ok()?;
+                self.pos += de.into_iter::<de::IgnoredAny>().byte_offset();
+                count
             }
+            Some(sink) => match sink.take_list(self.rest()?) {
+                Some((length, count)) => {
+                    self.pos += length;
+                    count
+                }
+                // An element that is not the sink's type: element by element, so that each
+                // one's outcome is kept (G2).
+                None => self.each_element(*sink)?,
+            },
+        };
+        Some(Slot::Items(ItemSpans::new(start..self.pos, count, typed)))
+    }
+
+    /// Gives each element of the list that comes next to `sink`, one at a time; returns how
+    /// many there were.
+    fn each_element(&mut self, sink: &mut dyn ItemSink) -> Option<usize> {
+        sink.start();
+        self.pos += 1;
+        let mut count = 0;
+        if self.eat(b']') {
+            return Some(0);
         }
-        Some(Slot::Items(ItemSpans::by_element(spans, typed)))
+        loop {
+            self.skip_whitespace();
+            self.pos += sink.take(self.rest()?)?;
+            count += 1;
+            if self.eat(b',') {
+                continue;
+            }
+            if self.eat(b']') {
+                return Some(count);
+            }
+            return None;
+        }
+    }
+}
+
+/// Counts the elements of a list, reading past each.
+struct Count;
+
+impl<'de> Visitor<'de> for Count {
+    type Value = usize;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("a list")
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<usize, A::Error> {
+        let mut count = 0;
+        while seq.next_element::<de::IgnoredAny>()?.is_some() {
+            count += 1;
+        }
+        Ok(count)
     }
 }
 
