@@ -58,7 +58,7 @@ impl TextList {
     }
 
     /// The list as JSON. Its elements were checked as JSON when their page was read.
-    fn to_value(mut self) -> Value {
+    fn into_value(mut self) -> Value {
         self.close();
         from_text(&self.0).unwrap_or(Value::Array(Vec::new()))
     }
@@ -201,7 +201,7 @@ impl FullResult {
                 ));
             };
             let (name, list) = self.text.remove(at);
-            let mut all = match list.to_value() {
+            let mut all = match list.into_value() {
                 Value::Array(all) => all,
                 _ => Vec::new(),
             };
@@ -268,7 +268,7 @@ impl FullResult {
     /// cut by `max_items`, `NextToken`.
     pub(crate) fn finish(mut self, run: &Run) -> Value {
         for (key, list) in std::mem::take(&mut self.text) {
-            self.merged.insert(key, list.to_value());
+            self.merged.insert(key, list.into_value());
         }
         if let Some(Value::Object(part)) = run.non_aggregate_part() {
             merge_missing(&mut self.merged, part);

@@ -208,7 +208,10 @@ impl<I: DeserializeOwned> ItemSink for ItemCursor<I> {
             self.taking.clear();
             return None;
         }
-        Some((de.into_iter::<serde::de::IgnoredAny>().byte_offset(), self.taking.len()))
+        Some((
+            de.into_iter::<serde::de::IgnoredAny>().byte_offset(),
+            self.taking.len(),
+        ))
     }
 
     /// An element that is not an `I` is kept as the reason, to be handed out in its place

@@ -8,6 +8,13 @@
 //! JSON body is the page; anything else is an [`HttpError`] naming the operation, the method,
 //! the URL and the status, with the start of the body.
 //!
+//! The body goes to the run unparsed ([`Reply::Body`](crate::Reply::Body), SEMANTICS G8): typed
+//! pages, items and full results are deserialized straight from its text, and no
+//! `serde_json::Value` of the page is built. A success body that does not start as a JSON
+//! object is parsed here, so an HTML error page is [`HttpError::NotJson`] with its URL; one that
+//! starts as an object but is broken is [`Error::PageNotJson`](crate::Error::PageNotJson), naming
+//! the page. With a [`decode_with`](HttpTransport::decode_with) hook the hook's JSON is the page.
+//!
 //! - [`HttpTransport`] is async, over a `reqwest::Client` you build (TLS, proxies, default
 //!   headers and timeouts stay your choice), or over any `tower` service that sends a
 //!   `reqwest::Request`: compose retries, timeouts, rate limits and concurrency limits from

@@ -5,6 +5,11 @@
 //! rule exists exactly once (G6). The run is also the one owner of resume tokens: a front end
 //! says how much of the last page its consumer still holds ([`Held`]), and the run answers
 //! with the token for that position (R2, R8).
+//!
+//! - `mod.rs`: [`Run`], its states and the rules of a page taken.
+//! - `next.rs`: the next token of a page (L2) and repeated tokens (L6).
+
+mod next;
 
 use std::borrow::Cow;
 use std::mem;
@@ -19,7 +24,7 @@ use crate::model::{LimitType, Model};
 use crate::options::{DuplicateTokenPolicy, HookFn, PaginationConfig, ProgressHook};
 use crate::page::Page;
 use crate::raw_page::ItemSink;
-use crate::token::{Position, json_type, set_tokens, token_json};
+use crate::token::{Position, json_type, set_tokens};
 use crate::transport::PageRequest;
 
 /// Where a run stands. Each state carries the data that is valid in it, so "what would a
@@ -477,58 +482,6 @@ impl Run {
             set_tokens(params, self.model.input_tokens(), &next.values);
         }
         Ok(State::Fetching { next })
-    }
-
-    fn on_repeated_token(&self, page: u64, consecutive: bool, next: Position) -> State {
-        if self.config.duplicate_tokens == DuplicateTokenPolicy::Stop {
-            return State::Done {
-                end: End::RepeatedToken,
-                resume: None,
-            };
-        }
-        let operation = self.operation();
-        let token = token_json(self.model.input_tokens(), &next.values);
-        let error = if consecutive {
-            Error::DuplicateToken {
-                operation,
-                page,
-                token,
-            }
-        } else {
-            Error::TokenCycle {
-                operation,
-                page,
-                token,
-            }
-        };
-        State::Failing {
-            error,
-            resume: Some(next),
-        }
-    }
-
-    /// L2: `more_results` first, then each output token; absent values are "no value".
-    fn next_token(&self, page: &Page, number: u64) -> Result<Vec<Option<Value>>, Error> {
-        let inner = self.model.inner();
-        let tokens = inner.output_tokens.len();
-        if let Some(more) = &inner.more_results {
-            let flag = page
-                .search(more)
-                .map_err(|reason| self.expression_failed(more.as_str(), number, reason))?;
-            if is_absent(flag.as_ref()) {
-                return Ok(vec![None; tokens]);
-            }
-        }
-        inner
-            .output_tokens
-            .iter()
-            .map(|expr| {
-                let value = page
-                    .search(expr)
-                    .map_err(|reason| self.expression_failed(expr.as_str(), number, reason))?;
-                Ok(value.filter(|v| !is_absent(Some(v))))
-            })
-            .collect()
     }
 
     fn expression_failed(&self, expression: &str, page: u64, reason: String) -> Error {

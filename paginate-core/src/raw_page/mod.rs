@@ -1,0 +1,301 @@
+//! A page read from a response body without a `serde_json::Value` tree (G8).
+//!
+//! One pass over the text finds the page's top-level keys and where each value lies; for the
+//! model's top-level result keys that hold lists, where each list lies and how many elements
+//! it has, and a typed item cursor's elements are deserialized on that same pass
+//! ([`ItemSink`]). Everything after works on those spans: counting, cutting and skipping (M1,
+//! M2, R6) change how many of a list's elements are kept, typed results are deserialized from
+//! the text, and `Value`s are built only of what an expression reads ([`Needs`]) or what is
+//! handed out as JSON.
+//!
+//! - `mod.rs`: [`BodyPage`], its slots and lists, and what is read of them.
+//! - `scan.rs`: the one pass over the text, and [`ItemSink`].
+//! - `find.rs`: one element of a list already read, found without reading every element.
+
+use std::ops::Range;
+
+mod find;
+mod scan;
+
+use serde_json::Value;
+use serde_json::value::RawValue;
+
+use crate::expr::{KeyNeed, Needs};
+use find::{last_element, nth_element};
+pub(crate) use scan::ItemSink;
+use scan::scan;
+
+/// Where a value lies in the body's text.
+type Span = Range<usize>;
+
+/// One top-level value of a body page.
+#[derive(Debug, Clone)]
+pub(crate) enum Slot {
+    /// A value the engine has not needed: its text.
+    Raw(Span),
+    /// A top-level result key holding a list: its elements' text, as cut and skipped so far.
+    Items(ItemSpans),
+    /// A value read into JSON: a result key that is not a list, or one a rule changed.
+    Json(Value),
+}
+
+/// A top-level result key's list, as cut and skipped so far: where it lies and how many
+/// elements it has. The elements' own texts are found only when something needs them.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct ItemSpans {
+    /// Where the list lies, `[` to `]`.
+    list: Span,
+    /// How many elements it has, as received.
+    count: usize,
+    /// How many were dropped from the front (R6): the elements kept are
+    /// `front..front + kept` of the list as received.
+    pub(crate) front: usize,
+    kept: usize,
+    /// Whether an [`ItemSink`] took the list's elements as it was read.
+    pub(crate) typed: bool,
+}
+
+impl ItemSpans {
+    fn new(list: Span, count: usize, typed: bool) -> ItemSpans {
+        ItemSpans {
+            list,
+            count,
+            front: 0,
+            kept: count,
+            typed,
+        }
+    }
+
+    /// The number of elements kept.
+    pub(crate) fn len(&self) -> usize {
+        self.kept
+    }
+
+    /// Whether every element is kept.
+    fn whole(&self) -> bool {
+        self.front == 0 && self.kept == self.count
+    }
+
+    /// M2: keeps the first `keep`.
+    pub(crate) fn truncate(&mut self, keep: usize) {
+        self.kept = self.kept.min(keep);
+    }
+
+    /// R6: drops the first `count`.
+    pub(crate) fn skip_front(&mut self, count: usize) {
+        let count = count.min(self.kept);
+        self.front += count;
+        self.kept -= count;
+    }
+
+    /// R6: keeps none.
+    pub(crate) fn clear(&mut self) {
+        self.skip_front(self.kept);
+    }
+}
+
+/// A page body: its text and its top-level keys, in the order they first appear; of a key
+/// written twice, the last value counts, as when the text is parsed into a `Value`.
+#[derive(Debug)]
+pub(crate) struct BodyPage {
+    text: String,
+    fields: Vec<(String, Slot)>,
+    /// Whether the fields no longer say what the text says (a key written twice, a rule's
+    /// edit): typed pages are then read from the fields written out again.
+    changed: bool,
+}
+
+/// Why a body could not be read in one pass: it is not JSON, or not an object (which the
+/// caller tells apart by parsing it as a `Value`).
+pub(crate) struct NotRead;
+
+impl BodyPage {
+    /// Reads `text`, splitting the lists of the top-level keys for which `split` is true.
+    /// A text that is not a JSON object comes back with the error.
+    pub(crate) fn read(
+        text: String,
+        split: &dyn Fn(&str) -> bool,
+        sink: Option<(&str, &mut dyn ItemSink)>,
+    ) -> Result<BodyPage, (NotRead, String)> {
+        let Some((fields, changed)) = scan(&text, split, sink) else {
+            return Err((NotRead, text));
+        };
+        Ok(BodyPage {
+            text,
+            fields,
+            changed,
+        })
+    }
+
+    /// The text of `span`.
+    pub(crate) fn text_of(&self, span: &Span) -> &str {
+        self.text.get(span.clone()).unwrap_or("null")
+    }
+
+    pub(crate) fn slot(&self, key: &str) -> Option<&Slot> {
+        self.fields.iter().find(|(k, _)| k == key).map(|(_, s)| s)
+    }
+
+    /// The slot of `key`, to be changed: the page no longer reads as its text.
+    pub(crate) fn slot_mut(&mut self, key: &str) -> Option<&mut Slot> {
+        self.changed = true;
+        self.fields
+            .iter_mut()
+            .find(|(k, _)| k == key)
+            .map(|(_, s)| s)
+    }
+
+    /// The value of `key` as JSON, read from the text once and kept.
+    pub(crate) fn json_mut(&mut self, key: &str) -> Option<&mut Value> {
+        let value = match self.slot(key)? {
+            Slot::Json(_) => None,
+            other => Some(self.materialize(other)),
+        };
+        let slot = self.slot_mut(key)?;
+        if let Some(value) = value {
+            *slot = Slot::Json(value);
+        }
+        match slot {
+            Slot::Json(value) => Some(value),
+            _ => None,
+        }
+    }
+
+    /// The JSON of a slot. Spans were checked as JSON when the body was read, so reading them
+    /// again cannot fail; if it did, the value would read as `null`.
+    pub(crate) fn materialize(&self, slot: &Slot) -> Value {
+        match slot {
+            Slot::Raw(span) => self.parse(span),
+            Slot::Items(items) => Value::Array(self.elements(items)),
+            Slot::Json(value) => value.clone(),
+        }
+    }
+
+    /// The elements kept of a list, as JSON.
+    fn elements(&self, items: &ItemSpans) -> Vec<Value> {
+        let all: Vec<Value> = serde_json::from_str(self.text_of(&items.list)).unwrap_or_default();
+        all.into_iter().skip(items.front).take(items.kept).collect()
+    }
+
+    /// The texts of the elements kept of a list.
+    pub(crate) fn element_texts(&self, items: &ItemSpans) -> Vec<&str> {
+        let all: Vec<&RawValue> =
+            serde_json::from_str(self.text_of(&items.list)).unwrap_or_default();
+        all.into_iter()
+            .skip(items.front)
+            .take(items.kept)
+            .map(RawValue::get)
+            .collect()
+    }
+
+    /// The text inside the brackets of a list of which every element is kept, for appending
+    /// to another list's; `None` for a list that was cut or skipped.
+    pub(crate) fn whole_interior(&self, items: &ItemSpans) -> Option<&str> {
+        let list = self.text_of(&items.list);
+        let inner = list.strip_prefix('[')?.strip_suffix(']')?;
+        items
+            .whole()
+            .then(|| inner.trim_matches([' ', '\t', '\n', '\r']))
+    }
+
+    /// Element `at` of the elements kept of a list, as JSON.
+    fn element(&self, items: &ItemSpans, at: usize) -> Value {
+        let list = self.text_of(&items.list);
+        let index = items.front + at;
+        let found = if index + 1 == items.count {
+            last_element(list)
+        } else {
+            nth_element(list, index)
+        };
+        found
+            .and_then(|text| serde_json::from_str(text).ok())
+            .unwrap_or(Value::Null)
+    }
+
+    fn parse(&self, span: &Span) -> Value {
+        serde_json::from_str(self.text_of(span)).unwrap_or(Value::Null)
+    }
+
+    /// The page as an object holding what `needs` reads: the keys it names, a list read only
+    /// at some indices holding `null` elsewhere. An expression gives on it what it gives on
+    /// the whole page.
+    pub(crate) fn view(&self, needs: &Needs) -> Value {
+        if needs.page {
+            return self.to_value();
+        }
+        let mut object = serde_json::Map::new();
+        for (key, need) in &needs.keys {
+            let Some(slot) = self.slot(key) else {
+                continue;
+            };
+            let value = match (need, slot) {
+                (KeyNeed::At(indices), Slot::Items(items)) => {
+                    let mut list = vec![Value::Null; items.len()];
+                    for &i in indices {
+                        let at = if i < 0 {
+                            items.len().checked_sub(i.unsigned_abs() as usize)
+                        } else {
+                            Some(i as usize)
+                        };
+                        if let Some(at) = at
+                            && let Some(place) = list.get_mut(at)
+                        {
+                            *place = self.element(items, at);
+                        }
+                    }
+                    Value::Array(list)
+                }
+                (_, slot) => self.materialize(slot),
+            };
+            object.insert(key.clone(), value);
+        }
+        Value::Object(object)
+    }
+
+    /// The whole page as JSON.
+    pub(crate) fn to_value(&self) -> Value {
+        Value::Object(
+            self.fields
+                .iter()
+                .map(|(k, slot)| (k.clone(), self.materialize(slot)))
+                .collect(),
+        )
+    }
+
+    /// The page's JSON text: the body itself, or, once the page has changed, its fields
+    /// written out again.
+    pub(crate) fn json_text(&self) -> std::borrow::Cow<'_, str> {
+        if !self.changed {
+            return std::borrow::Cow::Borrowed(&self.text);
+        }
+        let mut out = String::with_capacity(self.text.len());
+        out.push('{');
+        for (i, (key, slot)) in self.fields.iter().enumerate() {
+            if i > 0 {
+                out.push(',');
+            }
+            out.push_str(&Value::String(key.clone()).to_string());
+            out.push(':');
+            match slot {
+                Slot::Raw(span) => out.push_str(self.text_of(span)),
+                Slot::Items(items) if items.whole() => out.push_str(self.text_of(&items.list)),
+                Slot::Items(items) => push_list(&mut out, self.element_texts(items).into_iter()),
+                Slot::Json(value) => out.push_str(&value.to_string()),
+            }
+        }
+        out.push('}');
+        std::borrow::Cow::Owned(out)
+    }
+}
+
+/// Writes `[a,b,…]` of element texts.
+pub(crate) fn push_list<'a>(out: &mut String, elements: impl Iterator<Item = &'a str>) {
+    out.push('[');
+    for (i, element) in elements.enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        out.push_str(element);
+    }
+    out.push(']');
+}

@@ -1,0 +1,195 @@
+//! The one pass over a body's text (G8): the punctuation of the top-level object and of its
+//! result lists is walked here, and every key and value is read by serde_json.
+
+use serde::de::{self, Deserializer as _, SeqAccess, Visitor};
+
+use super::{ItemSpans, Slot, Span};
+
+/// Deserializes the elements of one result key's lists while a body is read, so a typed
+/// item is read from the text once, on the same pass that finds it (G8).
+pub(crate) trait ItemSink {
+    /// The index of the result key whose elements it takes.
+    fn key(&self) -> usize;
+    /// A list of that key begins: what was taken of an earlier one (a key written twice,
+    /// a page before) is dropped.
+    fn start(&mut self);
+    /// Takes the element that `text` starts with and returns its length in bytes; `None`
+    /// when `text` does not start with a JSON value.
+    fn take(&mut self, text: &str) -> Option<usize>;
+    /// Takes every element of the list that `text` starts with, in one go, and returns the
+    /// list's length in bytes and its number of elements; `None` when an element is not the
+    /// sink's type, or the list is not JSON (then nothing is taken).
+    fn take_list(&mut self, text: &str) -> Option<(usize, usize)>;
+}
+
+/// The one pass: the top-level keys of `text` and where their values lie; the lists of the
+/// keys `split` names as their elements, those of `sink`'s key also given to `sink`. `None`
+/// when `text` is not a JSON object.
+///
+/// The pass walks only the punctuation of the top-level object and of those lists; every
+/// key and value is read by serde_json, so the text is checked as JSON as a whole.
+pub(super) fn scan(
+    text: &str,
+    split: &dyn Fn(&str) -> bool,
+    mut sink: Option<(&str, &mut dyn ItemSink)>,
+) -> Option<(Vec<(String, Slot)>, bool)> {
+    let mut walk = Walk { text, pos: 0 };
+    let mut fields: Vec<(String, Slot)> = Vec::new();
+    let mut changed = false;
+    if !walk.eat(b'{') {
+        return None;
+    }
+    if !walk.eat(b'}') {
+        loop {
+            if walk.peek() != Some(b'"') {
+                return None;
+            }
+            let key: String = walk.value()?;
+            if !walk.eat(b':') {
+                return None;
+            }
+            let slot = match &mut sink {
+                Some((name, sink)) if *name == key => walk.result(Some(&mut **sink))?,
+                _ if split(&key) => walk.result(None)?,
+                _ => Slot::Raw(walk.skip()?),
+            };
+            match fields.iter_mut().find(|(k, _)| *k == key) {
+                Some((_, existing)) => {
+                    // Written twice: the last value counts, and the text no longer says so.
+                    *existing = slot;
+                    changed = true;
+                }
+                None => fields.push((key, slot)),
+            }
+            if walk.eat(b',') {
+                continue;
+            }
+            if walk.eat(b'}') {
+                break;
+            }
+            return None;
+        }
+    }
+    walk.skip_whitespace();
+    (walk.pos == text.len()).then_some((fields, changed))
+}
+
+/// A position in a body's text, moved over JSON punctuation and over values serde_json reads.
+struct Walk<'t> {
+    text: &'t str,
+    pos: usize,
+}
+
+impl<'t> Walk<'t> {
+    fn skip_whitespace(&mut self) {
+        let bytes = self.text.as_bytes();
+        while let Some(b' ' | b'\t' | b'\n' | b'\r') = bytes.get(self.pos) {
+            self.pos += 1;
+        }
+    }
+
+    fn peek(&mut self) -> Option<u8> {
+        self.skip_whitespace();
+        self.text.as_bytes().get(self.pos).copied()
+    }
+
+    /// Moves past `byte` if it comes next.
+    fn eat(&mut self, byte: u8) -> bool {
+        let found = self.peek() == Some(byte);
+        if found {
+            self.pos += 1;
+        }
+        found
+    }
+
+    fn rest(&self) -> Option<&'t str> {
+        self.text.get(self.pos..)
+    }
+
+    /// Reads the value that comes next as a `T`.
+    fn value<T: serde::Deserialize<'t>>(&mut self) -> Option<T> {
+        self.skip_whitespace();
+        let mut values = serde_json::Deserializer::from_str(self.rest()?).into_iter::<T>();
+        let value = values.next()?.ok()?;
+        self.pos += values.byte_offset();
+        Some(value)
+    }
+
+    /// Moves over the value that comes next and returns where it lies.
+    fn skip(&mut self) -> Option<Span> {
+        self.skip_whitespace();
+        let start = self.pos;
+        self.value::<de::IgnoredAny>()?;
+        Some(start..self.pos)
+    }
+
+    /// A result key's value: a list as its span and number of elements, its elements also
+    /// given to `sink`; anything else as JSON.
+    fn result(&mut self, mut sink: Option<&mut dyn ItemSink>) -> Option<Slot> {
+        if self.peek() != Some(b'[') {
+            return self.value().map(Slot::Json);
+        }
+        let start = self.pos;
+        let typed = sink.is_some();
+        let count = match &mut sink {
+            None => {
+                let mut de = serde_json::Deserializer::from_str(self.rest()?);
+                let count = de.deserialize_seq(Count).ok()?;
+                self.pos += de.into_iter::<de::IgnoredAny>().byte_offset();
+                count
+            }
+            Some(sink) => match sink.take_list(self.rest()?) {
+                Some((length, count)) => {
+                    self.pos += length;
+                    count
+                }
+                // An element that is not the sink's type: element by element, so that each
+                // one's outcome is kept (G2).
+                None => self.each_element(*sink)?,
+            },
+        };
+        Some(Slot::Items(ItemSpans::new(start..self.pos, count, typed)))
+    }
+
+    /// Gives each element of the list that comes next to `sink`, one at a time; returns how
+    /// many there were.
+    fn each_element(&mut self, sink: &mut dyn ItemSink) -> Option<usize> {
+        sink.start();
+        self.pos += 1;
+        let mut count = 0;
+        if self.eat(b']') {
+            return Some(0);
+        }
+        loop {
+            self.skip_whitespace();
+            self.pos += sink.take(self.rest()?)?;
+            count += 1;
+            if self.eat(b',') {
+                continue;
+            }
+            if self.eat(b']') {
+                return Some(count);
+            }
+            return None;
+        }
+    }
+}
+
+/// Counts the elements of a list, reading past each.
+struct Count;
+
+impl<'de> Visitor<'de> for Count {
+    type Value = usize;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("a list")
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<usize, A::Error> {
+        let mut count = 0;
+        while seq.next_element::<de::IgnoredAny>()?.is_some() {
+            count += 1;
+        }
+        Ok(count)
+    }
+}
