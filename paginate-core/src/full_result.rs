@@ -57,7 +57,8 @@ impl TextList {
         self.0.push(']');
     }
 
-    /// The list as JSON. Its elements were checked as JSON when their page was read.
+    /// The list as JSON. Its elements were read as a `Value` reads them when their page was
+    /// read, so this cannot fail; if it did, the list would read as empty.
     fn into_value(mut self) -> Value {
         self.close();
         from_text(&self.0).unwrap_or(Value::Array(Vec::new()))
@@ -75,6 +76,64 @@ struct MergedMap<'m> {
 enum MergedValue<'m> {
     Text(&'m str),
     Json(&'m Value),
+}
+
+impl MergedMap<'_> {
+    /// What is left of the map as a `Value`, the lists read from their text.
+    fn rest_to_value(self) -> Value {
+        let text = self.text;
+        Value::Object(
+            self.entries
+                .map(|(key, value)| {
+                    let value = match text.iter().find(|(k, _)| k == key) {
+                        Some((_, list)) => from_text(&list.0).unwrap_or(Value::Null),
+                        None => value.clone(),
+                    };
+                    (key.clone(), value)
+                })
+                .collect(),
+        )
+    }
+}
+
+/// The merged result as serde reads a `Value` object: a map, also as the content of an
+/// `Option` or a newtype; an enum (a map of one key naming the variant) is read from the
+/// `Value` itself.
+struct MergedRead<'m>(MergedMap<'m>);
+
+impl<'m> de::Deserializer<'m> for MergedRead<'m> {
+    type Error = serde_json::Error;
+
+    fn deserialize_any<V: de::Visitor<'m>>(self, visitor: V) -> Result<V::Value, Self::Error> {
+        visitor.visit_map(self.0)
+    }
+
+    fn deserialize_option<V: de::Visitor<'m>>(self, visitor: V) -> Result<V::Value, Self::Error> {
+        visitor.visit_some(self)
+    }
+
+    fn deserialize_newtype_struct<V: de::Visitor<'m>>(
+        self,
+        _name: &'static str,
+        visitor: V,
+    ) -> Result<V::Value, Self::Error> {
+        visitor.visit_newtype_struct(self)
+    }
+
+    fn deserialize_enum<V: de::Visitor<'m>>(
+        self,
+        name: &'static str,
+        variants: &'static [&'static str],
+        visitor: V,
+    ) -> Result<V::Value, Self::Error> {
+        de::Deserializer::deserialize_enum(self.0.rest_to_value(), name, variants, visitor)
+    }
+
+    serde::forward_to_deserialize_any! {
+        <W: Visitor<'m>>
+        bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string bytes byte_buf
+        unit unit_struct seq tuple tuple_struct map struct identifier ignored_any
+    }
 }
 
 impl<'m> de::MapAccess<'m> for MergedMap<'m> {
@@ -260,8 +319,7 @@ impl FullResult {
             text: &text,
             value: None,
         };
-        T::deserialize(de::value::MapAccessDeserializer::new(map))
-            .map_err(|e| failed(without_position(&e)))
+        T::deserialize(MergedRead(map)).map_err(|e| failed(without_position(&e)))
     }
 
     /// Adds the non-aggregate part (result keys win where they overlap) and, when the run was

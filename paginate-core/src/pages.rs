@@ -15,7 +15,7 @@ use crate::fetch::Blocking;
 use crate::full_result::FullResult;
 use crate::model::Model;
 use crate::page::Page;
-use crate::results::{ItemCursor, SearchCursor, decode_page};
+use crate::results::{Cursor, ItemCursor, SearchCursor, decode_page};
 use crate::transport::Transport;
 
 impl Model {
@@ -418,6 +418,11 @@ where
     type Item = Result<I, Error>;
 
     fn next(&mut self) -> Option<Self::Item> {
+        // An item of the page in hand needs nothing of the driver (a blocking fetch has no
+        // request to help along meanwhile), so it is handed out straight from the cursor.
+        if let Some((item, index)) = self.cursor.next_out() {
+            return Some(self.cursor.decode(&self.pages.driver.run, item, index));
+        }
         let (pages, cursor) = (&mut self.pages, &mut self.cursor);
         let next = block_on(|cx| pages.driver.poll_cursor(cursor, cx))?;
         Some(next.and_then(|(item, index)| self.cursor.decode(&self.pages.driver.run, item, index)))

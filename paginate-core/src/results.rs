@@ -13,7 +13,7 @@ use crate::error::Error;
 use crate::expr::Expr;
 use crate::model::Model;
 use crate::page::{Page, without_position};
-use crate::raw_page::{ItemSink, Slot};
+use crate::raw_page::{Checked, ItemSink, Slot};
 use crate::token::json_type;
 
 /// What item and search cursors have in common: results handed out from the page loaded, and
@@ -215,7 +215,8 @@ impl<I: DeserializeOwned> ItemSink for ItemCursor<I> {
     }
 
     /// An element that is not an `I` is kept as the reason, to be handed out in its place
-    /// (G2); its length is then found by reading it as any JSON value.
+    /// (G2); its length is then found by reading it as a `Value` would be read, so that an
+    /// element that is not JSON makes the page not JSON, as it does on the Value path.
     fn take(&mut self, text: &str) -> Option<usize> {
         let mut items = serde_json::Deserializer::from_str(text).into_iter::<I>();
         match items.next()? {
@@ -224,8 +225,7 @@ impl<I: DeserializeOwned> ItemSink for ItemCursor<I> {
                 Some(items.byte_offset())
             }
             Err(e) => {
-                let mut any =
-                    serde_json::Deserializer::from_str(text).into_iter::<serde::de::IgnoredAny>();
+                let mut any = serde_json::Deserializer::from_str(text).into_iter::<Checked>();
                 any.next()?.ok()?;
                 self.taking.push(Err(without_position(&e)));
                 Some(any.byte_offset())

@@ -9,7 +9,9 @@ use serde_json::{Value, json};
 use crate::{Answer, MODES, Opts, View, listing, observe, shown, text};
 
 /// Bodies no JSON parser accepts: markup, JSON cut short, bytes that are not UTF-8 (inside a
-/// string and outside one), nothing at all, and a document followed by more.
+/// string and outside one), nothing at all, and a document followed by more; and bodies that
+/// serde_json refuses to read into a `Value` (lone surrogates, numbers out of range, nesting
+/// past its limit).
 fn broken() -> Vec<(&'static str, Vec<u8>)> {
     vec![
         ("markup", b"<html>503 Service Unavailable</html>".to_vec()),
@@ -27,6 +29,27 @@ fn broken() -> Vec<(&'static str, Vec<u8>)> {
             "trailing text",
             br#"{"Contents": []} {"Contents": []}"#.to_vec(),
         ),
+        // Well-formed text that a `Value` refuses, and so must the body path: a token, an
+        // item and a key no run would read, each checked as a `Value` checks it.
+        (
+            "a lone surrogate in a token",
+            br#"{"Contents": ["c"], "NextMarker": "m\ud800"}"#.to_vec(),
+        ),
+        (
+            "a number out of range in an item",
+            br#"{"Contents": [{"Key": "c", "Size": 1e400}]}"#.to_vec(),
+        ),
+        (
+            "a lone surrogate in a key",
+            br#"{"Contents": ["c"], "Ot\udc00her": 1}"#.to_vec(),
+        ),
+        ("nested deeper than a Value reads", {
+            let mut deep = br#"{"Contents": ["c"], "Other": "#.to_vec();
+            deep.extend(std::iter::repeat_n(b'[', 200));
+            deep.extend(std::iter::repeat_n(b']', 200));
+            deep.push(b'}');
+            deep
+        }),
     ]
 }
 

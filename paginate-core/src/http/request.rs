@@ -91,7 +91,10 @@ impl HttpRequest {
                     source,
                 });
         }
-        let first = body.iter().find(|b| !b.is_ascii_whitespace());
+        // JSON's whitespace only: a form feed before `{` is not JSON, and is refused here.
+        let first = body
+            .iter()
+            .find(|b| !matches!(b, b' ' | b'\t' | b'\n' | b'\r'));
         if first == Some(&b'{') {
             Ok(Reply::Body(Body::from(body)))
         } else {

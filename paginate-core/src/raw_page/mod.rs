@@ -22,8 +22,8 @@ use serde_json::value::RawValue;
 
 use crate::expr::{KeyNeed, Needs};
 use find::{last_element, nth_element};
-pub(crate) use scan::ItemSink;
 use scan::scan;
+pub(crate) use scan::{Checked, ItemSink};
 
 /// Where a value lies in the body's text.
 type Span = Range<usize>;

@@ -119,7 +119,7 @@ impl<'t> Walk<'t> {
     fn skip(&mut self) -> Option<Span> {
         self.skip_whitespace();
         let start = self.pos;
-        self.value::<de::IgnoredAny>()?;
+        self.value::<Checked>()?;
         Some(start..self.pos)
     }
 
@@ -175,7 +175,63 @@ impl<'t> Walk<'t> {
     }
 }
 
-/// Counts the elements of a list, reading past each.
+/// A value read as serde_json reads it into a `Value` (strings unescaped, `\u` escapes and
+/// surrogates checked, numbers converted and range-checked, nesting counted), and nothing
+/// kept. `IgnoredAny` would be faster but lets through what a `Value` refuses, and a value the
+/// run reads later must not fail then (G8: a body is refused exactly when its `Value` would be).
+pub(crate) struct Checked;
+
+impl<'de> serde::Deserialize<'de> for Checked {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Checked, D::Error> {
+        deserializer.deserialize_any(Checked)
+    }
+}
+
+impl<'de> Visitor<'de> for Checked {
+    type Value = Checked;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("a JSON value")
+    }
+
+    fn visit_bool<E: de::Error>(self, _: bool) -> Result<Checked, E> {
+        Ok(Checked)
+    }
+
+    fn visit_i64<E: de::Error>(self, _: i64) -> Result<Checked, E> {
+        Ok(Checked)
+    }
+
+    fn visit_u64<E: de::Error>(self, _: u64) -> Result<Checked, E> {
+        Ok(Checked)
+    }
+
+    fn visit_f64<E: de::Error>(self, _: f64) -> Result<Checked, E> {
+        Ok(Checked)
+    }
+
+    fn visit_str<E: de::Error>(self, _: &str) -> Result<Checked, E> {
+        Ok(Checked)
+    }
+
+    fn visit_unit<E: de::Error>(self) -> Result<Checked, E> {
+        Ok(Checked)
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Checked, A::Error> {
+        while seq.next_element::<Checked>()?.is_some() {}
+        Ok(Checked)
+    }
+
+    fn visit_map<A: de::MapAccess<'de>>(self, mut map: A) -> Result<Checked, A::Error> {
+        while map.next_key::<Checked>()?.is_some() {
+            map.next_value::<Checked>()?;
+        }
+        Ok(Checked)
+    }
+}
+
+/// Counts the elements of a list, reading each as [`Checked`].
 struct Count;
 
 impl<'de> Visitor<'de> for Count {
@@ -187,7 +243,7 @@ impl<'de> Visitor<'de> for Count {
 
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<usize, A::Error> {
         let mut count = 0;
-        while seq.next_element::<de::IgnoredAny>()?.is_some() {
+        while seq.next_element::<Checked>()?.is_some() {
             count += 1;
         }
         Ok(count)
