@@ -4,8 +4,9 @@
 //! in the fetch strategy they plug in (`fetch.rs`) and in whether they poll with a real waker.
 //!
 //! Lookahead is scheduling, not a rule (DESIGN, the layers): with it on, as soon as a page
-//! has been taken the driver asks the run for its next step and, if that is a request, sends
-//! it, while the consumer still works on the page just handed out. The answer is given to the
+//! has been handed out (and, for items and full results, loaded or merged without an error
+//! that ends the run) the driver asks the run for its next step and, if that is a request,
+//! sends it, while the consumer still works on the page just handed out (G7). The answer is given to the
 //! run only when the consumer pulls the next page, in order, so every token, hook and error
 //! means exactly what it means without lookahead (R2, R8), and nothing is sent that the run
 //! would not have sent: the run itself decides (L2, L6, M3, `max_pages`).

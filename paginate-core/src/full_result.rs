@@ -189,7 +189,9 @@ impl FullResult {
                         match page.whole_interior(items) {
                             Some(inner) => self.add_text(run, key, inner, items.len())?,
                             None => {
-                                let texts = page.element_texts(items);
+                                // A full result's pages are read without a typed item
+                                // cursor, so their lists were read as a `Value` reads them.
+                                let texts = page.element_texts(items).unwrap_or_default();
                                 self.add_text(run, key, &texts.join(","), texts.len())?;
                             }
                         }

@@ -11,7 +11,7 @@ use crate::body::Reply;
 use crate::error::preview;
 use crate::expr::{Expr, KeyNeed, Needs, Path};
 use crate::model::Model;
-use crate::raw_page::{BodyPage, ItemSink, ItemSpans, Slot};
+use crate::raw_page::{BodyPage, ItemSink, ItemSpans, NotValue, Slot};
 use crate::results::{from_json, non_aggregate_part};
 use crate::slicing::{blank, count_items, skip_front, truncate};
 
@@ -64,14 +64,23 @@ impl Page {
     }
 
     /// Evaluates `expr` on the page: on a body, on a view of just what it reads.
-    pub(crate) fn search(&self, expr: &Expr) -> Result<Option<Value>, String> {
-        match self {
-            Page::Value(page) => Ok(expr.search(page)?.map(std::borrow::Cow::into_owned)),
+    pub(crate) fn search(&self, expr: &Expr) -> Result<Option<Value>, SearchFailed> {
+        let found = match self {
+            Page::Value(page) => expr
+                .search(page)
+                .map(|v| v.map(std::borrow::Cow::into_owned)),
             Page::Body(page) => {
-                let view = page.view(expr.needs());
-                Ok(expr.search(&view)?.map(std::borrow::Cow::into_owned))
+                let view =
+                    page.view(expr.needs())
+                        .map_err(|NotValue(e)| SearchFailed::NotJson {
+                            reason: e.to_string(),
+                            body: page.preview(),
+                        })?;
+                expr.search(&view)
+                    .map(|v| v.map(std::borrow::Cow::into_owned))
             }
-        }
+        };
+        found.map_err(SearchFailed::Expression)
     }
 
     /// M1: the number of items at `key`.
@@ -82,7 +91,7 @@ impl Page {
                 None => count_items(None),
                 Some(Slot::Items(items)) if key.is_top_level() => Ok(items.len() as u64),
                 Some(Slot::Json(value)) => count_items(key.get_below_top(value)),
-                Some(other) => count_items(key.get_below_top(&page.materialize(other))),
+                Some(other) => count_items(key.get_below_top(&page.checked(other))),
             },
         }
     }
@@ -147,7 +156,9 @@ impl Page {
                         .map(|k| (k.top().to_owned(), KeyNeed::Whole))
                         .collect(),
                 };
-                non_aggregate_part(model, &page.view(&needs))
+                // Non-aggregate keys are not a typed item cursor's list, so this view is of
+                // values the pass read as a `Value` reads them.
+                non_aggregate_part(model, &page.view(&needs).unwrap_or(Value::Null))
             }
         }
     }
@@ -157,12 +168,23 @@ impl Page {
     pub(crate) fn into_typed<T: DeserializeOwned + 'static>(self) -> Result<T, String> {
         match self {
             Page::Value(page) => from_json(page).map_err(|e| e.to_string()),
-            Page::Body(page) if TypeId::of::<T>() == TypeId::of::<Value>() => {
-                from_json(page.to_value()).map_err(|e| e.to_string())
-            }
+            Page::Body(page) if TypeId::of::<T>() == TypeId::of::<Value>() => page
+                .to_value()
+                .map_err(|NotValue(e)| e.to_string())
+                .and_then(|value| from_json(value).map_err(|e| e.to_string())),
             Page::Body(page) => from_text(&page.json_text()),
         }
     }
+}
+
+/// Why an expression could not be evaluated on a page.
+#[derive(Debug)]
+pub(crate) enum SearchFailed {
+    /// A runtime error of the expression (E-rules).
+    Expression(String),
+    /// A value the expression reads could not be read as a `Value` (G8): serde_json's reason
+    /// and the start of the body.
+    NotJson { reason: String, body: String },
 }
 
 /// `T` from JSON text; the error without its "at line … column …", which a `Value` page

@@ -176,15 +176,15 @@ impl<H, P, I> Pages<H, P, I> {
         Pages::from_driver(self.driver)
     }
 
-    /// Fetches ahead: as soon as a page has arrived and the run knows its next token, the
-    /// next request is sent on a thread of its own while your code works on the page just
-    /// handed out, so a listing costs about the larger of the network and your processing
+    /// Fetches ahead: as soon as a page has been handed out and the run knows its next token,
+    /// the next request is sent on a thread of its own while your code works on that page, so a listing costs about the larger of the network and your processing
     /// instead of their sum.
     ///
     /// Only a request the run would have sent anyway is sent (no more pages, `max_items`
     /// reached, `max_pages`, a repeated token: nothing goes out), and pages are handed to the
     /// engine in order as you pull them, so pages, items, resume tokens, progress hooks and
-    /// errors are exactly those of a run without lookahead. At most one request is in flight.
+    /// errors are exactly those of a run without lookahead (G7). At most one request is in
+    /// flight.
     /// The transport handle must be `Clone + Send + 'static` (an `Arc` of your client); a
     /// request still in flight when the run is dropped finishes on its thread and its page
     /// is dropped.

@@ -363,14 +363,9 @@ impl Cursor for SearchCursor {
 
     /// A list result gives its elements (one level); anything else, `null` included, itself.
     fn load(&mut self, run: &Run, page: Page) -> Result<(), Error> {
-        let found = page.search(&self.expr).map_err(|reason| {
+        let found = page.search(&self.expr).map_err(|failed| {
             self.failed = Failed::OnPage;
-            Error::Expression {
-                operation: run.model().operation().to_owned(),
-                expression: self.expr.as_str().to_owned(),
-                page: run.pages_taken(),
-                reason,
-            }
+            run.search_failed(self.expr.as_str(), run.pages_taken(), failed)
         })?;
         let results = match found {
             Some(Value::Array(a)) => a,

@@ -95,8 +95,8 @@ impl<'a, H, P, I> PageStream<'a, H, P, I> {
         }
     }
 
-    /// Fetches ahead: as soon as a page has arrived and the run knows its next token, the next
-    /// request is started while your code works on the page just handed out; see
+    /// Fetches ahead: as soon as a page has been handed out and the run knows its next token,
+    /// the next request is started while your code works on that page; see
     /// [`Pages::prefetch`](crate::Pages::prefetch) for what stays exactly as without it. The
     /// request's future is polled whenever the stream is (including while it hands out the
     /// items of the page before), on your runtime; dropping the stream cancels it.

@@ -224,3 +224,55 @@ fn g8_page_not_json_has_its_fields() {
     }
     assert!(pages.next().is_none(), "the run ends after the error (L7)");
 }
+
+/// G8: a typed item cursor reads its elements as its type reads them, so a field the type
+/// skips is checked only as serde skips it. When an expression needs such an element as a
+/// `Value` (here `Contents[-1].Key`, the token once `NextMarker` is missing), the element is
+/// read as a `Value` then, and one that a `Value` cannot hold makes the page not JSON, as it is
+/// on the Value path: the token is never silently `null`, which would end the listing early.
+#[test]
+fn g8_an_element_a_typed_cursor_skipped_part_of_is_checked_when_a_token_reads_it() {
+    let model = paginate_tests::model(
+        "ListObjects",
+        json!({"input_token": "Marker", "output_token": "NextMarker || Contents[-1].Key",
+               "more_results": "IsTruncated", "result_key": "Contents"}),
+    );
+    let page = r#"{"Contents": [{"Key": "a"}, {"Key": "b", "Junk": 1e400}], "IsTruncated": true}"#;
+    for mode in MODES {
+        let typed = observe(
+            &model,
+            &[text(page)],
+            &Opts::default(),
+            View::TypedItems,
+            Wire::Body,
+            mode,
+        );
+        let results = typed.results();
+        assert_eq!(results.len(), 1, "{mode:?}: {typed:?}");
+        assert_not_json(results[0], 1, "a skipped number out of range");
+        assert!(results[0].contains("number out of range"), "{results:?}");
+        // The token fetches page 1 again (L7), and nothing else was sent.
+        assert_eq!(
+            typed.last_token(),
+            Some(enc(r#"{"Marker": null}"#)),
+            "{mode:?}"
+        );
+        assert_eq!(typed.calls.len(), 1, "{mode:?}");
+    }
+    // Where the type skips a field no expression reads, serde's skipping is what checks it,
+    // as when the caller deserializes the body themselves: the items come.
+    let later = r#"{"Contents": [{"Key": "a", "Junk": 1e400}, {"Key": "b"}]}"#;
+    let typed = observe(
+        &model,
+        &[text(later)],
+        &Opts::default(),
+        View::TypedItems,
+        Wire::Body,
+        MODES[0],
+    );
+    assert_eq!(typed.results().len(), 2, "{typed:?}");
+    assert!(
+        typed.results().iter().all(|r| r.starts_with("Ok(")),
+        "{typed:?}"
+    );
+}

@@ -154,3 +154,73 @@ fn g3_search_over_bodies_gives_what_it_gives_over_values() {
     assert!(broken.end.starts_with("Err("), "{broken:?}");
     assert!(broken.calls.is_empty());
 }
+
+/// G4, G8: a typed full result read from bodies is read as it is from a `Value`, also for types
+/// that are not a plain struct: an `Option` of one, a newtype around one, an enum whose one
+/// key names the variant, and a map.
+#[test]
+fn g4_g8_typed_full_results_of_every_shape_read_as_from_a_value() {
+    use std::collections::BTreeMap;
+
+    use paginate_tests::Wire;
+
+    use crate::Texts;
+
+    #[derive(Debug, serde::Deserialize, PartialEq)]
+    struct Newtype(Listing);
+
+    #[derive(Debug, serde::Deserialize, PartialEq)]
+    enum OneKey {
+        Contents(Vec<Item>),
+    }
+
+    fn read<T>(wire: Wire) -> String
+    where
+        T: serde::de::DeserializeOwned + std::fmt::Debug + 'static,
+    {
+        let pages = [
+            r#"{"Contents": [{"Key": "a", "Size": 1}], "NextMarker": "m1"}"#,
+            r#"{"Contents": [{"Key": "b"}]}"#,
+        ];
+        let api = Texts::new(wire, &texts(&pages));
+        shown(
+            listing()
+                .paginate(api, json!({}))
+                .build_full_result_as::<T>(),
+        )
+    }
+    let listed = || Listing {
+        contents: vec![item("a", Some(1)), item("b", None)],
+        next_marker: None,
+    };
+    for wire in Wire::ALL {
+        assert_eq!(
+            read::<Option<Listing>>(wire),
+            shown(Ok(Some(listed()))),
+            "{wire:?}"
+        );
+        assert_eq!(
+            read::<Newtype>(wire),
+            shown(Ok(Newtype(listed()))),
+            "{wire:?}"
+        );
+        assert_eq!(
+            read::<OneKey>(wire),
+            shown(Ok(OneKey::Contents(listed().contents))),
+            "{wire:?}"
+        );
+        let map = BTreeMap::from([(
+            "Contents".to_owned(),
+            json!([{"Key": "a", "Size": 1}, {"Key": "b"}]),
+        )]);
+        assert_eq!(
+            read::<BTreeMap<String, Value>>(wire),
+            shown(Ok(map)),
+            "{wire:?}"
+        );
+    }
+    // A type that does not fit fails on both wires, with the same error.
+    let body = read::<Vec<Item>>(Wire::Body);
+    assert!(body.starts_with("Err("), "{body}");
+    assert_eq!(body, read::<Vec<Item>>(Wire::Value));
+}

@@ -22,7 +22,7 @@ use crate::error::{BoxError, Error, preview};
 use crate::expr::is_absent;
 use crate::model::{LimitType, Model};
 use crate::options::{DuplicateTokenPolicy, HookFn, PaginationConfig, ProgressHook};
-use crate::page::Page;
+use crate::page::{Page, SearchFailed};
 use crate::raw_page::ItemSink;
 use crate::token::{Position, json_type, set_tokens};
 use crate::transport::PageRequest;
@@ -482,6 +482,20 @@ impl Run {
             set_tokens(params, self.model.input_tokens(), &next.values);
         }
         Ok(State::Fetching { next })
+    }
+
+    /// An expression that could not be evaluated on page `page`: its own error, or a value it
+    /// reads that is not JSON a `Value` can hold (G8).
+    pub(crate) fn search_failed(&self, expression: &str, page: u64, failed: SearchFailed) -> Error {
+        match failed {
+            SearchFailed::Expression(reason) => self.expression_failed(expression, page, reason),
+            SearchFailed::NotJson { reason, body } => Error::PageNotJson {
+                operation: self.operation(),
+                page,
+                reason,
+                body,
+            },
+        }
     }
 
     fn expression_failed(&self, expression: &str, page: u64, reason: String) -> Error {

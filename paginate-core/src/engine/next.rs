@@ -45,7 +45,7 @@ impl Run {
         if let Some(more) = &inner.more_results {
             let flag = page
                 .search(more)
-                .map_err(|reason| self.expression_failed(more.as_str(), number, reason))?;
+                .map_err(|failed| self.search_failed(more.as_str(), number, failed))?;
             if is_absent(flag.as_ref()) {
                 return Ok(vec![None; tokens]);
             }
@@ -56,7 +56,7 @@ impl Run {
             .map(|expr| {
                 let value = page
                     .search(expr)
-                    .map_err(|reason| self.expression_failed(expr.as_str(), number, reason))?;
+                    .map_err(|failed| self.search_failed(expr.as_str(), number, failed))?;
                 Ok(value.filter(|v| !is_absent(Some(v))))
             })
             .collect()

@@ -323,6 +323,25 @@ mod tests {
             read(&p, &none, StatusCode::OK, b"{\"a\": 1}").unwrap(),
             json!({"a": 1})
         );
+        // What goes to the run unparsed: a body that starts as an object after JSON's
+        // whitespace. A form feed is not JSON whitespace, so that body is refused here.
+        let params = Map::new();
+        let page = PageRequest::new("Op", &params);
+        let reply = |body: &[u8]| {
+            p.read_reply(
+                &page,
+                &none,
+                StatusCode::OK,
+                &HeaderMap::new(),
+                body.to_vec(),
+            )
+        };
+        assert!(matches!(reply(b" \r\n\t{\"a\": 1}"), Ok(Reply::Body(_))));
+        assert!(matches!(reply(b"[1]"), Ok(Reply::Value(_))));
+        assert!(matches!(
+            reply(b"\x0c{\"a\": 1}"),
+            Err(HttpError::NotJson { .. })
+        ));
     }
 
     #[test]

@@ -105,6 +105,11 @@ pub(crate) struct BodyPage {
     changed: bool,
 }
 
+/// A part of a body that a `Value` cannot hold after all (a value a typed item cursor's type
+/// skipped, read as a `Value` when an expression needs it): serde_json's reason.
+#[derive(Debug)]
+pub(crate) struct NotValue(pub(crate) serde_json::Error);
+
 /// Why a body could not be read in one pass: it is not JSON, or not an object (which the
 /// caller tells apart by parsing it as a `Value`).
 pub(crate) struct NotRead;
@@ -145,11 +150,13 @@ impl BodyPage {
             .map(|(_, s)| s)
     }
 
-    /// The value of `key` as JSON, read from the text once and kept.
+    /// The value of `key` as JSON, read from the text once and kept. For the keys whose
+    /// values the pass read as a `Value` reads them: every key but a typed item cursor's list,
+    /// which is never changed this way (see [`BodyPage::checked`]).
     pub(crate) fn json_mut(&mut self, key: &str) -> Option<&mut Value> {
         let value = match self.slot(key)? {
             Slot::Json(_) => None,
-            other => Some(self.materialize(other)),
+            other => Some(self.checked(other)),
         };
         let slot = self.slot_mut(key)?;
         if let Some(value) = value {
@@ -161,31 +168,41 @@ impl BodyPage {
         }
     }
 
-    /// The JSON of a slot. Spans were checked as JSON when the body was read, so reading them
-    /// again cannot fail; if it did, the value would read as `null`.
-    pub(crate) fn materialize(&self, slot: &Slot) -> Value {
+    /// The JSON of a slot the pass read as a `Value` reads it ([`scan::Checked`]): any slot
+    /// but the list a typed item cursor took, so reading it again cannot fail (if it did, the
+    /// value would read as `null`). Only [`BodyPage::view`] reaches that list, and it reports
+    /// a failure.
+    pub(crate) fn checked(&self, slot: &Slot) -> Value {
+        self.materialize(slot).unwrap_or(Value::Null)
+    }
+
+    /// The JSON of a slot. What the pass read was read as a `Value` reads it
+    /// ([`scan::Checked`]), except the elements a typed item cursor took, which were read as
+    /// its type reads them: what that type skipped can still be refused here.
+    fn materialize(&self, slot: &Slot) -> Result<Value, NotValue> {
         match slot {
             Slot::Raw(span) => self.parse(span),
-            Slot::Items(items) => Value::Array(self.elements(items)),
-            Slot::Json(value) => value.clone(),
+            Slot::Items(items) => self.elements(items).map(Value::Array),
+            Slot::Json(value) => Ok(value.clone()),
         }
     }
 
     /// The elements kept of a list, as JSON.
-    fn elements(&self, items: &ItemSpans) -> Vec<Value> {
-        let all: Vec<Value> = serde_json::from_str(self.text_of(&items.list)).unwrap_or_default();
-        all.into_iter().skip(items.front).take(items.kept).collect()
+    fn elements(&self, items: &ItemSpans) -> Result<Vec<Value>, NotValue> {
+        let all: Vec<Value> = serde_json::from_str(self.text_of(&items.list)).map_err(NotValue)?;
+        Ok(all.into_iter().skip(items.front).take(items.kept).collect())
     }
 
     /// The texts of the elements kept of a list.
-    pub(crate) fn element_texts(&self, items: &ItemSpans) -> Vec<&str> {
+    pub(crate) fn element_texts(&self, items: &ItemSpans) -> Result<Vec<&str>, NotValue> {
         let all: Vec<&RawValue> =
-            serde_json::from_str(self.text_of(&items.list)).unwrap_or_default();
-        all.into_iter()
+            serde_json::from_str(self.text_of(&items.list)).map_err(NotValue)?;
+        Ok(all
+            .into_iter()
             .skip(items.front)
             .take(items.kept)
             .map(RawValue::get)
-            .collect()
+            .collect())
     }
 
     /// The text inside the brackets of a list of which every element is kept, for appending
@@ -199,7 +216,7 @@ impl BodyPage {
     }
 
     /// Element `at` of the elements kept of a list, as JSON.
-    fn element(&self, items: &ItemSpans, at: usize) -> Value {
+    fn element(&self, items: &ItemSpans, at: usize) -> Result<Value, NotValue> {
         let list = self.text_of(&items.list);
         let index = items.front + at;
         let found = if index + 1 == items.count {
@@ -207,19 +224,21 @@ impl BodyPage {
         } else {
             nth_element(list, index)
         };
-        found
-            .and_then(|text| serde_json::from_str(text).ok())
-            .unwrap_or(Value::Null)
+        match found {
+            Some(text) => serde_json::from_str(text).map_err(NotValue),
+            // The list was read before; an element it has is always found.
+            None => Ok(Value::Null),
+        }
     }
 
-    fn parse(&self, span: &Span) -> Value {
-        serde_json::from_str(self.text_of(span)).unwrap_or(Value::Null)
+    fn parse(&self, span: &Span) -> Result<Value, NotValue> {
+        serde_json::from_str(self.text_of(span)).map_err(NotValue)
     }
 
     /// The page as an object holding what `needs` reads: the keys it names, a list read only
     /// at some indices holding `null` elsewhere. An expression gives on it what it gives on
     /// the whole page.
-    pub(crate) fn view(&self, needs: &Needs) -> Value {
+    pub(crate) fn view(&self, needs: &Needs) -> Result<Value, NotValue> {
         if needs.page {
             return self.to_value();
         }
@@ -240,26 +259,30 @@ impl BodyPage {
                         if let Some(at) = at
                             && let Some(place) = list.get_mut(at)
                         {
-                            *place = self.element(items, at);
+                            *place = self.element(items, at)?;
                         }
                     }
                     Value::Array(list)
                 }
-                (_, slot) => self.materialize(slot),
+                (_, slot) => self.materialize(slot)?,
             };
             object.insert(key.clone(), value);
         }
-        Value::Object(object)
+        Ok(Value::Object(object))
     }
 
     /// The whole page as JSON.
-    pub(crate) fn to_value(&self) -> Value {
-        Value::Object(
-            self.fields
-                .iter()
-                .map(|(k, slot)| (k.clone(), self.materialize(slot)))
-                .collect(),
-        )
+    pub(crate) fn to_value(&self) -> Result<Value, NotValue> {
+        let mut object = serde_json::Map::new();
+        for (key, slot) in &self.fields {
+            object.insert(key.clone(), self.materialize(slot)?);
+        }
+        Ok(Value::Object(object))
+    }
+
+    /// The start of the body, for an error about it.
+    pub(crate) fn preview(&self) -> String {
+        crate::error::preview(&self.text)
     }
 
     /// The page's JSON text: the body itself, or, once the page has changed, its fields
@@ -279,7 +302,10 @@ impl BodyPage {
             match slot {
                 Slot::Raw(span) => out.push_str(self.text_of(span)),
                 Slot::Items(items) if items.whole() => out.push_str(self.text_of(&items.list)),
-                Slot::Items(items) => push_list(&mut out, self.element_texts(items).into_iter()),
+                Slot::Items(items) => {
+                    let texts = self.element_texts(items).unwrap_or_default();
+                    push_list(&mut out, texts.into_iter());
+                }
                 Slot::Json(value) => out.push_str(&value.to_string()),
             }
         }

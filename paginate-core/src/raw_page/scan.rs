@@ -10,8 +10,10 @@ use super::{ItemSpans, Slot, Span};
 pub(crate) trait ItemSink {
     /// The index of the result key whose elements it takes.
     fn key(&self) -> usize;
-    /// A list of that key begins: what was taken of an earlier one (a key written twice,
-    /// a page before) is dropped.
+    /// A list of that key begins: what was taken of an earlier list (of a page before, or of
+    /// the same key written before in this page) is dropped. A key written again with a value
+    /// that is not a list leaves what was taken, which the cursor then drops, as the page's
+    /// slot no longer holds a list.
     fn start(&mut self);
     /// Takes the element that `text` starts with and returns its length in bytes; `None`
     /// when `text` does not start with a JSON value.
