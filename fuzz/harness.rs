@@ -102,11 +102,7 @@ pub(crate) fn run(data: &[u8]) {
                 None => Err(std::io::Error::other("no pages")),
             }
         });
-        let policy = match at(0) % 3 {
-            0 => DuplicateTokenPolicy::Error,
-            1 => DuplicateTokenPolicy::Stop,
-            _ => DuplicateTokenPolicy::Allow,
-        };
+        let policy = policy_of(at(0));
         let configure = |run: paginate_core::Pages<_>| {
             let mut run = run
                 .duplicate_tokens(policy)
@@ -283,11 +279,7 @@ pub(crate) fn body(data: &[u8]) {
                 None => Err(std::io::Error::other("no pages")),
             }
         });
-        let policy = match at(0) % 3 {
-            0 => DuplicateTokenPolicy::Error,
-            1 => DuplicateTokenPolicy::Stop,
-            _ => DuplicateTokenPolicy::Allow,
-        };
+        let policy = policy_of(at(0));
         let configure = |run: paginate_core::Pages<_>| {
             let mut run = run
                 .duplicate_tokens(policy)
@@ -332,5 +324,14 @@ pub(crate) fn body(data: &[u8]) {
         let _ = fresh().build_full_result();
         let _ = fresh().typed::<Page, Item>().build_full_result();
         let _ = fresh().build_full_result_as::<Full>();
+    }
+}
+
+/// The duplicate-token policy a fuzz input's byte picks.
+fn policy_of(byte: u8) -> DuplicateTokenPolicy {
+    match byte % 3 {
+        0 => DuplicateTokenPolicy::Error,
+        1 => DuplicateTokenPolicy::Stop,
+        _ => DuplicateTokenPolicy::Allow,
     }
 }
