@@ -296,6 +296,31 @@ fn l6_duplicate_token_error_after_the_page() {
     assert_eq!(api.calls().len(), 3);
 }
 
+/// L6: tokens compare as botocore's `==` compares them, so `1` then `1.0` is the same token
+/// twice in a row (a duplicate), not a cycle; so are objects that differ only in key order.
+#[test]
+fn l6_tokens_equal_in_python_are_a_duplicate() {
+    for (first, again) in [
+        (json!(1), json!(1.0)),
+        (json!({"k": 1, "s": "x"}), json!({"s": "x", "k": 1.0})),
+    ] {
+        let api = scripted([
+            json!({"Users": ["a"], "NextMarker": "t1"}),
+            json!({"Users": ["b"], "NextMarker": first}),
+            json!({"Users": ["c"], "NextMarker": again}),
+            json!({"Users": ["x"]}),
+        ]);
+        let got: Vec<_> = users().drive(&api, json!({})).collect();
+        assert_eq!(got.len(), 4, "{got:?}");
+        assert!(
+            matches!(&got[3], Err(Error::DuplicateToken { page: 3, .. })),
+            "{first} then {again}: {:?}",
+            got[3]
+        );
+        assert_eq!(api.calls().len(), 3);
+    }
+}
+
 #[test]
 fn l6_cycles_are_caught_under_error_and_stop() {
     let script = || {

@@ -19,7 +19,7 @@ use serde_json::{Map, Value};
 use crate::body::Reply;
 use crate::cycle::{CycleGuard, fingerprint};
 use crate::error::{BoxError, Error, preview};
-use crate::expr::is_absent;
+use crate::expr::{equal, is_absent};
 use crate::model::{LimitType, Model};
 use crate::options::{DuplicateTokenPolicy, HookFn, PaginationConfig, ProgressHook};
 use crate::page::{Page, SearchFailed};
@@ -452,10 +452,11 @@ impl Run {
             });
         }
         // L6: compared with the token that fetched this page (the previous page's next
-        // token), then with every earlier one; a starting token is never compared.
+        // token), then with every earlier one; a starting token is never compared. Both
+        // compare as Python does (`1` and `1.0` are the same token), as botocore's `==` does.
         let repeated = if self.config.duplicate_tokens == DuplicateTokenPolicy::Allow {
             None
-        } else if number > 1 && fetched_by.values == next {
+        } else if number > 1 && same_token(&fetched_by.values, &next) {
             Some(true)
         } else if self.seen.repeats(fingerprint(&next)) {
             Some(false)
@@ -569,4 +570,15 @@ impl Run {
     pub(crate) fn pages_taken(&self) -> u64 {
         self.pages
     }
+}
+
+/// Whether two tokens are the same as botocore's `==` finds them: numbers by value, objects
+/// in any key order (L6), as [`fingerprint`] hashes them.
+fn same_token(a: &[Option<Value>], b: &[Option<Value>]) -> bool {
+    a.len() == b.len()
+        && a.iter().zip(b).all(|pair| match pair {
+            (None, None) => true,
+            (Some(x), Some(y)) => equal(x, y),
+            _ => false,
+        })
 }

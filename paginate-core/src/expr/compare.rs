@@ -33,7 +33,7 @@ pub(crate) fn is_absent(v: Option<&Value>) -> bool {
 
 /// E2: `==` as Python compares the values: numbers exactly (an integer equals a float of the
 /// same value), objects as maps (key order does not matter), a boolean never equals a number.
-pub(super) fn equal(a: &Value, b: &Value) -> bool {
+pub(crate) fn equal(a: &Value, b: &Value) -> bool {
     match (a, b) {
         (Value::Null, Value::Null) => true,
         (Value::Bool(x), Value::Bool(y)) => x == y,

@@ -34,7 +34,7 @@ use jmespath::Variable;
 use jmespath::ast::{Ast, Comparator};
 use serde_json::{Map, Value};
 
-pub(crate) use compare::is_absent;
+pub(crate) use compare::{equal, is_absent};
 pub(crate) use needs::{KeyNeed, Needs};
 pub(crate) use path::Path;
 
