@@ -20,9 +20,7 @@
 use std::collections::VecDeque;
 use std::sync::{Arc, Mutex};
 
-use paginate_core::{
-    AsyncTransport, Body, DuplicateTokenPolicy, Error, Model, PageRequest, Reply, Transport,
-};
+use paginate_core::{Body, DuplicateTokenPolicy, Error, Model, PageRequest, Reply, Transport};
 use paginate_tests::{FakeError, Wire};
 use serde::Deserialize;
 use serde_json::{Map, Value, json};
@@ -113,24 +111,7 @@ impl Transport for Texts {
     }
 }
 
-impl AsyncTransport for Texts {
-    type Error = FakeError;
-
-    fn call(
-        &self,
-        operation: &str,
-        params: &Map<String, Value>,
-    ) -> impl Future<Output = Result<Value, FakeError>> + Send {
-        std::future::ready(Transport::call(self, operation, params))
-    }
-
-    fn fetch(
-        &self,
-        request: PageRequest<'_>,
-    ) -> impl Future<Output = Result<Reply, FakeError>> + Send {
-        std::future::ready(Transport::fetch(self, request))
-    }
-}
+paginate_tests::answers_at_once!(Texts);
 
 /// What a run is read through.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -61,6 +61,11 @@ impl TextList {
     /// read, so this cannot fail; if it did, the list would read as empty.
     fn into_value(mut self) -> Value {
         self.close();
+        self.closed_value()
+    }
+
+    /// A closed list as JSON.
+    fn closed_value(&self) -> Value {
         from_text(&self.0).unwrap_or(Value::Array(Vec::new()))
     }
 }
@@ -86,7 +91,7 @@ impl MergedMap<'_> {
             self.entries
                 .map(|(key, value)| {
                     let value = match text.iter().find(|(k, _)| k == key) {
-                        Some((_, list)) => from_text(&list.0).unwrap_or(Value::Null),
+                        Some((_, list)) => list.closed_value(),
                         None => value.clone(),
                     };
                     (key.clone(), value)

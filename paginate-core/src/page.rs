@@ -49,7 +49,7 @@ impl Page {
         });
         match BodyPage::read(text, &split, sink) {
             Ok(page) => Ok(Page::Body(page)),
-            Err((_, text)) => serde_json::from_str(&text)
+            Err(text) => serde_json::from_str(&text)
                 .map(Page::Value)
                 .map_err(|e| (e.to_string(), preview(&text))),
         }

@@ -3,7 +3,7 @@
 
 use std::sync::{Arc, Mutex};
 
-use paginate_core::{AsyncTransport, LimitType, Registry, TokenError, Transport};
+use paginate_core::{LimitType, Registry, TokenError, Transport};
 use paginate_tests::{FakeError, all, dec, enc, model};
 use serde_json::{Map, Value, json};
 
@@ -251,18 +251,7 @@ impl Transport for ScalingActivities {
     }
 }
 
-/// The same service for the async drivers: each call completes at once.
-impl AsyncTransport for ScalingActivities {
-    type Error = FakeError;
-
-    fn call(
-        &self,
-        operation: &str,
-        params: &Map<String, Value>,
-    ) -> impl Future<Output = Result<Value, FakeError>> + Send {
-        std::future::ready(Transport::call(self, operation, params))
-    }
-}
+paginate_tests::answers_at_once!(ScalingActivities);
 
 #[test]
 fn s76_repeated_full_results_with_max_items_give_every_item_once() {

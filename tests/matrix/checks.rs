@@ -55,17 +55,7 @@ impl Transport for Threads {
     }
 }
 
-impl AsyncTransport for Threads {
-    type Error = FakeError;
-
-    fn call(
-        &self,
-        operation: &str,
-        params: &Map<String, Value>,
-    ) -> impl Future<Output = Result<Value, FakeError>> + Send {
-        std::future::ready(Transport::call(self, operation, params))
-    }
-}
+paginate_tests::answers_at_once!(Threads);
 
 /// After the first page: how many requests were sent, and whether any came from this thread.
 fn after_first_page(driver: Driver) -> (Vec<Value>, bool) {

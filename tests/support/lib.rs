@@ -81,18 +81,44 @@ impl Transport for Scripted {
     }
 }
 
-/// The same scripted service, for async runs: each call completes at once.
-impl paginate_core::AsyncTransport for Scripted {
-    type Error = FakeError;
+/// Implements `AsyncTransport` for a blocking test transport: every method completes at once
+/// with what the blocking one answers (`call`, `send` and `fetch` alike).
+#[macro_export]
+macro_rules! answers_at_once {
+    ($service:ty) => {
+        impl ::paginate_core::AsyncTransport for $service {
+            type Error = <$service as ::paginate_core::Transport>::Error;
 
-    fn call(
-        &self,
-        operation: &str,
-        params: &Map<String, Value>,
-    ) -> impl Future<Output = Result<Value, FakeError>> + Send {
-        std::future::ready(Transport::call(self, operation, params))
-    }
+            fn call(
+                &self,
+                operation: &str,
+                params: &::serde_json::Map<String, ::serde_json::Value>,
+            ) -> impl ::std::future::Future<Output = Result<::serde_json::Value, Self::Error>> + Send
+            {
+                ::std::future::ready(::paginate_core::Transport::call(self, operation, params))
+            }
+
+            fn send(
+                &self,
+                request: ::paginate_core::PageRequest<'_>,
+            ) -> impl ::std::future::Future<Output = Result<::serde_json::Value, Self::Error>> + Send
+            {
+                ::std::future::ready(::paginate_core::Transport::send(self, request))
+            }
+
+            fn fetch(
+                &self,
+                request: ::paginate_core::PageRequest<'_>,
+            ) -> impl ::std::future::Future<Output = Result<::paginate_core::Reply, Self::Error>> + Send
+            {
+                ::std::future::ready(::paginate_core::Transport::fetch(self, request))
+            }
+        }
+    };
 }
+
+// The same scripted service, for async runs.
+answers_at_once!(Scripted);
 
 /// Base64 of a JSON text written by hand in Python's `json.dumps` format, as botocore
 /// encodes tokens (SEMANTICS R1). The text is the expectation; only base64 is computed.

@@ -110,20 +110,17 @@ pub(crate) struct BodyPage {
 #[derive(Debug)]
 pub(crate) struct NotValue(pub(crate) serde_json::Error);
 
-/// Why a body could not be read in one pass: it is not JSON, or not an object (which the
-/// caller tells apart by parsing it as a `Value`).
-pub(crate) struct NotRead;
-
 impl BodyPage {
     /// Reads `text`, splitting the lists of the top-level keys for which `split` is true.
-    /// A text that is not a JSON object comes back with the error.
+    /// A text the pass cannot read (not JSON, or not an object: the caller tells them apart
+    /// by parsing it as a `Value`) is given back as the error.
     pub(crate) fn read(
         text: String,
         split: &dyn Fn(&str) -> bool,
         sink: Option<(&str, &mut dyn ItemSink)>,
-    ) -> Result<BodyPage, (NotRead, String)> {
+    ) -> Result<BodyPage, String> {
         let Some((fields, changed)) = scan(&text, split, sink) else {
-            return Err((NotRead, text));
+            return Err(text);
         };
         Ok(BodyPage {
             text,
