@@ -2,7 +2,7 @@
 //! every input the fuzzer found interesting is replayed by `cargo test`. Each function must
 //! return normally for any input: a panic here is a bug found.
 
-use paginate_core::{Body, DuplicateTokenPolicy, Model, Registry, from_body_fn, from_fn};
+use paginated::{Body, DuplicateTokenPolicy, Model, Registry, from_body_fn, from_fn};
 use serde::Deserialize;
 use serde_json::{Map, Value, json};
 
@@ -103,7 +103,7 @@ pub(crate) fn run(data: &[u8]) {
             }
         });
         let policy = policy_of(at(0));
-        let configure = |run: paginate_core::Pages<_>| {
+        let configure = |run: paginated::Pages<_>| {
             let mut run = run
                 .duplicate_tokens(policy)
                 .max_pages(u64::from(at(1) % 16) + 1);
@@ -280,7 +280,7 @@ pub(crate) fn body(data: &[u8]) {
             }
         });
         let policy = policy_of(at(0));
-        let configure = |run: paginate_core::Pages<_>| {
+        let configure = |run: paginated::Pages<_>| {
             let mut run = run
                 .duplicate_tokens(policy)
                 .max_pages(u64::from(at(1) % 16) + 1)

@@ -20,7 +20,7 @@
 use std::collections::VecDeque;
 use std::sync::{Arc, Mutex};
 
-use paginate_core::{Body, DuplicateTokenPolicy, Error, Model, PageRequest, Reply, Transport};
+use paginated::{Body, DuplicateTokenPolicy, Error, Model, PageRequest, Reply, Transport};
 use paginate_tests::{FakeError, Wire};
 use serde::Deserialize;
 use serde_json::{Map, Value, json};

@@ -14,7 +14,7 @@
 
 use std::process::Command;
 
-use paginate_core::{LimitType, Registry};
+use paginated::{LimitType, Registry};
 use paginate_tests::{Scripted, all};
 use serde_json::{Value, json};
 

@@ -28,7 +28,7 @@
 
 use std::sync::{Arc, Mutex};
 
-use paginate_core::{AsyncTransport, Model, Progress, Transport};
+use paginated::{AsyncTransport, Model, Progress, Transport};
 use paginate_tests::{FakeError, Wire, Wired, dec};
 use proptest::prelude::*;
 use serde_json::{Map, Value, json};

@@ -3,7 +3,7 @@
 //! model botocore's JSON gives, page for page, request for request, token for token.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use paginate_core::{Error, LimitType, Model, Paginated};
+use paginated::{Error, LimitType, Model, Paginated};
 use paginate_tests::{Bucket, Scripted, all, enc, model};
 use serde::Serialize;
 use serde_json::{Value, json};
@@ -45,10 +45,10 @@ struct Opts {
 }
 
 impl Opts {
-    fn apply<H, P, I>(&self, mut p: paginate_core::Pages<H, P, I>) -> paginate_core::Pages<H, P, I>
+    fn apply<H, P, I>(&self, mut p: paginated::Pages<H, P, I>) -> paginated::Pages<H, P, I>
     where
         H: std::ops::Deref,
-        H::Target: paginate_core::Transport,
+        H::Target: paginated::Transport,
     {
         if let Some(n) = self.max_items {
             p = p.max_items(n);

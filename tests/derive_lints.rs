@@ -6,8 +6,8 @@
 use std::borrow::Cow;
 use std::fmt::Display;
 
-use paginate_core::Paginated;
-use paginate_core::serde_json::{Map, Value, json};
+use paginated::Paginated;
+use paginated::serde_json::{Map, Value, json};
 use serde::Serialize;
 
 /// Lists the objects of a bucket.

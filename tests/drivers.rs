@@ -7,7 +7,7 @@
 
 use std::sync::Arc;
 
-use paginate_core::{DuplicateTokenPolicy, Model, PaginationConfig};
+use paginated::{DuplicateTokenPolicy, Model, PaginationConfig};
 use paginate_tests::{FakeError, Scripted, Wire, Wired, enc, model};
 use serde_json::{Value, json};
 
@@ -342,7 +342,7 @@ fn blocking(s: &Scenario, wire: Wire) -> Outcome {
 /// The blocking driver over `wire`, with lookahead (a thread per request) when `prefetch`
 /// is set.
 fn blocking_with(s: &Scenario, wire: Wire, prefetch: bool) -> Outcome {
-    let ahead = |pages: paginate_core::Pages<Handle>| {
+    let ahead = |pages: paginated::Pages<Handle>| {
         if prefetch { pages.prefetch() } else { pages }
     };
     let model = (s.model)();
@@ -382,7 +382,7 @@ async fn asynchronous(s: &Scenario, wire: Wire) -> Outcome {
 
 /// The async driver over `wire`, with lookahead when `prefetch` is set.
 async fn asynchronous_with(s: &Scenario, wire: Wire, prefetch: bool) -> Outcome {
-    let ahead = |pages: paginate_core::PageStream<'static, Handle>| {
+    let ahead = |pages: paginated::PageStream<'static, Handle>| {
         if prefetch { pages.prefetch() } else { pages }
     };
     let model = (s.model)();

@@ -7,7 +7,7 @@
 //! chosen for.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use paginate_core::{Error, Model, Registry, from_fn};
+use paginated::{Error, Model, Registry, from_fn};
 use serde_json::{Map, Value, json};
 
 const REFUSAL: &str = "expression nests deeper than 64 levels";
@@ -131,7 +131,7 @@ fn s1_expressions_100000_levels_deep_are_refused_on_a_2_mib_thread() {
                 Err(e @ Error::InvalidSearch { .. }) => refused("search", shape, e),
                 other => panic!("{shape} via search: {:?}", other.map(|_| ())),
             }
-            let built = |b: paginate_core::ModelBuilder| {
+            let built = |b: paginated::ModelBuilder| {
                 b.build()
                     .map(|_| ())
                     .expect_err("a deep expression built a model")

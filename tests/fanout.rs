@@ -13,7 +13,7 @@
 use std::collections::{BTreeMap, BTreeSet, HashSet};
 use std::sync::{Arc, Mutex};
 
-use paginate_core::{
+use paginated::{
     AsyncTransport, Body, FanCheckpoint, FanOut, ItemStream, Model, PageRequest, PaginationConfig,
     Reply, RunCheckpoint, from_async_body_fn, from_async_fn,
 };
@@ -124,12 +124,12 @@ type Answer<T> = Box<
 /// The test transport of one run: the server's pages as `Value`s, or its twin answering the
 /// same pages as bodies.
 enum Api {
-    Values(paginate_core::AsyncFn<Answer<Value>>),
-    Bodies(paginate_core::AsyncBodyFn<Answer<Body>>),
+    Values(paginated::AsyncFn<Answer<Value>>),
+    Bodies(paginated::AsyncBodyFn<Answer<Body>>),
 }
 
 impl AsyncTransport for Api {
-    type Error = paginate_core::BoxError;
+    type Error = paginated::BoxError;
 
     async fn call(
         &self,
@@ -487,7 +487,7 @@ async fn a_failing_run_does_not_stop_the_others() {
         for bad in ["", "[]", r#"{"runs": [1]}"#, r#"{"runs": [{"token": 5}]}"#] {
             assert!(matches!(
                 FanCheckpoint::decode(bad),
-                Err(paginate_core::Error::InvalidCheckpoint { .. })
+                Err(paginated::Error::InvalidCheckpoint { .. })
             ));
         }
     }

@@ -24,8 +24,8 @@ mod server;
 #[path = "http/traces.rs"]
 mod traces;
 
-use paginate_core::http::{BlockingHttpTransport, HttpTransport};
-use paginate_core::{AsyncTransport, Error, Model, PaginationConfig, Transport};
+use paginated::http::{BlockingHttpTransport, HttpTransport};
+use paginated::{AsyncTransport, Error, Model, PaginationConfig, Transport};
 use serde_json::{Value, json};
 
 use server::{BUCKET, Server, bucket_keys, users};
@@ -149,13 +149,13 @@ async fn items_async<T: AsyncTransport + Sync>(
 }
 
 /// The transport's own error under an [`Error::Transport`], with the page it names.
-fn http_error(error: &Error) -> (u64, &paginate_core::http::HttpError) {
+fn http_error(error: &Error) -> (u64, &paginated::http::HttpError) {
     let Error::Transport { page, .. } = error else {
         panic!("not a transport error: {error}");
     };
     let source = std::error::Error::source(error).expect("a transport error has a source");
     let http = source
-        .downcast_ref::<paginate_core::http::HttpError>()
+        .downcast_ref::<paginated::http::HttpError>()
         .unwrap_or_else(|| panic!("the source is not an HttpError: {source}"));
     (*page, http)
 }

@@ -7,7 +7,7 @@
 
 use std::sync::Mutex;
 
-use paginate_core::{Error, Model, from_fn};
+use paginated::{Error, Model, from_fn};
 use serde_json::{Map, Value, json};
 
 struct Case {

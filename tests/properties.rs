@@ -12,7 +12,7 @@
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicU32, Ordering};
 
-use paginate_core::{AsyncTransport, Error, Model, Transport};
+use paginated::{AsyncTransport, Error, Model, Transport};
 use paginate_tests::{FakeError, Wire, Wired};
 use proptest::prelude::*;
 use serde_json::{Map, Value, json};

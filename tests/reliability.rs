@@ -7,7 +7,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
-use paginate_core::{DuplicateTokenPolicy, Error, Model, TokenError, from_fn};
+use paginated::{DuplicateTokenPolicy, Error, Model, TokenError, from_fn};
 use paginate_tests::{FakeError, Scripted, enc, model};
 use proptest::prelude::*;
 use serde_json::{Map, Value, json};

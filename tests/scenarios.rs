@@ -4,7 +4,7 @@
 //! resumed runs in `scenarios/chains.rs`.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use paginate_core::{LimitType, Model, Registry};
+use paginated::{LimitType, Model, Registry};
 use paginate_tests::{Bucket, Scripted, all, enc, model};
 use serde_json::{Value, json};
 

@@ -4,7 +4,7 @@
 
 use std::sync::{Arc, Mutex};
 
-use paginate_core::{Error, Paginated, Progress};
+use paginated::{Error, Paginated, Progress};
 use paginate_tests::{Scripted, enc};
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
@@ -280,8 +280,8 @@ struct Prefix {
     prefix: String,
 }
 
-fn listing_with_prefixes() -> paginate_core::Model {
-    paginate_core::Model::builder("ListObjects")
+fn listing_with_prefixes() -> paginated::Model {
+    paginated::Model::builder("ListObjects")
         .input_token("Marker")
         .output_token("NextMarker")
         .result_key("Contents")

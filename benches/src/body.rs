@@ -5,7 +5,7 @@
 
 use std::hint::black_box;
 
-use paginate_core::{Body, Model, PageRequest, Reply, Transport};
+use paginated::{Body, Model, PageRequest, Reply, Transport};
 use serde::Deserialize;
 use serde_json::{Map, Value, json};
 

@@ -3,7 +3,7 @@
 
 use std::hint::black_box;
 
-use paginate_core::{AsyncTransport, Model};
+use paginated::{AsyncTransport, Model};
 use serde::Deserialize;
 use serde_json::{Map, Value, json};
 

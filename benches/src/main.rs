@@ -27,7 +27,7 @@ use std::collections::HashMap;
 use std::hint::black_box;
 use std::time::{Duration, Instant};
 
-use paginate_core::{AsyncTransport, Model, Transport};
+use paginated::{AsyncTransport, Model, Transport};
 use serde_json::{Map, Value, json};
 
 const OBJECTS: usize = 20_000;

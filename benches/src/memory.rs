@@ -1,7 +1,7 @@
 //! The `memory` mode: peak RSS of streaming items and of full results, each case in a fresh
 //! process (`memory-child`) so that its peak is its own.
 
-use paginate_core::{Body, PageRequest, Reply, Transport};
+use paginated::{Body, PageRequest, Reply, Transport};
 use serde_json::{Map, Value, json};
 
 use crate::cases::Object;

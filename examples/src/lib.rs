@@ -5,7 +5,7 @@
 //!   `127.0.0.1` at a port the OS picks, with a request counter, graceful shutdown and, on
 //!   request, injected faults.
 //! - [`requests`]: the paginated requests, declared with `#[derive(Paginated)]`, routes
-//!   included, so paginate's ready HTTP transports (`paginate_core::http`) talk to the API
+//!   included, so paginate's ready HTTP transports (`paginated::http`) talk to the API
 //!   with no client code.
 //! - [`types`]: the wire types, shared by the server and the typed pages and items.
 //!

@@ -11,8 +11,8 @@ use std::io::{IsTerminal as _, Write as _};
 use std::process::ExitCode;
 use std::sync::Arc;
 
-use paginate_core::http::{BlockingHttpTransport, HttpTransport};
-use paginate_core::{Paginated as _, Progress};
+use paginated::http::{BlockingHttpTransport, HttpTransport};
+use paginated::{Paginated as _, Progress};
 use paginate_examples::api::{BUCKET, BlockingServer};
 use paginate_examples::{ListObjects, ListUsers, Object, User};
 use serde_json::Value;
@@ -329,7 +329,7 @@ async fn async_tour(base_url: &str) -> Result<()> {
         while let Some(page) = listing.next().await {
             page?;
         }
-        Ok::<_, paginate_core::Error>(())
+        Ok::<_, paginated::Error>(())
     });
     task.await??;
     Ok(())

@@ -3,7 +3,7 @@
 //! they are sent (`route`), which is all the ready HTTP transports of paginate need: there is
 //! no client code for this API.
 
-use paginate_core::Paginated;
+use paginated::Paginated;
 use serde::Serialize;
 
 use crate::types::{Object, ObjectListing, User, UserPage};

@@ -10,7 +10,7 @@
 use std::cell::Cell;
 use std::process::ExitCode;
 
-use paginate_core::{Error, Model, Registry, Transport};
+use paginated::{Error, Model, Registry, Transport};
 use serde_json::{Map, Value, json};
 
 /// An in-memory object store speaking S3's ListObjects (v1) dialect.

@@ -15,8 +15,8 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::{Duration, Instant};
 
-use paginate_core::Paginated as _;
-use paginate_core::http::{HttpError, HttpTransport};
+use paginated::Paginated as _;
+use paginated::http::{HttpError, HttpTransport};
 use paginate_examples::api::{Faults, Server};
 use paginate_examples::{ListUsers, User};
 use tower::ServiceBuilder;

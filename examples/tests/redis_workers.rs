@@ -14,7 +14,7 @@ use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use paginate_core::FanCheckpoint;
+use paginated::FanCheckpoint;
 use paginate_examples::api::BlockingServer;
 use redis::Connection;
 

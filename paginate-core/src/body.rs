@@ -123,7 +123,7 @@ impl<F> fmt::Debug for BodyFn<F> {
 /// results are read straight from the bytes (no `serde_json::Value` of the page is built):
 ///
 /// ```
-/// use paginate_core::{Body, Model, from_body_fn};
+/// use paginated::{Body, Model, from_body_fn};
 /// use serde_json::json;
 ///
 /// #[derive(serde::Deserialize, Debug, PartialEq)]
@@ -138,7 +138,7 @@ impl<F> fmt::Debug for BodyFn<F> {
 /// })));
 /// let users: Vec<User> = model.paginate(&api, json!({})).items_as().collect::<Result<_, _>>()?;
 /// assert_eq!(users[2], User { name: "cy".into() });
-/// # Ok::<(), paginate_core::Error>(())
+/// # Ok::<(), paginated::Error>(())
 /// ```
 ///
 /// Its [`Transport::call`] parses the body, for callers that want a `Value`.

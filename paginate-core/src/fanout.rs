@@ -103,7 +103,7 @@ impl RunCheckpoint {
 /// a line of JSON, and splits into per-run checkpoints that separate workers can take over.
 ///
 /// ```
-/// use paginate_core::{FanCheckpoint, RunCheckpoint};
+/// use paginated::{FanCheckpoint, RunCheckpoint};
 ///
 /// let checkpoint = FanCheckpoint::new(vec![
 ///     RunCheckpoint::Done,
@@ -114,7 +114,7 @@ impl RunCheckpoint {
 /// assert_eq!(FanCheckpoint::decode(&text)?, checkpoint);
 /// assert_eq!(checkpoint.runs()[0].starting_token(), None);
 /// assert_eq!(checkpoint.unfinished().count(), 2);
-/// # Ok::<(), paginate_core::Error>(())
+/// # Ok::<(), paginated::Error>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FanCheckpoint {
@@ -216,7 +216,7 @@ enum SlotState {
 /// ```
 /// # #[tokio::main(flavor = "current_thread")]
 /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
-/// use paginate_core::{FanOut, Model, from_async_fn};
+/// use paginated::{FanOut, Model, from_async_fn};
 /// use serde_json::{Map, Value, json};
 ///
 /// let scan = Model::builder("Scan")
@@ -250,7 +250,7 @@ enum SlotState {
 /// ```
 /// # #[tokio::main(flavor = "current_thread")]
 /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
-/// use paginate_core::{FanOut, Model, from_async_fn};
+/// use paginated::{FanOut, Model, from_async_fn};
 /// use serde_json::{Map, Value, json};
 ///
 /// let list = Model::builder("ListObjectsV2")

@@ -22,7 +22,7 @@
 //! # A run, start to finish
 //!
 //! ```
-//! use paginate_core::{Model, from_fn};
+//! use paginated::{Model, from_fn};
 //! use serde_json::{Map, Value, json};
 //!
 //! // 1. The model: S3 ListObjects, exactly as botocore's paginators-1.json has it.
@@ -69,7 +69,7 @@
 //! assert_eq!(names.len(), 7);
 //! let full = model.paginate(&s3, json!({"Bucket": "photos"})).build_full_result()?;
 //! assert_eq!(full["Contents"].as_array().map(Vec::len), Some(7));
-//! # Ok::<(), paginate_core::Error>(())
+//! # Ok::<(), paginated::Error>(())
 //! ```
 //!
 //! # Where models come from
@@ -165,7 +165,7 @@ pub use registry::Registry;
 
 #[doc = include_str!("derive.md")]
 #[cfg(feature = "derive")]
-pub use paginate_derive::Paginated;
+pub use paginated_derive::Paginated;
 pub use route::{Method, RenderError, Rendered, Route, RouteError};
 pub use stream::{ItemStream, PageStream, SearchStream};
 pub use transport::{AsyncFn, AsyncTransport, PageRequest, Transport, from_async_fn, from_fn};

@@ -30,7 +30,7 @@ pub enum LimitType {
 /// model is shared behind an `Arc`, so one model serves any number of runs and threads.
 ///
 /// ```
-/// use paginate_core::Model;
+/// use paginated::Model;
 ///
 /// let model = Model::builder("ListObjects")
 ///     .input_token("Marker")
@@ -41,7 +41,7 @@ pub enum LimitType {
 ///     .limit_key("MaxKeys")
 ///     .build()?;
 /// assert_eq!(model.result_keys().collect::<Vec<_>>(), ["Contents", "CommonPrefixes"]);
-/// # Ok::<(), paginate_core::Error>(())
+/// # Ok::<(), paginated::Error>(())
 /// ```
 #[derive(Clone)]
 pub struct Model(pub(crate) Arc<Inner>);
@@ -91,7 +91,7 @@ impl Model {
     /// `{"input_token": "Marker", "output_token": "NextMarker", "result_key": "Contents"}`.
     ///
     /// ```
-    /// use paginate_core::Model;
+    /// use paginated::Model;
     ///
     /// let entry = serde_json::json!({
     ///     "input_token": ["StartRecordName", "StartRecordType", "StartRecordIdentifier"],
@@ -102,7 +102,7 @@ impl Model {
     /// });
     /// let model = Model::from_botocore("ListResourceRecordSets", &entry)?;
     /// assert_eq!(model.input_tokens().len(), 3);
-    /// # Ok::<(), paginate_core::Error>(())
+    /// # Ok::<(), paginated::Error>(())
     /// ```
     pub fn from_botocore(operation: impl Into<String>, entry: &Value) -> Result<Model, Error> {
         let operation = operation.into();
@@ -202,7 +202,7 @@ impl Model {
     /// botocore file, whose entries carry no route.
     ///
     /// ```
-    /// use paginate_core::{Method, Model, Route};
+    /// use paginated::{Method, Model, Route};
     ///
     /// let model = Model::builder("ListOrders")
     ///     .input_token("cursor").output_token("next_cursor").result_key("orders")

@@ -89,7 +89,7 @@ pub enum DuplicateTokenPolicy {
 /// boto3's `PaginationConfig`: the options of one run (SEMANTICS §2).
 ///
 /// ```
-/// use paginate_core::{DuplicateTokenPolicy, PaginationConfig};
+/// use paginated::{DuplicateTokenPolicy, PaginationConfig};
 ///
 /// let config = PaginationConfig::default()
 ///     .max_items(500)

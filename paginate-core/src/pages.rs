@@ -26,7 +26,7 @@ impl Model {
     /// Nothing is sent until the first page is asked for.
     ///
     /// ```
-    /// use paginate_core::{Model, from_fn};
+    /// use paginated::{Model, from_fn};
     /// use serde_json::json;
     ///
     /// let model = Model::builder("ListUsers")
@@ -38,7 +38,7 @@ impl Model {
     /// }));
     /// let users: Vec<_> = model.paginate(&api, json!({})).items().collect::<Result<_, _>>()?;
     /// assert_eq!(users, [json!("ana"), json!("bo"), json!("cy")]);
-    /// # Ok::<(), paginate_core::Error>(())
+    /// # Ok::<(), paginated::Error>(())
     /// ```
     pub fn paginate<H>(&self, transport: H, params: Value) -> Pages<H>
     where
@@ -191,7 +191,7 @@ impl<H, P, I> Pages<H, P, I> {
     ///
     /// ```
     /// use std::sync::Arc;
-    /// use paginate_core::{Model, from_fn};
+    /// use paginated::{Model, from_fn};
     /// use serde_json::json;
     ///
     /// let model = Model::builder("ListUsers")
@@ -203,7 +203,7 @@ impl<H, P, I> Pages<H, P, I> {
     /// })));
     /// let users: Vec<_> = model.paginate(api, json!({})).prefetch().items().collect::<Result<_, _>>()?;
     /// assert_eq!(users, [json!("ana"), json!("bo"), json!("cy")]);
-    /// # Ok::<(), paginate_core::Error>(())
+    /// # Ok::<(), paginated::Error>(())
     /// ```
     pub fn prefetch(self) -> Pages<H, P, I>
     where
@@ -245,7 +245,7 @@ where
     /// Iterates the items of any declared result key, deserialized as `T`.
     ///
     /// ```
-    /// use paginate_core::{Model, from_fn};
+    /// use paginated::{Model, from_fn};
     /// use serde_json::json;
     ///
     /// #[derive(serde::Deserialize, Debug, PartialEq)]
@@ -265,7 +265,7 @@ where
     ///     .items_of_as("CommonPrefixes")?
     ///     .collect::<Result<_, _>>()?;
     /// assert_eq!(prefixes[1], Prefix { prefix: "2025/".into() });
-    /// # Ok::<(), paginate_core::Error>(())
+    /// # Ok::<(), paginated::Error>(())
     /// ```
     pub fn items_of_as<T>(self, result_key: &str) -> Result<Items<H, T>, Error> {
         let key = self.driver.run.result_key_index(result_key)?;
@@ -306,7 +306,7 @@ where
     /// `NextToken` simply drops it; keep it with a `NextToken: Option<String>` field.
     ///
     /// ```
-    /// use paginate_core::{Model, from_fn};
+    /// use paginated::{Model, from_fn};
     /// use serde_json::json;
     ///
     /// #[derive(serde::Deserialize)]
@@ -327,7 +327,7 @@ where
     /// let all: Listing = model.paginate(&s3, json!({})).build_full_result_as()?;
     /// assert_eq!(all.contents.len(), 3);
     /// assert!(all.next_token.is_none());
-    /// # Ok::<(), paginate_core::Error>(())
+    /// # Ok::<(), paginated::Error>(())
     /// ```
     pub fn build_full_result_as<T: DeserializeOwned + 'static>(mut self) -> Result<T, Error> {
         let mut full = FullResult::default();

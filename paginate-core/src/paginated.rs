@@ -36,7 +36,7 @@ use crate::transport::{AsyncTransport, Transport};
 /// needs nothing more:
 ///
 /// ```
-/// use paginate_core::{Error, Paginated, Transport, from_fn};
+/// use paginated::{Error, Paginated, Transport, from_fn};
 /// use serde_json::json;
 ///
 /// /// How many items a listing has, for any paginated request.
@@ -66,7 +66,7 @@ use crate::transport::{AsyncTransport, Transport};
 #[diagnostic::on_unimplemented(
     message = "`{Self}` is not a paginated request",
     label = "this type does not implement `Paginated`",
-    note = "add `#[derive(serde::Serialize, paginate_core::Paginated)]` and a `#[paginate(...)]` attribute to the request struct"
+    note = "add `#[derive(serde::Serialize, paginated::Paginated)]` and a `#[paginate(...)]` attribute to the request struct"
 )]
 pub trait Paginated: __private::SerializeRequest {
     /// What [`Pages`] gives for each page: `serde_json::Value` unless the derive's `page` key

@@ -12,7 +12,7 @@ use crate::model::{LimitType, Model};
 /// Every paginator of a service, loaded from a botocore `paginators-1.json` (S2).
 ///
 /// ```
-/// use paginate_core::Registry;
+/// use paginated::Registry;
 ///
 /// let registry = Registry::from_json(r#"{"pagination": {
 ///     "ListObjects": {"input_token": "Marker", "output_token": "NextMarker || Contents[-1].Key",
@@ -23,7 +23,7 @@ use crate::model::{LimitType, Model};
 /// // boto3's spelling works too.
 /// assert_eq!(registry.get("list_objects")?.operation(), "ListObjects");
 /// assert!(registry.get("ListObject").is_err());
-/// # Ok::<(), paginate_core::Error>(())
+/// # Ok::<(), paginated::Error>(())
 /// ```
 #[derive(Debug, Clone, Default)]
 pub struct Registry {

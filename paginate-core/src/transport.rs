@@ -55,7 +55,7 @@ impl<'a> PageRequest<'a> {
 /// Runs hold the transport through any handle that dereferences to it: `&api`, `Arc<Api>`, `Box<Api>`.
 ///
 /// ```
-/// use paginate_core::{Transport, from_fn};
+/// use paginated::{Transport, from_fn};
 /// use serde_json::{Map, Value, json};
 ///
 /// struct Api;
@@ -72,8 +72,8 @@ impl<'a> PageRequest<'a> {
 /// ```
 #[diagnostic::on_unimplemented(
     message = "`{Self}` cannot be used as a paginate transport",
-    label = "this does not implement `paginate_core::Transport`",
-    note = "implement `Transport` for your client (one method: `call(&self, operation, params)`), or wrap a closure with `paginate_core::from_fn`"
+    label = "this does not implement `paginated::Transport`",
+    note = "implement `Transport` for your client (one method: `call(&self, operation, params)`), or wrap a closure with `paginated::from_fn`"
 )]
 pub trait Transport {
     /// The error this transport returns: anything that converts into a boxed error.
@@ -127,7 +127,7 @@ where
 /// spawned on a multi-threaded runtime. Implement it with an `async fn`:
 ///
 /// ```
-/// use paginate_core::AsyncTransport;
+/// use paginated::AsyncTransport;
 /// use serde_json::{Map, Value, json};
 ///
 /// struct Api;
@@ -143,8 +143,8 @@ where
 /// drives the stream.
 #[diagnostic::on_unimplemented(
     message = "`{Self}` cannot be used as an async paginate transport",
-    label = "this does not implement `paginate_core::AsyncTransport`",
-    note = "implement `AsyncTransport` for your client (one method: `async fn call(&self, operation, params)`), or wrap a closure with `paginate_core::from_async_fn`"
+    label = "this does not implement `paginated::AsyncTransport`",
+    note = "implement `AsyncTransport` for your client (one method: `async fn call(&self, operation, params)`), or wrap a closure with `paginated::from_async_fn`"
 )]
 pub trait AsyncTransport {
     /// The error this transport returns: anything that converts into a boxed error.

@@ -1,25 +1,25 @@
 #[automatically_derived]
-impl<'a, F: Clone, const N: usize> ::paginate_core::Paginated for Query<'a, F, N>
+impl<'a, F: Clone, const N: usize> ::paginated::Paginated for Query<'a, F, N>
 where
     F: Serialize,
-    Self: ::paginate_core::__private::serde::Serialize,
+    Self: ::paginated::__private::serde::Serialize,
 {
-    type Page = ::paginate_core::serde_json::Value;
-    type Item = ::paginate_core::serde_json::Value;
+    type Page = ::paginated::serde_json::Value;
+    type Item = ::paginated::serde_json::Value;
     fn pagination_model() -> ::core::result::Result<
-        &'static ::paginate_core::Model,
-        ::paginate_core::Error,
+        &'static ::paginated::Model,
+        ::paginated::Error,
     > {
-        static MODEL: ::paginate_core::__private::ModelCell = ::paginate_core::__private::ModelCell::new();
+        static MODEL: ::paginated::__private::ModelCell = ::paginated::__private::ModelCell::new();
         MODEL
             .get(
-                &::paginate_core::__private::Spec {
+                &::paginated::__private::Spec {
                     operation: "Query",
                     input_token: &["next_token"],
                     output_token: &["next_token"],
                     result_key: &["items"],
                     limit_key: ::core::option::Option::None,
-                    limit_type: ::paginate_core::LimitType::Integer,
+                    limit_type: ::paginated::LimitType::Integer,
                     more_results: ::core::option::Option::None,
                     non_aggregate_keys: &[],
                     route: ::core::option::Option::None,

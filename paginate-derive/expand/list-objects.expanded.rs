@@ -1,21 +1,21 @@
 #[automatically_derived]
-impl ::paginate_core::Paginated for ListObjectsRequest {
-    type Page = ::paginate_core::serde_json::Value;
-    type Item = ::paginate_core::serde_json::Value;
+impl ::paginated::Paginated for ListObjectsRequest {
+    type Page = ::paginated::serde_json::Value;
+    type Item = ::paginated::serde_json::Value;
     fn pagination_model() -> ::core::result::Result<
-        &'static ::paginate_core::Model,
-        ::paginate_core::Error,
+        &'static ::paginated::Model,
+        ::paginated::Error,
     > {
-        static MODEL: ::paginate_core::__private::ModelCell = ::paginate_core::__private::ModelCell::new();
+        static MODEL: ::paginated::__private::ModelCell = ::paginated::__private::ModelCell::new();
         MODEL
             .get(
-                &::paginate_core::__private::Spec {
+                &::paginated::__private::Spec {
                     operation: "ListObjects",
                     input_token: &["Marker"],
                     output_token: &["NextMarker || Contents[-1].Key"],
                     result_key: &["Contents", "CommonPrefixes"],
                     limit_key: ::core::option::Option::Some("MaxKeys"),
-                    limit_type: ::paginate_core::LimitType::Integer,
+                    limit_type: ::paginated::LimitType::Integer,
                     more_results: ::core::option::Option::Some("IsTruncated"),
                     non_aggregate_keys: &["Name", "Prefix"],
                     route: ::core::option::Option::None,

@@ -8,12 +8,12 @@
     "`input_token = \"Markr\"` names no field of `ListObjects`: did you mean `Marker`? the serialized field names are `Marker`"
 }
 #[automatically_derived]
-impl ::paginate_core::Paginated for ListObjects {
-    type Page = ::paginate_core::serde_json::Value;
-    type Item = ::paginate_core::serde_json::Value;
+impl ::paginated::Paginated for ListObjects {
+    type Page = ::paginated::serde_json::Value;
+    type Item = ::paginated::serde_json::Value;
     fn pagination_model() -> ::core::result::Result<
-        &'static ::paginate_core::Model,
-        ::paginate_core::Error,
+        &'static ::paginated::Model,
+        ::paginated::Error,
     > {
         ::core::unreachable!()
     }

@@ -1,15 +1,15 @@
 #[automatically_derived]
-impl ::paginate_core::Paginated for ListResourceRecordSets {
-    type Page = ::paginate_core::serde_json::Value;
-    type Item = ::paginate_core::serde_json::Value;
+impl ::paginated::Paginated for ListResourceRecordSets {
+    type Page = ::paginated::serde_json::Value;
+    type Item = ::paginated::serde_json::Value;
     fn pagination_model() -> ::core::result::Result<
-        &'static ::paginate_core::Model,
-        ::paginate_core::Error,
+        &'static ::paginated::Model,
+        ::paginated::Error,
     > {
-        static MODEL: ::paginate_core::__private::ModelCell = ::paginate_core::__private::ModelCell::new();
+        static MODEL: ::paginated::__private::ModelCell = ::paginated::__private::ModelCell::new();
         MODEL
             .get(
-                &::paginate_core::__private::Spec {
+                &::paginated::__private::Spec {
                     operation: "ListResourceRecordSets",
                     input_token: &[
                         "StartRecordName",
@@ -23,7 +23,7 @@ impl ::paginate_core::Paginated for ListResourceRecordSets {
                     ],
                     result_key: &["ResourceRecordSets"],
                     limit_key: ::core::option::Option::Some("MaxItems"),
-                    limit_type: ::paginate_core::LimitType::String,
+                    limit_type: ::paginated::LimitType::String,
                     more_results: ::core::option::Option::Some("IsTruncated"),
                     non_aggregate_keys: &[],
                     route: ::core::option::Option::None,

@@ -21,14 +21,14 @@ pub(crate) fn expand(input: &DeriveInput, model: &Checked) -> TokenStream {
     let more_results = option(&model.more_results);
     let route = option(&model.route);
     let limit_type = if model.limit_is_string {
-        quote!(::paginate_core::LimitType::String)
+        quote!(::paginated::LimitType::String)
     } else {
-        quote!(::paginate_core::LimitType::Integer)
+        quote!(::paginated::LimitType::Integer)
     };
     let body = quote! {
-        static MODEL: ::paginate_core::__private::ModelCell =
-            ::paginate_core::__private::ModelCell::new();
-        MODEL.get(&::paginate_core::__private::Spec {
+        static MODEL: ::paginated::__private::ModelCell =
+            ::paginated::__private::ModelCell::new();
+        MODEL.get(&::paginated::__private::Spec {
             operation: #operation,
             input_token: &[#(#input_token),*],
             output_token: &[#(#output_token),*],
@@ -40,7 +40,7 @@ pub(crate) fn expand(input: &DeriveInput, model: &Checked) -> TokenStream {
             route: #route,
         })
     };
-    let json = quote!(::paginate_core::serde_json::Value);
+    let json = quote!(::paginated::serde_json::Value);
     let page = model
         .page
         .as_ref()
@@ -64,10 +64,10 @@ pub(crate) fn impl_paginated(
     let (impl_generics, ty_generics, where_clause) = input.generics.split_for_impl();
     let predicates = where_clause.map(|w| &w.predicates);
     let serialize = (input.generics.type_params().next().is_some())
-        .then(|| quote!(Self: ::paginate_core::__private::serde::Serialize,));
+        .then(|| quote!(Self: ::paginated::__private::serde::Serialize,));
     quote! {
         #[automatically_derived]
-        impl #impl_generics ::paginate_core::Paginated for #ident #ty_generics
+        impl #impl_generics ::paginated::Paginated for #ident #ty_generics
         where
             #predicates
             #serialize
@@ -76,8 +76,8 @@ pub(crate) fn impl_paginated(
             type Item = #item;
 
             fn pagination_model() -> ::core::result::Result<
-                &'static ::paginate_core::Model,
-                ::paginate_core::Error,
+                &'static ::paginated::Model,
+                ::paginated::Error,
             > {
                 #body
             }

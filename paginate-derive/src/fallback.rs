@@ -11,7 +11,7 @@ pub(crate) fn expand(input: &DeriveInput, errors: &syn::Error) -> TokenStream {
     let errors = errors.to_compile_error();
     // A union can never be `Serialize`, so a stub impl would only add an error of its own.
     let stub = (!matches!(input.data, syn::Data::Union(_))).then(|| {
-        let json = quote!(::paginate_core::serde_json::Value);
+        let json = quote!(::paginated::serde_json::Value);
         impl_paginated(input, &json, &json, &quote!(::core::unreachable!()))
     });
     quote! {

@@ -1,4 +1,4 @@
-//! The derive macro behind `paginate_core::Paginated`; use it through `paginate-core`, whose
+//! The derive macro behind `paginated::Paginated`; use it through `paginated`, whose
 //! documentation of the re-exported derive (`paginate-core/src/derive.md`) describes every
 //! attribute.
 //!
@@ -21,7 +21,7 @@ mod valid;
 use proc_macro::TokenStream;
 use syn::{DeriveInput, parse_macro_input};
 
-/// Generated code names `::paginate_core`: use this derive through `paginate-core`, which
+/// Generated code names `::paginated`: use this derive through `paginated`, which
 /// re-exports it.
 #[proc_macro_derive(Paginated, attributes(paginate))]
 pub fn derive_paginated(input: TokenStream) -> TokenStream {

@@ -1,5 +1,5 @@
 //! The check of `route = "GET /buckets/{Bucket}/objects"`: the grammar of
-//! `paginate_core::Route::parse`, at compile time, and placeholders that name serialized
+//! `paginated::Route::parse`, at compile time, and placeholders that name serialized
 //! fields.
 //!
 //! The grammar is the core's, written again here because the derive cannot depend on the crate

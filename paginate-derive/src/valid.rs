@@ -156,7 +156,7 @@ pub(crate) fn check(ctxt: &Ctxt, input: &Input<'_>) -> Option<Checked> {
 /// cannot overflow the compiler's stack, and an expression the engine would refuse at run time
 /// is refused here), then parsed with the engine's own parser.
 fn expression(ctxt: &Ctxt, lit: &LitStr, key: &str) -> bool {
-    if let Err(e) = paginate_nesting::check(&lit.value()) {
+    if let Err(e) = paginated_rules::check(&lit.value()) {
         ctxt.error(
             lit.span(),
             format!(

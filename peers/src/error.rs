@@ -3,12 +3,12 @@
 //! The ready transports' [`HttpError`]s are read into it ([`PeerError::from_http`]), with the
 //! AWS error code of an error body.
 
-use paginate_core::http::HttpError;
-use paginate_core::{BoxError, Method, RenderError};
+use paginated::http::HttpError;
+use paginated::{BoxError, Method, RenderError};
 use reqwest::StatusCode;
 
 /// Why a call to a peer server failed. paginate keeps it as the source of
-/// [`paginate_core::Error::Transport`].
+/// [`paginated::Error::Transport`].
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum PeerError {

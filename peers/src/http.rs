@@ -14,12 +14,12 @@
 use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
-use paginate_core::http::{BlockingHttpTransport, HttpError, HttpTransport};
-use paginate_core::{AsyncTransport, BoxError, PageRequest, Route, Transport};
+use paginated::http::{BlockingHttpTransport, HttpError, HttpTransport};
+use paginated::{AsyncTransport, BoxError, PageRequest, Route, Transport};
 use reqwest::Url;
 use serde_json::{Map, Value};
 
-pub use paginate_core::http::{HttpRequest, HttpResponse};
+pub use paginated::http::{HttpRequest, HttpResponse};
 
 use crate::error::PeerError;
 use crate::sigv4::{Credentials, sign_request};

@@ -3,7 +3,7 @@
 //! with the protocol's content type and the operation in the `X-Amz-Target` header; the
 //! response body is the page, already in the JSON shape botocore's models describe.
 
-use paginate_core::{PageRequest, Route};
+use paginated::{PageRequest, Route};
 use reqwest::header::{CONTENT_TYPE, HeaderValue};
 use serde_json::{Map, Value};
 

@@ -1,7 +1,7 @@
 //! paginate against AWS API servers it did not write.
 //!
 //! This package holds paginate transports for two AWS wire protocols, made of the project's
-//! ready HTTP transports (`paginate_core::http`, over `reqwest` on plain HTTP), and the
+//! ready HTTP transports (`paginated::http`, over `reqwest` on plain HTTP), and the
 //! end-to-end tests (`tests/peers.rs`, and `tests/parallel_scan.rs` for fan-out) that run paginate with botocore's
 //! real models against independent implementations of those APIs on `127.0.0.1`:
 //!
@@ -24,9 +24,9 @@
 //!
 //! Each is a [`Protocol`]: a route per operation, a request hook (headers, S3's parameter
 //! names and bodies) and a decode hook (S3's XML). [`BlockingClient`] and [`AsyncClient`] are
-//! [`paginate_core::http::BlockingHttpTransport`] and [`paginate_core::http::HttpTransport`]
+//! [`paginated::http::BlockingHttpTransport`] and [`paginated::http::HttpTransport`]
 //! with those hooks and a last one that signs the final request with AWS Signature Version 4,
-//! as a [`paginate_core::Transport`] and a [`paginate_core::AsyncTransport`]. A run goes to
+//! as a [`paginated::Transport`] and a [`paginated::AsyncTransport`]. A run goes to
 //! its model's route; botocore's models carry none, so add the protocol's
 //! ([`AwsJson::route_of`], [`S3Rest::route_of`]) with `Model::with_route`, or let the client
 //! use it for a model without one. Every failure is a [`PeerError`] naming the operation,
@@ -34,7 +34,7 @@
 //! code of an error body).
 //!
 //! ```no_run
-//! use paginate_core::Registry;
+//! use paginated::Registry;
 //! use paginate_peers::{AwsJson, BlockingClient, Credentials, Endpoint};
 //! use serde_json::json;
 //!

@@ -11,7 +11,7 @@
 //! as they are: this client does not ask for `EncodingType=url` the way botocore does behind
 //! the user's back (and then decodes the answer), so a page holds what the server sent.
 
-use paginate_core::{PageRequest, Route};
+use paginated::{PageRequest, Route};
 use reqwest::header::{CONTENT_TYPE, HeaderMap, HeaderValue};
 use serde_json::{Map, Value};
 

@@ -9,7 +9,7 @@
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use hmac::{Hmac, KeyInit, Mac};
-use paginate_core::http::HttpRequest;
+use paginated::http::HttpRequest;
 use reqwest::header::{AUTHORIZATION, HeaderValue};
 use sha2::{Digest, Sha256};
 

@@ -3,7 +3,7 @@
 //!
 //! One run per segment (`Segment` 0..4 of `TotalSegments` 4, a small `Limit` so that each
 //! segment takes several pages), made by the fan-out over the async client, at most 4
-//! fetching at once ([`paginate_core::Model::fan_out`]). The test checks:
+//! fetching at once ([`paginated::Model::fan_out`]). The test checks:
 //!
 //! - the items of all runs are exactly the items of boto3's sequential Scan of the whole
 //!   table: the same items, and as many (none twice);
@@ -33,7 +33,7 @@ use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
-use paginate_core::{AsyncTransport, Error, FanCheckpoint, FanOut, Member, PageRequest, Tagged};
+use paginated::{AsyncTransport, Error, FanCheckpoint, FanOut, Member, PageRequest, Tagged};
 use paginate_peers::{AsyncClient, AwsJson, PeerError};
 use serde_json::{Map, Value, json};
 use support::{Config, Server, boto3_job, dynamodb, model, oracle, poll, setup, unique};

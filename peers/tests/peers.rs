@@ -35,7 +35,7 @@ mod support;
 use std::collections::BTreeSet;
 use std::time::Duration;
 
-use paginate_core::{BoxError, Error};
+use paginated::{BoxError, Error};
 use paginate_peers::{AsyncClient, AwsJson, PeerError, S3Rest};
 use serde_json::{Value, json};
 use support::{
@@ -464,9 +464,9 @@ fn listing_view(token_scalars: &[&'static str]) -> View {
 }
 
 /// paginate's token after the first page of a ListObjects run whose pages lack NextMarker.
-fn fallback_token(model: &paginate_core::Model, api: &S3, bucket: &str, page_size: u64) -> String {
+fn fallback_token(model: &paginated::Model, api: &S3, bucket: &str, page_size: u64) -> String {
     let without_next_marker = |op: &str, params: &serde_json::Map<String, Value>| {
-        let mut page = paginate_core::Transport::call(api, op, params).map_err(BoxError::from)?;
+        let mut page = paginated::Transport::call(api, op, params).map_err(BoxError::from)?;
         if let Some(page) = page.as_object_mut() {
             page.remove("NextMarker");
         }

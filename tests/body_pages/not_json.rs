@@ -2,7 +2,7 @@
 //! page; the pages before it were handed out as usual, the run ends, and its resume token
 //! fetches that same page again. Only the body path can carry such bytes.
 
-use paginate_core::Error;
+use paginated::Error;
 use paginate_tests::{Wire, enc};
 use serde_json::{Value, json};
 

@@ -9,7 +9,7 @@
 //!
 //! `PROPTEST_CASES=2000 cargo test -p paginate-tests --test body_pages` runs more scripts.
 
-use paginate_core::{DuplicateTokenPolicy, Model};
+use paginated::{DuplicateTokenPolicy, Model};
 use paginate_tests::{enc, model};
 use proptest::prelude::*;
 use serde_json::json;

@@ -3,7 +3,7 @@
 
 use std::sync::{Arc, Mutex};
 
-use paginate_core::{LimitType, Registry, TokenError, Transport};
+use paginated::{LimitType, Registry, TokenError, Transport};
 use paginate_tests::{FakeError, all, dec, enc, model};
 use serde_json::{Map, Value, json};
 

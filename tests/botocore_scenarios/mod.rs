@@ -6,7 +6,7 @@
 
 use std::sync::Arc;
 
-use paginate_core::{Error, Model, TokenError};
+use paginated::{Error, Model, TokenError};
 use paginate_tests::{Scripted, model};
 use serde_json::{Value, json};
 

@@ -1,7 +1,7 @@
 //! botocore's PaginatorModel (#6–#7) and #8: the registry and the model's own accessors. They
 //! start no run, so no driver is involved and they run once.
 
-use paginate_core::{Error, Registry};
+use paginated::{Error, Registry};
 use serde_json::json;
 
 use crate::blocking::cases::foo;

@@ -2,7 +2,7 @@
 //! (#21–#23) and TestPaginatorWithPathExpressions (#24–#25): decoding, the loop, page sizes
 //! and path-expression tokens.
 
-use paginate_core::{DuplicateTokenPolicy, Error, Model};
+use paginated::{DuplicateTokenPolicy, Error, Model};
 use paginate_tests::{all, dec, enc, model};
 use serde_json::{Value, json};
 

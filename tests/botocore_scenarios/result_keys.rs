@@ -4,7 +4,7 @@
 
 use std::sync::Arc;
 
-use paginate_core::{Model, TokenError};
+use paginated::{Model, TokenError};
 use paginate_tests::{Scripted, all, enc, model};
 use serde_json::{Value, json};
 

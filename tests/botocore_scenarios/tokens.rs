@@ -2,7 +2,7 @@
 //! (#34–#35) and TestKeyIterators (#36–#44): tokens of any JSON type, several tokens, and
 //! max_items with resume.
 
-use paginate_core::TokenError;
+use paginated::TokenError;
 use paginate_tests::{all, enc, model};
 use serde_json::{Value, json};
 

@@ -4,8 +4,8 @@
 
 use std::error::Error as _;
 
-use paginate_core::PaginationConfig;
-use paginate_core::http::HttpError;
+use paginated::PaginationConfig;
+use paginated::http::HttpError;
 use serde_json::json;
 
 use super::server::{Reply, Server};

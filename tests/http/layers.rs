@@ -8,8 +8,8 @@ use std::future::{Ready, ready};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use paginate_core::http::HttpError;
-use paginate_core::{PageRequest, PaginationConfig};
+use paginated::http::HttpError;
+use paginated::{PageRequest, PaginationConfig};
 use serde_json::{Map, Value};
 use tower::ServiceBuilder;
 use tower::retry::Policy;

@@ -5,7 +5,7 @@
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 
-use paginate_core::PaginationConfig;
+use paginated::PaginationConfig;
 use reqwest::header::HeaderValue;
 use serde_json::{Value, json};
 
@@ -204,7 +204,7 @@ fn resume_tokens_continue_across_runs_and_transports() {
 /// would, and names the page it is for.
 fn rotating_token(
     counter: Arc<AtomicU64>,
-) -> impl Fn(&paginate_core::PageRequest<'_>, &mut reqwest::header::HeaderMap) + Send + Sync + 'static
+) -> impl Fn(&paginated::PageRequest<'_>, &mut reqwest::header::HeaderMap) + Send + Sync + 'static
 {
     move |request, headers| {
         let n = counter.fetch_add(1, Ordering::SeqCst) + 1;

@@ -1,4 +1,4 @@
-//! The `tracing` instrumentation (feature `tracing` of paginate-core), seen by a
+//! The `tracing` instrumentation (feature `tracing` of paginated), seen by a
 //! `tracing::Subscriber` written here that records every span and event with its fields and
 //! the span it happened in: one `paginate.run` span per run, one DEBUG event per page, what
 //! the transport logs nested in the run's span, and nothing at INFO or above.
@@ -9,7 +9,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::thread::ThreadId;
 
-use paginate_core::PaginationConfig;
+use paginated::PaginationConfig;
 use tracing::field::{Field, Visit};
 use tracing::span::{Attributes, Id, Record};
 use tracing::{Event, Level, Metadata, Subscriber};
@@ -210,7 +210,7 @@ impl Trace {
         let events: Vec<&EventRecord> = self
             .events
             .iter()
-            .filter(|e| e.target.starts_with("paginate_core"))
+            .filter(|e| e.target.starts_with("paginated"))
             .collect();
         for event in &events {
             assert_eq!(event.level, Level::DEBUG, "{event:?}");
@@ -249,7 +249,7 @@ fn traced(
     config: PaginationConfig,
     script: impl Fn(&Server),
 ) -> Vec<(&'static str, Listed, Trace)> {
-    let hook = |request: &paginate_core::PageRequest<'_>, _: &mut reqwest::header::HeaderMap| {
+    let hook = |request: &paginated::PageRequest<'_>, _: &mut reqwest::header::HeaderMap| {
         tracing::trace!(target: "transport", page = request.page, "sending");
     };
     let mut outcomes = Vec::new();

@@ -8,7 +8,7 @@ use std::sync::{Arc, Mutex};
 use std::thread::{self, ThreadId};
 use std::time::{Duration, Instant};
 
-use paginate_core::{AsyncTransport, Body, PageRequest, Reply, Transport};
+use paginated::{AsyncTransport, Body, PageRequest, Reply, Transport};
 use paginate_tests::{FakeError, Scripted, Wire, Wired, model};
 use serde_json::{Map, Value, json};
 

@@ -28,7 +28,7 @@ use std::pin::Pin;
 use std::sync::{Arc, LazyLock};
 
 use futures_core::Stream;
-use paginate_core::{
+use paginated::{
     AsyncTransport, DuplicateTokenPolicy, Error, ItemStream, Items, Model, PageStream, Pages,
     PaginationConfig, Search, SearchStream, Transport,
 };

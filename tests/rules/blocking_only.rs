@@ -7,7 +7,7 @@
 
 use std::sync::Arc;
 
-use paginate_core::{Error, from_fn};
+use paginated::{Error, from_fn};
 use paginate_tests::{FakeError, Scripted, all};
 use serde_json::{Value, json};
 

@@ -5,7 +5,7 @@
 
 use std::sync::Arc;
 
-use paginate_core::Model;
+use paginated::Model;
 use paginate_tests::model;
 use serde_json::{Value, json};
 

@@ -1,7 +1,7 @@
 //! Options (SEMANTICS §2) and the loop (§3): the exact params of every request, the pages
 //! and items they bring, and the errors that end a run.
 
-use paginate_core::{DuplicateTokenPolicy, Error, LimitType, PaginationConfig};
+use paginated::{DuplicateTokenPolicy, Error, LimitType, PaginationConfig};
 use paginate_tests::{FakeError, all, enc, model};
 use serde_json::{Value, json};
 

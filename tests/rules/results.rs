@@ -1,7 +1,7 @@
 //! What a run gives back (SEMANTICS §6): pages, items of every result key, search, the full
 //! result, and the parts of the model a run exposes.
 
-use paginate_core::Error;
+use paginated::Error;
 use paginate_tests::{all, enc, model};
 use serde_json::json;
 

@@ -1,7 +1,7 @@
 //! Resume tokens (SEMANTICS §5): botocore's byte format, a token after every page and item,
 //! decoding, legacy tokens, refusals, and the first page of a resumed run.
 
-use paginate_core::{Error, Model, TokenError};
+use paginated::{Error, Model, TokenError};
 use paginate_tests::{all, dec, enc, model};
 use serde_json::{Value, json};
 

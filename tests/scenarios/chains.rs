@@ -4,7 +4,7 @@
 
 use std::collections::HashMap;
 
-use paginate_core::{Model, Registry, Transport};
+use paginated::{Model, Registry, Transport};
 use paginate_tests::{Bucket, FakeError, all};
 use serde_json::{Map, Value, json};
 

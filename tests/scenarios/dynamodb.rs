@@ -3,7 +3,7 @@
 
 use std::sync::Mutex;
 
-use paginate_core::{Model, Transport};
+use paginated::{Model, Transport};
 use paginate_tests::{FakeError, all, enc, model};
 use serde_json::{Map, Value, json};
 

@@ -1,7 +1,7 @@
 //! Kinesis DescribeStream (a nested result key and a `more_results` path) and RDS
 //! DownloadDBLogFilePortion (log portions counted and cut in characters).
 
-use paginate_core::Model;
+use paginated::Model;
 use paginate_tests::{Scripted, all, enc, model};
 use serde_json::{Value, json};
 

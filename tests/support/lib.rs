@@ -8,7 +8,7 @@ use std::sync::Mutex;
 
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
-use paginate_core::{AsyncTransport, Body, Model, PageRequest, Reply, Transport};
+use paginated::{AsyncTransport, Body, Model, PageRequest, Reply, Transport};
 use serde_json::{Map, Value, json};
 
 /// The error a scripted transport returns.
@@ -86,8 +86,8 @@ impl Transport for Scripted {
 #[macro_export]
 macro_rules! answers_at_once {
     ($service:ty) => {
-        impl ::paginate_core::AsyncTransport for $service {
-            type Error = <$service as ::paginate_core::Transport>::Error;
+        impl ::paginated::AsyncTransport for $service {
+            type Error = <$service as ::paginated::Transport>::Error;
 
             fn call(
                 &self,
@@ -95,23 +95,23 @@ macro_rules! answers_at_once {
                 params: &::serde_json::Map<String, ::serde_json::Value>,
             ) -> impl ::std::future::Future<Output = Result<::serde_json::Value, Self::Error>> + Send
             {
-                ::std::future::ready(::paginate_core::Transport::call(self, operation, params))
+                ::std::future::ready(::paginated::Transport::call(self, operation, params))
             }
 
             fn send(
                 &self,
-                request: ::paginate_core::PageRequest<'_>,
+                request: ::paginated::PageRequest<'_>,
             ) -> impl ::std::future::Future<Output = Result<::serde_json::Value, Self::Error>> + Send
             {
-                ::std::future::ready(::paginate_core::Transport::send(self, request))
+                ::std::future::ready(::paginated::Transport::send(self, request))
             }
 
             fn fetch(
                 &self,
-                request: ::paginate_core::PageRequest<'_>,
-            ) -> impl ::std::future::Future<Output = Result<::paginate_core::Reply, Self::Error>> + Send
+                request: ::paginated::PageRequest<'_>,
+            ) -> impl ::std::future::Future<Output = Result<::paginated::Reply, Self::Error>> + Send
             {
-                ::std::future::ready(::paginate_core::Transport::fetch(self, request))
+                ::std::future::ready(::paginated::Transport::fetch(self, request))
             }
         }
     };
@@ -132,7 +132,7 @@ pub fn dec(token: &str) -> String {
 }
 
 /// Collects an iterator of results, panicking on the first error.
-pub fn all<I: Iterator<Item = Result<Value, paginate_core::Error>>>(it: I) -> Vec<Value> {
+pub fn all<I: Iterator<Item = Result<Value, paginated::Error>>>(it: I) -> Vec<Value> {
     it.collect::<Result<Vec<_>, _>>().unwrap()
 }
 

@@ -10,8 +10,8 @@ use std::hint::black_box;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use paginate_core::Model;
-use paginate_core::http::{BlockingHttpTransport, HttpTransport};
+use paginated::Model;
+use paginated::http::{BlockingHttpTransport, HttpTransport};
 use serde_json::{Value, json};
 
 /// What the consumer does with each page once it has read it.
@@ -276,7 +276,7 @@ impl Setup {
         self.runtime.block_on(self.hand_async(run))
     }
 
-    /// The whole listing as `segments` runs of one [`FanOut`](paginate_core::FanOut), all
+    /// The whole listing as `segments` runs of one [`FanOut`](paginated::FanOut), all
     /// fetching at once, each page handed to the same consumer as in the other variants.
     pub(super) fn fan_out(&self, run: &str, segments: usize) -> Result<usize, String> {
         self.runtime.block_on(async {
@@ -290,7 +290,7 @@ impl Setup {
                         .page_size(self.limit as u64)
                 })
                 .collect();
-            let mut fan = paginate_core::FanOut::new(runs).concurrency(segments);
+            let mut fan = paginated::FanOut::new(runs).concurrency(segments);
             let mut n = 0;
             while let Some(page) = fan.next().await {
                 let page = page.map_err(|e| error_chain(&e))?;

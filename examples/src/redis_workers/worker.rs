@@ -4,8 +4,8 @@
 
 use std::time::Duration;
 
-use paginate_core::Paginated as _;
-use paginate_core::http::BlockingHttpTransport;
+use paginated::Paginated as _;
+use paginated::http::BlockingHttpTransport;
 use paginate_examples::{ListObjects, Object};
 use serde_json::Value;
 

@@ -1,6 +1,6 @@
 //! What the ready transports report: the server's 400s and 404s, a stopped server, a model
 //! without a route, an injected 503; each an `HttpError` as the `source()` of
-//! `paginate_core::Error::Transport`.
+//! `paginated::Error::Transport`.
 
 use super::*;
 

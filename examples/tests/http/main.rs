@@ -15,8 +15,8 @@ use std::error::Error as _;
 use std::sync::Arc;
 
 use base64::Engine as _;
-use paginate_core::http::{BlockingHttpTransport, HttpError, HttpTransport};
-use paginate_core::{AsyncTransport, Error, Model, Paginated};
+use paginated::http::{BlockingHttpTransport, HttpError, HttpTransport};
+use paginated::{AsyncTransport, Error, Model, Paginated};
 use paginate_examples::api::{BUCKET, BlockingServer, Dataset, Faults, Server};
 use paginate_examples::types::{ObjectListing, PlainError, S3Error};
 use paginate_examples::{ListObjects, ListUsers, Object, User};
@@ -79,7 +79,7 @@ trait CollectAll<T> {
     async fn collect_all(self) -> Vec<T>;
 }
 
-impl<'a, H, T> CollectAll<T> for paginate_core::ItemStream<'a, H, T>
+impl<'a, H, T> CollectAll<T> for paginated::ItemStream<'a, H, T>
 where
     H: std::ops::Deref + Clone + Send + 'a,
     H::Target: AsyncTransport,

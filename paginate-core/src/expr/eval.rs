@@ -17,7 +17,7 @@ static NULL: Value = Value::Null;
 /// This function recurses once per level of the expression, so its frame is kept small: each
 /// kind of node is evaluated by its own function, and an unoptimized build (where every
 /// local of every arm would otherwise share one frame) stays within the stack budget that
-/// the nesting bound (`paginate-nesting`) was measured against.
+/// the nesting bound (`paginated-rules`) was measured against.
 pub(super) fn eval<'a>(node: &'a Node, data: &'a Value) -> Result<Cow<'a, Value>, String> {
     match node {
         Node::Identity => Ok(Cow::Borrowed(data)),

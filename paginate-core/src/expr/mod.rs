@@ -1,7 +1,7 @@
 //! Compiled JMESPath expressions (SEMANTICS S3, §7) and dotted paths.
 //!
 //! An expression is parsed once, when the model is built, with the `jmespath` crate's parser
-//! (which is all this crate takes from it), after the nesting bound of `paginate-nesting` has
+//! (which is all this crate takes from it), after the nesting bound of `paginated-rules` has
 //! refused anything deep enough to exhaust a thread's stack. The syntax tree is then lowered
 //! into [`Node`]s, checked on the way (function names and arities, index ranges), and
 //! evaluated by [`eval`] straight off the `serde_json::Value` of a page: paths, indices and
@@ -72,8 +72,8 @@ impl From<&jmespath::JmespathError> for ParseFailure {
     }
 }
 
-impl From<paginate_nesting::TooDeep> for ParseFailure {
-    fn from(e: paginate_nesting::TooDeep) -> ParseFailure {
+impl From<paginated_rules::TooDeep> for ParseFailure {
+    fn from(e: paginated_rules::TooDeep) -> ParseFailure {
         ParseFailure {
             message: e.reason(),
             column: e.offset,
@@ -87,10 +87,10 @@ impl fmt::Display for ParseFailure {
     }
 }
 
-/// Parses `source` after the nesting bound (`paginate-nesting`), so that neither the
+/// Parses `source` after the nesting bound (`paginated-rules`), so that neither the
 /// recursive parser nor anything after it can run out of stack on an accepted expression.
 pub(crate) fn parse(source: &str) -> Result<Ast, ParseFailure> {
-    paginate_nesting::check(source)?;
+    paginated_rules::check(source)?;
     jmespath::parse(source).map_err(|e| ParseFailure::from(&e))
 }
 

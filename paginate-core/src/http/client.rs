@@ -24,7 +24,7 @@ use crate::transport::{AsyncTransport, PageRequest};
 /// ```no_run
 /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
 /// use std::time::Duration;
-/// use paginate_core::http::HttpTransport;
+/// use paginated::http::HttpTransport;
 /// use tower::ServiceBuilder;
 ///
 /// let client = reqwest::Client::new();

@@ -32,8 +32,8 @@
 //!
 //! ```no_run
 //! # #[cfg(feature = "http")] async fn example() -> Result<(), Box<dyn std::error::Error>> {
-//! use paginate_core::Paginated;
-//! use paginate_core::http::HttpTransport;
+//! use paginated::Paginated;
+//! use paginated::http::HttpTransport;
 //!
 //! #[derive(serde::Serialize, Paginated)]
 //! #[paginate(route = "GET /v1/orders", input_token = "cursor", output_token = "next_cursor",

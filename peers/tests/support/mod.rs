@@ -14,7 +14,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use base64::Engine as _;
-use paginate_core::{Model, PageRequest, Registry, Route, Transport};
+use paginated::{Model, PageRequest, Registry, Route, Transport};
 use paginate_peers::{AwsJson, BlockingClient, Credentials, Endpoint, PeerError, S3Rest};
 use serde_json::{Map, Value, json};
 

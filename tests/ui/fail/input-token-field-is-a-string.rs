@@ -1,5 +1,5 @@
 // `marker: String` is always serialized: the first request would send `"Marker": ""`.
-#[derive(serde::Serialize, paginate_core::Paginated)]
+#[derive(serde::Serialize, paginated::Paginated)]
 #[serde(rename_all = "PascalCase")]
 #[paginate(
     input_token = "Marker",

@@ -1,4 +1,4 @@
-#[derive(serde::Serialize, paginate_core::Paginated)]
+#[derive(serde::Serialize, paginated::Paginated)]
 #[paginate(
     input_token = "marker",
     output_token = "NextMarker",

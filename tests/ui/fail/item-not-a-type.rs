@@ -1,4 +1,4 @@
-use paginate_core::Paginated;
+use paginated::Paginated;
 
 #[derive(serde::Serialize, Paginated)]
 #[paginate(

@@ -1,4 +1,4 @@
-#[derive(paginate_core::Paginated)]
+#[derive(paginated::Paginated)]
 #[paginate(
     input_token = "next_token",
     output_token = "NextToken",

@@ -1,5 +1,5 @@
 // Every mistake in one route is reported, not only the first.
-#[derive(serde::Serialize, paginate_core::Paginated)]
+#[derive(serde::Serialize, paginated::Paginated)]
 #[serde(rename_all = "PascalCase")]
 #[paginate(
     route = "FETCH /buckets/{Buckt}/objects/{Ownr}",

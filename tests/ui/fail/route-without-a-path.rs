@@ -1,4 +1,4 @@
-#[derive(serde::Serialize, paginate_core::Paginated)]
+#[derive(serde::Serialize, paginated::Paginated)]
 #[serde(rename_all = "PascalCase")]
 #[paginate(
     route = "GET",

@@ -1,11 +1,11 @@
 //! A documented program whose request type passes `deny(warnings, missing_docs)`.
 #![deny(warnings, missing_docs)]
 
-use paginate_core::Paginated;
-use paginate_core::serde_json::{Map, Value, json};
+use paginated::Paginated;
+use paginated::serde_json::{Map, Value, json};
 
 /// Lists the items of a folder, a page at a time.
-#[derive(Debug, Clone, Default, serde::Serialize, paginate_core::Paginated)]
+#[derive(Debug, Clone, Default, serde::Serialize, paginated::Paginated)]
 #[serde(rename_all = "PascalCase")]
 #[paginate(
     input_token = "NextToken",

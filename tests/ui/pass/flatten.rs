@@ -1,5 +1,5 @@
-use paginate_core::Paginated;
-use paginate_core::serde_json::{Map, Value, json};
+use paginated::Paginated;
+use paginated::serde_json::{Map, Value, json};
 
 #[derive(serde::Serialize)]
 #[serde(rename_all = "PascalCase")]
@@ -9,7 +9,7 @@ struct Paging {
 }
 
 // The token and limit live in a flattened struct the derive cannot see into: accepted.
-#[derive(serde::Serialize, paginate_core::Paginated)]
+#[derive(serde::Serialize, paginated::Paginated)]
 #[serde(rename_all = "PascalCase")]
 #[paginate(
     input_token = "NextToken",

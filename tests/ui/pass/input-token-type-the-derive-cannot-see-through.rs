@@ -1,6 +1,6 @@
 // Types that may be an `Option` are not refused: a type alias, a generic parameter, a path
 // that is not the standard library's. Only plainly non-`Option` types are (see the `fail` cases).
-use paginate_core::Paginated;
+use paginated::Paginated;
 
 type Marker = Option<String>;
 
@@ -9,7 +9,7 @@ mod wire {
     pub type String = Option<std::string::String>;
 }
 
-#[derive(serde::Serialize, paginate_core::Paginated)]
+#[derive(serde::Serialize, paginated::Paginated)]
 #[paginate(
     input_token = ["marker", "cursor", "page"],
     output_token = ["next_marker", "next_cursor", "next_page"],

@@ -1,6 +1,6 @@
 #[no_implicit_prelude]
 mod requests {
-    #[derive(::serde::Serialize, ::paginate_core::Paginated)]
+    #[derive(::serde::Serialize, ::paginated::Paginated)]
     #[serde(rename_all = "PascalCase")]
     #[paginate(
         input_token = "Marker",
@@ -17,8 +17,8 @@ mod requests {
     }
 }
 
-use paginate_core::Paginated;
-use paginate_core::serde_json::{Map, Value, json};
+use paginated::Paginated;
+use paginated::serde_json::{Map, Value, json};
 
 fn main() {
     let api = |_: &str, _: &Map<String, Value>| Ok::<_, std::io::Error>(json!({}));

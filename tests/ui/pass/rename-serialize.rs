@@ -1,7 +1,7 @@
-use paginate_core::Paginated;
-use paginate_core::serde_json::{Map, Value, json};
+use paginated::Paginated;
+use paginated::serde_json::{Map, Value, json};
 
-#[derive(serde::Serialize, paginate_core::Paginated)]
+#[derive(serde::Serialize, paginated::Paginated)]
 #[serde(rename_all = "camelCase")]
 #[paginate(
     input_token = "Marker",

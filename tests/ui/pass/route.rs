@@ -3,8 +3,8 @@
 // route, and a transport receives it with each page request.
 use std::cell::RefCell;
 
-use paginate_core::serde_json::{Map, Value, json};
-use paginate_core::{Method, PageRequest, Paginated, Transport};
+use paginated::serde_json::{Map, Value, json};
+use paginated::{Method, PageRequest, Paginated, Transport};
 
 #[derive(serde::Serialize, Paginated)]
 #[serde(rename_all = "PascalCase")]

@@ -1,5 +1,5 @@
-//! The nesting bound on JMESPath expressions (SEMANTICS S1, E3), shared by `paginate-core`
-//! (run time: `search`, model builders, registry files) and `paginate-derive` (compile time).
+//! The nesting bound on JMESPath expressions (SEMANTICS S1, E3), shared by `paginated`
+//! (run time: `search`, model builders, registry files) and `paginated-derive` (compile time).
 //!
 //! The `jmespath` crate's parser, the lowering of its syntax tree, the evaluator and the
 //! tree's drop are all recursive, so an expression nested a few thousand levels deep
@@ -17,7 +17,7 @@
 //! identifiers, raw strings and JSON literals are skipped whole: a literal's own nesting is
 //! bounded by `serde_json`'s recursion limit (128), which the parser hits first.
 //!
-//! This crate exists because the derive cannot depend on `paginate-core` (the core depends on
+//! This crate exists because the derive cannot depend on `paginated` (the core depends on
 //! the derive) and the check must be the same in both: one source, no copy to drift.
 
 use std::fmt;
