@@ -1,5 +1,5 @@
 //! What a transport answers for a page: a parsed JSON value, or the response body as it came
-//! off the wire ([`Reply`], [`Body`]), and transports made from closures that return bodies.
+//! off the wire ([`Reply`], [`Body`]).
 //!
 //! A body goes to the engine unparsed. The engine reads from it only what the rules need
 //! (tokens, `more_results`, the result keys' items, the non-aggregate keys), and typed pages,
@@ -8,10 +8,7 @@
 
 use std::fmt;
 
-use serde_json::{Map, Value};
-
-use crate::error::BoxError;
-use crate::transport::{AsyncTransport, PageRequest, Transport};
+use serde_json::Value;
 
 /// A response body: the bytes of one page, a JSON document.
 ///
@@ -42,8 +39,8 @@ impl Body {
         self.bytes
     }
 
-    /// Parses the whole body into a `serde_json::Value`: what a transport that returns bodies
-    /// can answer from [`Transport::call`].
+    /// Parses the whole body into a `serde_json::Value`: what code outside a run
+    /// that wants a whole `Value` of a page can read.
     pub fn parse(&self) -> Result<Value, serde_json::Error> {
         serde_json::from_slice(&self.bytes)
     }
@@ -86,7 +83,34 @@ impl From<&[u8]> for Body {
 }
 
 /// What a transport answers for one page: JSON it has parsed, or the body to be read by the
-/// engine. [`Transport::fetch`] returns it.
+/// engine. [`blocking::Transport::fetch`](crate::blocking::Transport::fetch) and
+/// [`nonblocking::Transport::fetch`](crate::nonblocking::Transport::fetch) return it.
+///
+/// Anything that is one converts into it: a `serde_json::Value` is [`Reply::Value`]; a
+/// [`Body`], a `String`, a `Vec<u8>`, a `&str` or a `&[u8]` of JSON text is [`Reply::Body`],
+/// read lazily, so typed results are deserialized straight from the text:
+///
+/// ```
+/// use paginated::{Model, Reply};
+/// use paginated::blocking::from_fn;
+/// use serde_json::json;
+///
+/// #[derive(serde::Deserialize, Debug, PartialEq)]
+/// struct User { name: String }
+///
+/// let model = Model::builder("ListUsers")
+///     .input_token("Marker").output_token("NextMarker").result_key("Users")
+///     .build()?;
+/// let api = from_fn(|request| Ok::<_, std::io::Error>(match request.params().get("Marker") {
+///     None => r#"{"Users": [{"name": "ana"}, {"name": "bo"}], "NextMarker": "m1"}"#,
+///     Some(_) => r#"{"Users": [{"name": "cy"}]}"#,
+/// }));
+/// let users: Vec<User> = model.paginate(&api, json!({})).items().typed().collect::<Result<_, _>>()?;
+/// assert_eq!(users[2], User { name: "cy".into() });
+/// assert!(matches!(Reply::from(json!({"Users": []})), Reply::Value(_)));
+/// assert!(matches!(Reply::from("{}"), Reply::Body(_)));
+/// # Ok::<(), paginated::Error>(())
+/// ```
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq)]
 pub enum Reply {
@@ -109,108 +133,26 @@ impl From<Body> for Reply {
     }
 }
 
-/// A transport made from a closure that returns response bodies; see [`from_body_fn`].
-#[derive(Clone, Copy)]
-pub struct BodyFn<F>(F);
-
-impl<F> fmt::Debug for BodyFn<F> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("BodyFn(..)")
+impl From<Vec<u8>> for Reply {
+    fn from(bytes: Vec<u8>) -> Reply {
+        Reply::Body(Body::from(bytes))
     }
 }
 
-/// Makes a [`Transport`] from a closure that returns each page's response body, so typed
-/// results are read straight from the bytes (no `serde_json::Value` of the page is built):
-///
-/// ```
-/// use paginated::{Body, Model, from_body_fn};
-/// use serde_json::json;
-///
-/// #[derive(serde::Deserialize, Debug, PartialEq)]
-/// struct User { name: String }
-///
-/// let model = Model::builder("ListUsers")
-///     .input_token("Marker").output_token("NextMarker").result_key("Users")
-///     .build()?;
-/// let api = from_body_fn(|_op, params| Ok::<_, std::io::Error>(Body::from(match params.get("Marker") {
-///     None => r#"{"Users": [{"name": "ana"}, {"name": "bo"}], "NextMarker": "m1"}"#,
-///     Some(_) => r#"{"Users": [{"name": "cy"}]}"#,
-/// })));
-/// let users: Vec<User> = model.paginate(&api, json!({})).items_as().collect::<Result<_, _>>()?;
-/// assert_eq!(users[2], User { name: "cy".into() });
-/// # Ok::<(), paginated::Error>(())
-/// ```
-///
-/// Its [`Transport::call`] parses the body, for callers that want a `Value`.
-pub fn from_body_fn<F, E>(f: F) -> BodyFn<F>
-where
-    F: Fn(&str, &Map<String, Value>) -> Result<Body, E>,
-    E: Into<BoxError>,
-{
-    BodyFn(f)
-}
-
-impl<F, E> Transport for BodyFn<F>
-where
-    F: Fn(&str, &Map<String, Value>) -> Result<Body, E>,
-    E: Into<BoxError>,
-{
-    type Error = BoxError;
-
-    fn call(&self, operation: &str, params: &Map<String, Value>) -> Result<Value, BoxError> {
-        let body = (self.0)(operation, params).map_err(Into::into)?;
-        Ok(body.parse()?)
-    }
-
-    fn fetch(&self, request: PageRequest<'_>) -> Result<Reply, BoxError> {
-        (self.0)(request.operation, request.params)
-            .map(Reply::Body)
-            .map_err(Into::into)
+impl From<String> for Reply {
+    fn from(text: String) -> Reply {
+        Reply::Body(Body::from(text))
     }
 }
 
-/// An async transport made from a closure that returns response bodies; see
-/// [`from_async_body_fn`].
-#[derive(Clone, Copy)]
-pub struct AsyncBodyFn<F>(F);
-
-impl<F> fmt::Debug for AsyncBodyFn<F> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("AsyncBodyFn(..)")
+impl From<&str> for Reply {
+    fn from(text: &str) -> Reply {
+        Reply::Body(Body::from(text))
     }
 }
 
-/// Makes an [`AsyncTransport`] from `|operation: String, params: Map<String, Value>| async
-/// move { … Ok(Body) }`: the async form of [`from_body_fn`].
-pub fn from_async_body_fn<F, Fut, E>(f: F) -> AsyncBodyFn<F>
-where
-    F: Fn(String, Map<String, Value>) -> Fut + Sync,
-    Fut: Future<Output = Result<Body, E>> + Send,
-    E: Into<BoxError>,
-{
-    AsyncBodyFn(f)
-}
-
-impl<F, Fut, E> AsyncTransport for AsyncBodyFn<F>
-where
-    F: Fn(String, Map<String, Value>) -> Fut + Sync,
-    Fut: Future<Output = Result<Body, E>> + Send,
-    E: Into<BoxError>,
-{
-    type Error = BoxError;
-
-    async fn call(&self, operation: &str, params: &Map<String, Value>) -> Result<Value, BoxError> {
-        let body = (self.0)(operation.to_owned(), params.clone())
-            .await
-            .map_err(Into::into)?;
-        Ok(body.parse()?)
-    }
-
-    fn fetch(
-        &self,
-        request: PageRequest<'_>,
-    ) -> impl Future<Output = Result<Reply, BoxError>> + Send {
-        let call = (self.0)(request.operation.to_owned(), request.params.clone());
-        async move { call.await.map(Reply::Body).map_err(Into::into) }
+impl From<&[u8]> for Reply {
+    fn from(bytes: &[u8]) -> Reply {
+        Reply::Body(Body::from(bytes))
     }
 }

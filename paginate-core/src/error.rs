@@ -84,7 +84,7 @@ pub enum Error {
         reason: String,
     },
 
-    /// The merged result of [`Pages::build_full_result`](crate::Pages::build_full_result) did not
+    /// The merged result of [`Pages::build_full_result`](crate::blocking::Pages::build_full_result) did not
     /// deserialize into the type asked for.
     #[error("{operation}: the full result could not be read as `{type_name}`: {reason}")]
     DeserializeFullResult {
@@ -96,7 +96,7 @@ pub enum Error {
         reason: String,
     },
 
-    /// A fan-out checkpoint could not be read ([`FanCheckpoint::decode`](crate::FanCheckpoint::decode)).
+    /// A fan-out checkpoint could not be read ([`FanCheckpoint::decode`](crate::fanout::FanCheckpoint::decode)).
     #[error("invalid fan-out checkpoint: {reason}")]
     InvalidCheckpoint {
         /// What is wrong with it.
@@ -229,7 +229,7 @@ pub enum Error {
         reason: String,
     },
 
-    /// A key given to [`crate::Pages::items_of`] is not one of the model's result keys.
+    /// A key given to [`crate::blocking::Pages::items_of`] is not one of the model's result keys.
     #[error(
         "{operation}: `{key}` is not a result key of this operation; its result keys are {known:?}"
     )]

@@ -1,8 +1,8 @@
 //! Fan-out: many runs at once, at most `N` of them fetching at a time, merged into one stream
 //! whose elements say which run they came from, with one checkpoint for them all.
 //!
-//! Each member is an ordinary run (a [`PageStream`], an [`ItemStream`] or a
-//! [`SearchStream`]) with its own options, so per-run `max_items`, page sizes and starting
+//! Each member is an ordinary run (a [`Pages`], an [`Items`] or a
+//! [`Search`]) with its own options, so per-run `max_items`, page sizes and starting
 //! tokens are set on the members; [`FanOut::max_items`] bounds the whole. The fan-out only
 //! schedules (DESIGN, the layers): every rule, token and error of a member is the member's
 //! own, so a member's checkpoint means what it means in a plain run (R2, R8).
@@ -18,7 +18,7 @@ use serde_json::{Value, json};
 
 use crate::error::Error;
 use crate::model::Model;
-use crate::stream::{ItemStream, PageStream, SearchStream};
+use crate::nonblocking::{Items, Pages, Search};
 use crate::transport::AsyncTransport;
 
 /// One element of a fan-out, tagged with the run it came from (its index in the list the
@@ -51,30 +51,30 @@ pub trait Member: Stream + Unpin {
     fn resume_token(&self) -> Option<String>;
 }
 
-impl<'a, H, P, I> Member for PageStream<'a, H, P, I>
+impl<'a, H, P, I> Member for Pages<'a, H, P, I>
 where
-    PageStream<'a, H, P, I>: Stream,
+    Pages<'a, H, P, I>: Stream,
 {
     fn resume_token(&self) -> Option<String> {
-        PageStream::resume_token(self)
+        Pages::resume_token(self)
     }
 }
 
-impl<'a, H, I> Member for ItemStream<'a, H, I>
+impl<'a, H, I> Member for Items<'a, H, I>
 where
-    ItemStream<'a, H, I>: Stream,
+    Items<'a, H, I>: Stream,
 {
     fn resume_token(&self) -> Option<String> {
-        ItemStream::resume_token(self)
+        Items::resume_token(self)
     }
 }
 
-impl<'a, H> Member for SearchStream<'a, H>
+impl<'a, H> Member for Search<'a, H>
 where
-    SearchStream<'a, H>: Stream,
+    Search<'a, H>: Stream,
 {
     fn resume_token(&self) -> Option<String> {
-        SearchStream::resume_token(self)
+        Search::resume_token(self)
     }
 }
 
@@ -90,7 +90,7 @@ pub enum RunCheckpoint {
 
 impl RunCheckpoint {
     /// The starting token for this run, or `None` when it is done: what a worker that takes
-    /// this run over passes to [`PageStream::starting_token`](crate::PageStream::starting_token).
+    /// this run over passes to [`Pages::starting_token`](crate::nonblocking::Pages::starting_token).
     pub fn starting_token(&self) -> Option<Option<String>> {
         match self {
             RunCheckpoint::Resume(token) => Some(token.clone()),
@@ -103,7 +103,7 @@ impl RunCheckpoint {
 /// a line of JSON, and splits into per-run checkpoints that separate workers can take over.
 ///
 /// ```
-/// use paginated::{FanCheckpoint, RunCheckpoint};
+/// use paginated::fanout::{FanCheckpoint, RunCheckpoint};
 ///
 /// let checkpoint = FanCheckpoint::new(vec![
 ///     RunCheckpoint::Done,
@@ -216,14 +216,17 @@ enum SlotState {
 /// ```
 /// # #[tokio::main(flavor = "current_thread")]
 /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
-/// use paginated::{FanOut, Model, from_async_fn};
-/// use serde_json::{Map, Value, json};
+/// use paginated::Model;
+/// use paginated::fanout::FanOut;
+/// use paginated::nonblocking::from_fn;
+/// use serde_json::json;
 ///
 /// let scan = Model::builder("Scan")
 ///     .input_token("ExclusiveStartKey").output_token("LastEvaluatedKey").result_key("Items")
 ///     .build()?;
 /// // A table of 12 items, 3 per page, served to each of 4 segments by `Segment` and `TotalSegments`.
-/// let dynamodb = from_async_fn(|_op: String, params: Map<String, Value>| async move {
+/// let dynamodb = from_fn(|request| async move {
+///     let params = request.params();
 ///     let segment = params["Segment"].as_u64().unwrap_or(0);
 ///     let total = params["TotalSegments"].as_u64().unwrap_or(1);
 ///     let after = params.get("ExclusiveStartKey").and_then(|k| k["id"].as_u64());
@@ -250,13 +253,16 @@ enum SlotState {
 /// ```
 /// # #[tokio::main(flavor = "current_thread")]
 /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
-/// use paginated::{FanOut, Model, from_async_fn};
-/// use serde_json::{Map, Value, json};
+/// use paginated::Model;
+/// use paginated::fanout::FanOut;
+/// use paginated::nonblocking::from_fn;
+/// use serde_json::json;
 ///
 /// let list = Model::builder("ListObjectsV2")
 ///     .input_token("ContinuationToken").output_token("NextContinuationToken")
 ///     .result_key("Contents").build()?;
-/// let s3 = from_async_fn(|_op: String, params: Map<String, Value>| async move {
+/// let s3 = from_fn(|request| async move {
+///     let params = request.params();
 ///     let prefix = params["Prefix"].as_str().unwrap_or("").to_owned();
 ///     Ok::<_, std::io::Error>(json!({"Contents": [{"Key": format!("{prefix}a.jpg")}]}))
 /// });
@@ -307,7 +313,7 @@ impl Model {
         &self,
         transport: H,
         params: impl IntoIterator<Item = Value>,
-    ) -> FanOut<ItemStream<'a, H>>
+    ) -> FanOut<Items<'a, H>>
     where
         H: Deref + Clone + Send + 'a,
         H::Target: AsyncTransport,

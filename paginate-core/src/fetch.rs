@@ -17,43 +17,11 @@ use std::pin::Pin;
 use std::task::{Context, Poll};
 use std::thread::JoinHandle;
 
-use serde_json::{Map, Value};
-
 use crate::body::Reply;
 use crate::driver::Fetch;
 use crate::error::BoxError;
-use crate::route::Route;
 use crate::trace::RunSpan;
 use crate::transport::{AsyncTransport, PageRequest, Transport};
-
-/// A page request with owned parts, for a thread or a future that outlives the call.
-#[derive(Debug)]
-struct OwnedRequest {
-    operation: String,
-    params: Map<String, Value>,
-    route: Option<Route>,
-    page: u64,
-}
-
-impl OwnedRequest {
-    fn new(request: PageRequest<'_>) -> OwnedRequest {
-        OwnedRequest {
-            operation: request.operation.to_owned(),
-            params: request.params.clone(),
-            route: request.route.cloned(),
-            page: request.page,
-        }
-    }
-
-    fn as_request(&self) -> PageRequest<'_> {
-        PageRequest {
-            operation: &self.operation,
-            params: &self.params,
-            route: self.route.as_ref(),
-            page: self.page,
-        }
-    }
-}
 
 /// The answer asked for when no request was sent: a driver bug, reported rather than panicked.
 fn nothing_sent() -> BoxError {
@@ -125,7 +93,7 @@ where
     H::Target: Transport,
 {
     let transport = transport.clone();
-    let request = OwnedRequest::new(request);
+    let request = request.into_owned();
     let span = span.clone();
     let started = std::thread::Builder::new()
         .name("paginate-lookahead".into())
@@ -134,7 +102,7 @@ where
             let _entered = span.enter();
             #[cfg(not(feature = "tracing"))]
             let _ = span;
-            transport.fetch(request.as_request()).map_err(Into::into)
+            transport.fetch(request).map_err(Into::into)
         });
     match started {
         Ok(handle) => Answered::Thread(handle),
@@ -208,13 +176,8 @@ where
 {
     fn send(&mut self, request: PageRequest<'_>, span: &RunSpan) {
         let transport = self.transport.clone();
-        let request = OwnedRequest::new(request);
-        let call = async move {
-            transport
-                .fetch(request.as_request())
-                .await
-                .map_err(Into::into)
-        };
+        let request = request.into_owned();
+        let call = async move { transport.fetch(request).await.map_err(Into::into) };
         #[cfg(feature = "tracing")]
         let call = tracing::Instrument::instrument(call, span.clone());
         #[cfg(not(feature = "tracing"))]

@@ -19,11 +19,27 @@
 //! documentation covers every attribute. The example below builds the same model at run
 //! time, which is what the derive generates and what a botocore `paginators-1.json` gives.
 //!
+//! # Where things are
+//!
+//! - At the root: [`Paginated`] (the trait and its derive), [`Model`], the [`PageRequest`] a
+//!   transport receives and the [`Reply`] it answers, run options ([`PaginationConfig`],
+//!   [`DuplicateTokenPolicy`], [`Progress`]) and errors ([`Error`], [`TokenError`]).
+//! - [`blocking`] and [`nonblocking`]: the same names in both — `Transport` (one method,
+//!   `fetch`), `from_fn` for closures, and the `Pages`, `Items` and `Search` a run gives, as
+//!   iterators or as streams.
+//! - [`model`]: building models in code ([`model::ModelBuilder`]), from botocore files
+//!   ([`model::Registry`]), and what a refused model says ([`model::ModelProblem`]).
+//! - [`route`]: HTTP routes (`GET /v1/orders`) and how they render; [`http`] (feature `http`):
+//!   the ready transports that send to them.
+//! - [`fanout`]: many runs at once with one checkpoint.
+//! - [`semantics`]: the rules, with the ids the documentation cites.
+//!
 //! # A run, start to finish
 //!
 //! ```
-//! use paginated::{Model, from_fn};
-//! use serde_json::{Map, Value, json};
+//! use paginated::Model;
+//! use paginated::blocking::from_fn;
+//! use serde_json::{Value, json};
 //!
 //! // 1. The model: S3 ListObjects, exactly as botocore's paginators-1.json has it.
 //! let model = Model::builder("ListObjects")
@@ -37,7 +53,8 @@
 //!
 //! // 2. The transport: params in, page out. Here an in-memory bucket of 7 keys.
 //! let keys: Vec<String> = (1..=7).map(|i| format!("photo-{i}.jpg")).collect();
-//! let s3 = from_fn(|_op: &str, params: &Map<String, Value>| {
+//! let s3 = from_fn(|request| {
+//!     let params = request.params();
 //!     let after = params.get("Marker").and_then(Value::as_str).unwrap_or("");
 //!     let max = params.get("MaxKeys").and_then(Value::as_u64).unwrap_or(1000) as usize;
 //!     let rest: Vec<&String> = keys.iter().filter(|k| k.as_str() > after).collect();
@@ -76,21 +93,21 @@
 //!
 //! - [`Model::builder`] in code;
 //! - [`Model::from_botocore`] from one entry of a botocore `paginators-1.json`;
-//! - [`Registry::from_json`] from a whole `paginators-1.json`, looked up by operation name as
-//!   boto3's `client.get_paginator("list_objects")` does. [`Registry::apply_service_model`]
+//! - [`Registry::from_json`](model::Registry::from_json) from a whole `paginators-1.json`, looked up by operation name as
+//!   boto3's `client.get_paginator("list_objects")` does. [`Registry::apply_service_model`](model::Registry::apply_service_model)
 //!   reads the service's `service-2.json` so string-typed limits are sent as strings.
 //!
 //! # Resume tokens and checkpoints
 //!
-//! [`Pages::resume_token`], [`Items::resume_token`] and [`Search::resume_token`] (and their
+//! [`Pages::resume_token`](blocking::Pages::resume_token), [`Items::resume_token`](blocking::Items::resume_token) and [`Search::resume_token`](blocking::Search::resume_token) (and their
 //! stream twins) can be asked at any moment, not only when `max_items` stops a run, and each
-//! describes where the consumer stands at that moment (R8): [`Pages::starting_token`]
+//! describes where the consumer stands at that moment (R8): [`Pages::starting_token`](blocking::Pages::starting_token)
 //! continues from there with nothing skipped.
 //!
-//! - **Exactly once**: store [`Items::resume_token`] (primary key) after processing each item,
-//!   or [`Pages::resume_token`] after processing each page, in the same transaction as what
+//! - **Exactly once**: store [`Items::resume_token`](blocking::Items::resume_token) (primary key) after processing each item,
+//!   or [`Pages::resume_token`](blocking::Pages::resume_token) after processing each page, in the same transaction as what
 //!   you made of them. Resuming repeats nothing.
-//! - **At least once**: [`Progress::resume_token`], given to an [`on_page`](Pages::on_page)
+//! - **At least once**: [`Progress::resume_token`], given to an [`on_page`](blocking::Pages::on_page)
 //!   hook when a page arrives, fetches that page again; so do search tokens and the item
 //!   tokens of a secondary key while results of the current page remain. Nothing is lost;
 //!   what was handed of that page comes again.
@@ -101,11 +118,11 @@
 //! # Over HTTP, concurrently, observed
 //!
 //! - With the `http` feature (and `http-blocking`), `http::HttpTransport` and
-//!   `http::BlockingHttpTransport` send each page to the model's [`Route`] (the derive's
+//!   `http::BlockingHttpTransport` send each page to the model's [`Route`](route::Route) (the derive's
 //!   `route = "GET /v1/orders"`), so a JSON API needs no transport code; retries, timeouts
 //!   and rate limits come from `tower` layers around the `reqwest` client.
-//! - [`Pages::prefetch`] and [`PageStream::prefetch`] send the next request while the consumer
-//!   works on the page just handed out, and [`FanOut`] runs many listings at once with one
+//! - [`lookahead`](blocking::Pages::lookahead), on blocking and async runs alike, sends the next request while the consumer
+//!   works on the page just handed out, and [`FanOut`](fanout::FanOut) runs many listings at once with one
 //!   checkpoint for them all; neither changes what a token or an error means.
 //! - With the `tracing` feature, each run is a `DEBUG` span and each page a `DEBUG` event.
 //!
@@ -115,6 +132,7 @@
 //! A transport error keeps your own error as its [`source`](std::error::Error::source). No
 //! input, token or page can make the library panic.
 
+#![cfg_attr(docsrs, feature(doc_cfg))]
 #![deny(missing_docs)]
 #![deny(rustdoc::broken_intra_doc_links)]
 #![forbid(unsafe_code)]
@@ -126,12 +144,13 @@ mod driver;
 mod engine;
 mod error;
 mod expr;
-mod fanout;
+pub mod fanout;
 mod fetch;
 mod full_result;
 #[cfg(feature = "http")]
+#[cfg_attr(docsrs, doc(cfg(feature = "http")))]
 pub mod http;
-mod model;
+pub mod model;
 mod options;
 mod page;
 mod pages;
@@ -139,7 +158,7 @@ mod paginated;
 mod raw_page;
 mod registry;
 mod results;
-mod route;
+pub mod route;
 mod slicing;
 mod stream;
 mod token;
@@ -151,24 +170,42 @@ mod transport;
 #[doc = include_str!("../SEMANTICS.md")]
 pub mod semantics {}
 
-pub use body::{AsyncBodyFn, Body, BodyFn, Reply, from_async_body_fn, from_body_fn};
-pub use builder::ModelBuilder;
-pub use error::{BoxError, Error, ModelProblem, TokenError};
-pub use fanout::{FanCheckpoint, FanOut, Member, RunCheckpoint, RunFailed, Tagged};
-pub use model::{LimitType, Model};
+/// Blocking runs: the [`Transport`](blocking::Transport) to implement for a blocking client,
+/// and the iterators a run gives — [`Pages`](blocking::Pages), [`Items`](blocking::Items)
+/// and [`Search`](blocking::Search). The same names, as streams over an async transport,
+/// are in [`nonblocking`].
+///
+/// [`Paginated::paginate`] and [`Model::paginate`] start a blocking run.
+pub mod blocking {
+    pub use crate::pages::{Items, Pages, Search};
+    pub use crate::transport::blocking::{Transport, from_fn};
+}
+
+/// Async runs: the [`Transport`](nonblocking::Transport) to implement for an async client,
+/// and the streams a run gives — [`Pages`](nonblocking::Pages), [`Items`](nonblocking::Items)
+/// and [`Search`](nonblocking::Search), each a `futures_core::Stream` with the same options
+/// and tokens as its twin in [`blocking`].
+///
+/// [`Paginated::paginate_async`] and [`Model::paginate_async`] start an async run. The crate
+/// depends on no runtime: the streams are polled by whatever executor drives them.
+pub mod nonblocking {
+    pub use crate::stream::{Items, Pages, Search};
+    pub use crate::transport::nonblocking::{FromFn, Transport, from_fn};
+}
+
+pub use body::{Body, Reply};
+pub use error::{BoxError, Error, TokenError};
+pub use model::Model;
 pub use options::{DuplicateTokenPolicy, PaginationConfig, Progress};
-pub use pages::{Items, Pages, Search};
 #[doc(hidden)]
 pub use paginated::__private;
 pub use paginated::Paginated;
-pub use registry::Registry;
+pub use transport::PageRequest;
 
 #[doc = include_str!("derive.md")]
 #[cfg(feature = "derive")]
+#[cfg_attr(docsrs, doc(cfg(feature = "derive")))]
 pub use paginated_derive::Paginated;
-pub use route::{Method, RenderError, Rendered, Route, RouteError};
-pub use stream::{ItemStream, PageStream, SearchStream};
-pub use transport::{AsyncFn, AsyncTransport, PageRequest, Transport, from_async_fn, from_fn};
 
 /// Re-exported so users name the same JSON types the engine uses.
 pub use serde_json;

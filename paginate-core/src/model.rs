@@ -1,14 +1,23 @@
-//! The pagination model of one operation (SEMANTICS §1) and its constructor from one botocore
-//! `paginators-1.json` entry (S2). The builder that validates it is in `builder.rs`; whole
-//! files load in `registry.rs`.
+//! Pagination models: what an operation's pagination is (SEMANTICS §1), and the three doors
+//! a model comes through (S2): `#[derive(Paginated)]`, [`Model::builder`] in code
+//! ([`ModelBuilder`]), and botocore's files ([`Model::from_botocore`] for one entry,
+//! [`Registry`] for a whole `paginators-1.json`). Every door checks a declaration with the
+//! same rules (S1); a refused one is [`Error::InvalidModel`]
+//! with the [`ModelProblem`].
+//!
+//! This file holds the model itself and its botocore constructor; the builder is in
+//! `builder.rs`, whole files in `registry.rs`.
 
 use std::fmt;
+
+pub use crate::builder::ModelBuilder;
+pub use crate::error::ModelProblem;
+pub use crate::registry::Registry;
 use std::sync::Arc;
 
 use serde_json::Value;
 
-use crate::builder::ModelBuilder;
-use crate::error::{Error, ModelProblem};
+use crate::error::Error;
 use crate::expr::{Expr, Path};
 use crate::route::Route;
 use crate::token::json_type;
@@ -202,7 +211,8 @@ impl Model {
     /// botocore file, whose entries carry no route.
     ///
     /// ```
-    /// use paginated::{Method, Model, Route};
+    /// use paginated::Model;
+    /// use paginated::route::{Method, Route};
     ///
     /// let model = Model::builder("ListOrders")
     ///     .input_token("cursor").output_token("next_cursor").result_key("orders")

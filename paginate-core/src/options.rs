@@ -4,7 +4,7 @@
 use std::fmt;
 
 /// Where a run stands when a page arrives, as given to an
-/// [`on_page`](crate::Pages::on_page) hook.
+/// [`on_page`](crate::blocking::Pages::on_page) hook.
 ///
 /// The hook runs when a page *arrives*, before the consumer has seen any of its items. Its
 /// [`resume_token`](Progress::resume_token) is therefore the token that fetches this page

@@ -21,18 +21,19 @@ use crate::transport::Transport;
 impl Model {
     /// Starts a run of this operation with `params` (a JSON object, or `null` for none) over
     /// `transport`: anything that dereferences to a [`Transport`] (`&api`, `Arc<Api>`, …).
-    /// For an [`AsyncTransport`](crate::AsyncTransport), use [`Model::paginate_async`].
+    /// For an [`AsyncTransport`](crate::nonblocking::Transport), use [`Model::paginate_async`].
     ///
     /// Nothing is sent until the first page is asked for.
     ///
     /// ```
-    /// use paginated::{Model, from_fn};
+    /// use paginated::Model;
+    /// use paginated::blocking::from_fn;
     /// use serde_json::json;
     ///
     /// let model = Model::builder("ListUsers")
     ///     .input_token("Marker").output_token("NextMarker").result_key("Users")
     ///     .build()?;
-    /// let api = from_fn(|_op, params| Ok::<_, std::io::Error>(match params.get("Marker") {
+    /// let api = from_fn(|request| Ok::<_, std::io::Error>(match request.params().get("Marker") {
     ///     None => json!({"Users": ["ana", "bo"], "NextMarker": "m1"}),
     ///     Some(_) => json!({"Users": ["cy"]}),
     /// }));
@@ -191,21 +192,22 @@ impl<H, P, I> Pages<H, P, I> {
     ///
     /// ```
     /// use std::sync::Arc;
-    /// use paginated::{Model, from_fn};
+    /// use paginated::Model;
+    /// use paginated::blocking::from_fn;
     /// use serde_json::json;
     ///
     /// let model = Model::builder("ListUsers")
     ///     .input_token("Marker").output_token("NextMarker").result_key("Users")
     ///     .build()?;
-    /// let api = Arc::new(from_fn(|_op, params| Ok::<_, std::io::Error>(match params.get("Marker") {
+    /// let api = Arc::new(from_fn(|request| Ok::<_, std::io::Error>(match request.params().get("Marker") {
     ///     None => json!({"Users": ["ana", "bo"], "NextMarker": "m1"}),
     ///     Some(_) => json!({"Users": ["cy"]}),
     /// })));
-    /// let users: Vec<_> = model.paginate(api, json!({})).prefetch().items().collect::<Result<_, _>>()?;
+    /// let users: Vec<_> = model.paginate(api, json!({})).lookahead().items().collect::<Result<_, _>>()?;
     /// assert_eq!(users, [json!("ana"), json!("bo"), json!("cy")]);
     /// # Ok::<(), paginated::Error>(())
     /// ```
-    pub fn prefetch(self) -> Pages<H, P, I>
+    pub fn lookahead(self) -> Pages<H, P, I>
     where
         H: Deref + Clone + Send + 'static,
         H::Target: Transport,
@@ -222,7 +224,8 @@ where
     H::Target: Transport,
 {
     /// Iterates the items of the primary result key (G2), with a resume token after each.
-    /// Items are `I`: `serde_json::Value` unless typed ([`Pages::typed`], the derive's `item`).
+    /// Items are `I`: `serde_json::Value` unless typed ([`Pages::typed`], the derive's
+    /// `item`); [`Items::typed`] deserializes JSON items into a type of your choice.
     pub fn items(self) -> Items<H, I> {
         Items {
             pages: self.typed(),
@@ -231,21 +234,13 @@ where
         }
     }
 
-    /// Iterates the items of the primary result key, deserialized as `T`.
-    pub fn items_as<T>(self) -> Items<H, T> {
-        self.typed::<P, T>().items()
-    }
-
-    /// Iterates the items of any declared result key, e.g. `"CommonPrefixes"` (G2), as JSON.
-    /// An unknown key is [`Error::UnknownResultKey`], before any request.
-    pub fn items_of(self, result_key: &str) -> Result<Items<H, Value>, Error> {
-        self.items_of_as(result_key)
-    }
-
-    /// Iterates the items of any declared result key, deserialized as `T`.
+    /// Iterates the items of any declared result key, e.g. `"CommonPrefixes"` (G2), as JSON;
+    /// [`Items::typed`] deserializes them into a type of your choice. An unknown key is
+    /// [`Error::UnknownResultKey`], before any request.
     ///
     /// ```
-    /// use paginated::{Model, from_fn};
+    /// use paginated::Model;
+    /// use paginated::blocking::from_fn;
     /// use serde_json::json;
     ///
     /// #[derive(serde::Deserialize, Debug, PartialEq)]
@@ -258,16 +253,17 @@ where
     ///     .input_token("Marker").output_token("NextMarker")
     ///     .result_key("Contents").result_key("CommonPrefixes")
     ///     .build()?;
-    /// let s3 = from_fn(|_op, _params| Ok::<_, std::io::Error>(
+    /// let s3 = from_fn(|_request| Ok::<_, std::io::Error>(
     ///     json!({"Contents": [], "CommonPrefixes": [{"Prefix": "2024/"}, {"Prefix": "2025/"}]})));
     /// let prefixes: Vec<Prefix> = model
     ///     .paginate(&s3, json!({"Delimiter": "/"}))
-    ///     .items_of_as("CommonPrefixes")?
+    ///     .items_of("CommonPrefixes")?
+    ///     .typed()
     ///     .collect::<Result<_, _>>()?;
     /// assert_eq!(prefixes[1], Prefix { prefix: "2025/".into() });
     /// # Ok::<(), paginated::Error>(())
     /// ```
-    pub fn items_of_as<T>(self, result_key: &str) -> Result<Items<H, T>, Error> {
+    pub fn items_of(self, result_key: &str) -> Result<Items<H, Value>, Error> {
         let key = self.driver.run.result_key_index(result_key)?;
         Ok(Items {
             pages: self.typed(),
@@ -306,7 +302,8 @@ where
     /// `NextToken` simply drops it; keep it with a `NextToken: Option<String>` field.
     ///
     /// ```
-    /// use paginated::{Model, from_fn};
+    /// use paginated::Model;
+    /// use paginated::blocking::from_fn;
     /// use serde_json::json;
     ///
     /// #[derive(serde::Deserialize)]
@@ -320,7 +317,7 @@ where
     /// let model = Model::builder("ListObjects")
     ///     .input_token("Marker").output_token("NextMarker").result_key("Contents")
     ///     .build()?;
-    /// let s3 = from_fn(|_op, params| Ok::<_, std::io::Error>(match params.get("Marker") {
+    /// let s3 = from_fn(|request| Ok::<_, std::io::Error>(match request.params().get("Marker") {
     ///     None => json!({"Contents": [1, 2], "NextMarker": "m"}),
     ///     Some(_) => json!({"Contents": [3]}),
     /// }));
@@ -406,6 +403,21 @@ impl<H, I> Items<H, I> {
     /// The underlying pages, for [`Pages::non_aggregate_part`] and the like.
     pub fn pages(&self) -> &Pages<H> {
         &self.pages
+    }
+}
+
+impl<H> Items<H, Value> {
+    /// The same items deserialized as `T`: `.items().typed::<User>()`,
+    /// `.items_of("CommonPrefixes")?.typed::<Prefix>()`. Called before the first item, a
+    /// body's list is deserialized into `T` as the page is read (G8); called later, what is
+    /// left of the page in hand is converted too, so no item is skipped and the resume
+    /// token is unchanged.
+    pub fn typed<T: DeserializeOwned + 'static>(self) -> Items<H, T> {
+        Items {
+            pages: self.pages,
+            cursor: self.cursor.typed(),
+            item: PhantomData,
+        }
     }
 }
 

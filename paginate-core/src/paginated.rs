@@ -10,20 +10,18 @@ use serde_json::Value;
 use crate::engine::Run;
 use crate::error::{Error, ModelProblem};
 use crate::model::{LimitType, Model};
-use crate::pages::Pages;
-use crate::stream::PageStream;
-use crate::transport::{AsyncTransport, Transport};
+use crate::{blocking, nonblocking};
 
 /// A request type that knows its pagination model, and the methods that page through it.
 ///
 /// Implement it with [`#[derive(Paginated)]`](derive@crate::Paginated), whose documentation is
 /// the reference for the `#[paginate(...)]` attributes. What the implementation gives:
 ///
-/// - [`paginate`](Paginated::paginate) starts a blocking run over a [`Transport`] and returns
-///   its [`Pages`], with every option of a run (`max_items`, `page_size`, `starting_token`)
+/// - [`paginate`](Paginated::paginate) starts a blocking run over a [`Transport`](blocking::Transport) and returns
+///   its [`Pages`](blocking::Pages), with every option of a run (`max_items`, `page_size`, `starting_token`)
 ///   and every view of it (`items`, `search`, `build_full_result`, `resume_token`);
-/// - [`paginate_async`](Paginated::paginate_async) is the same over an [`AsyncTransport`],
-///   as a [`PageStream`];
+/// - [`paginate_async`](Paginated::paginate_async) is the same over an [`Transport`](nonblocking::Transport),
+///   as a [`Pages`](nonblocking::Pages) stream;
 /// - [`pagination_model`](Paginated::pagination_model) is the [`Model`] the runs follow,
 ///   built once per type;
 /// - [`Page`](Paginated::Page) and [`Item`](Paginated::Item) are what pages and items
@@ -36,7 +34,8 @@ use crate::transport::{AsyncTransport, Transport};
 /// needs nothing more:
 ///
 /// ```
-/// use paginated::{Error, Paginated, Transport, from_fn};
+/// use paginated::blocking::{Transport, from_fn};
+/// use paginated::{Error, Paginated};
 /// use serde_json::json;
 ///
 /// /// How many items a listing has, for any paginated request.
@@ -56,7 +55,7 @@ use crate::transport::{AsyncTransport, Transport};
 ///     after: Option<u32>,
 /// }
 ///
-/// let api = from_fn(|_op, params| Ok::<_, std::io::Error>(match params.get("after") {
+/// let api = from_fn(|request| Ok::<_, std::io::Error>(match request.params().get("after") {
 ///     None => json!({"items": ["a", "b"], "next": 2}),
 ///     Some(_) => json!({"items": ["c"]}),
 /// }));
@@ -69,10 +68,10 @@ use crate::transport::{AsyncTransport, Transport};
     note = "add `#[derive(serde::Serialize, paginated::Paginated)]` and a `#[paginate(...)]` attribute to the request struct"
 )]
 pub trait Paginated: __private::SerializeRequest {
-    /// What [`Pages`] gives for each page: `serde_json::Value` unless the derive's `page` key
+    /// What [`Pages`](blocking::Pages) gives for each page: `serde_json::Value` unless the derive's `page` key
     /// names a type.
     type Page: DeserializeOwned + 'static;
-    /// What [`Pages::items`] gives for each item: `serde_json::Value` unless the derive's
+    /// What [`Pages::items`](blocking::Pages::items) gives for each item: `serde_json::Value` unless the derive's
     /// `item` key names a type.
     type Item: DeserializeOwned + 'static;
 
@@ -82,32 +81,35 @@ pub trait Paginated: __private::SerializeRequest {
     fn pagination_model() -> Result<&'static Model, Error>;
 
     /// Starts a run with this request as the first page's params, over `transport`:
-    /// anything that dereferences to a [`Transport`] (`&api`, `Arc<Api>`, …). All the
-    /// options of [`Pages`] apply: `max_items`, `page_size`, `starting_token`, `items`,
+    /// anything that dereferences to a [`Transport`](blocking::Transport) (`&api`, `Arc<Api>`, …). All the
+    /// options of [`Pages`](blocking::Pages) apply: `max_items`, `page_size`, `starting_token`, `items`,
     /// `search`, `build_full_result`, `resume_token`.
     ///
     /// A request that does not serialize into a JSON object is reported by the first
     /// `next()`, before any request is sent.
-    fn paginate<H>(&self, transport: H) -> Pages<H, Self::Page, Self::Item>
+    fn paginate<H>(&self, transport: H) -> blocking::Pages<H, Self::Page, Self::Item>
     where
         H: Deref,
-        H::Target: Transport,
+        H::Target: blocking::Transport,
     {
         match start(self) {
             Ok((model, params)) => model.paginate(transport, params).typed(),
-            Err((model, error)) => Pages::failed(model, transport, error),
+            Err((model, error)) => blocking::Pages::failed(model, transport, error),
         }
     }
 
-    /// The async counterpart of [`Paginated::paginate`], over an [`AsyncTransport`].
-    fn paginate_async<'a, H>(&self, transport: H) -> PageStream<'a, H, Self::Page, Self::Item>
+    /// The async counterpart of [`Paginated::paginate`], over an [`Transport`](nonblocking::Transport).
+    fn paginate_async<'a, H>(
+        &self,
+        transport: H,
+    ) -> nonblocking::Pages<'a, H, Self::Page, Self::Item>
     where
         H: Deref + Clone + Send + 'a,
-        H::Target: AsyncTransport,
+        H::Target: nonblocking::Transport,
     {
         match start(self) {
             Ok((model, params)) => model.paginate_async(transport, params).typed(),
-            Err((model, error)) => PageStream::new(transport, Run::failed(model, error)),
+            Err((model, error)) => nonblocking::Pages::new(transport, Run::failed(model, error)),
         }
     }
 }

@@ -12,7 +12,7 @@ use crate::model::{LimitType, Model};
 /// Every paginator of a service, loaded from a botocore `paginators-1.json` (S2).
 ///
 /// ```
-/// use paginated::Registry;
+/// use paginated::model::Registry;
 ///
 /// let registry = Registry::from_json(r#"{"pagination": {
 ///     "ListObjects": {"input_token": "Marker", "output_token": "NextMarker || Contents[-1].Key",

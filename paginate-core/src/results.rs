@@ -188,6 +188,32 @@ impl<I> ItemCursor<I> {
     }
 }
 
+impl ItemCursor<Value> {
+    /// The same cursor handing out items as `T`. Items of the page in hand that were read
+    /// as JSON stay JSON and are deserialized when handed out, as any JSON item is; an
+    /// element already read from a body as a `Value` is converted now, and one that failed to
+    /// read keeps its failure, so each item still comes in its place (G2).
+    pub(crate) fn typed<T: DeserializeOwned + 'static>(self) -> ItemCursor<T> {
+        let convert = |item: Result<Value, String>| {
+            item.and_then(|value| from_json::<T>(value).map_err(|e| e.to_string()))
+        };
+        ItemCursor {
+            key: self.key,
+            items: match self.items {
+                Items::Json(items) => Items::Json(items),
+                Items::Typed(items) => {
+                    Items::Typed(items.map(convert).collect::<Vec<_>>().into_iter())
+                }
+            },
+            taking: self.taking.into_iter().map(convert).collect(),
+            last_len: self.last_len,
+            taken: self.taken,
+            countable: self.countable,
+            failed: self.failed,
+        }
+    }
+}
+
 impl<I: DeserializeOwned> ItemSink for ItemCursor<I> {
     fn key(&self) -> usize {
         self.key

@@ -75,7 +75,7 @@ enum Piece {
 /// request parameters.
 ///
 /// ```
-/// use paginated::{Method, Route};
+/// use paginated::route::{Method, Route};
 /// use serde_json::json;
 ///
 /// let route = Route::parse("GET /buckets/{Bucket}/objects")?;

@@ -48,38 +48,38 @@ impl Model {
     /// dereferences to an [`AsyncTransport`] and can be cloned into each request (`&client`,
     /// `Arc<Client>`). The stream is `Send` when the transport is, and dropping it cancels the
     /// request in flight.
-    pub fn paginate_async<'a, H>(&self, transport: H, params: Value) -> PageStream<'a, H>
+    pub fn paginate_async<'a, H>(&self, transport: H, params: Value) -> Pages<'a, H>
     where
         H: Deref + Clone + Send + 'a,
         H::Target: AsyncTransport,
     {
-        PageStream::new(transport, Run::new(self.clone(), params))
+        Pages::new(transport, Run::new(self.clone(), params))
     }
 }
 
 /// The pages of one async run: a `Stream<Item = Result<P, Error>>` with the same options and
-/// results as [`Pages`](crate::Pages). `next().await` is provided, so no extension trait is
+/// results as [`Pages`](crate::blocking::Pages). `next().await` is provided, so no extension trait is
 /// needed to consume it.
 #[must_use = "streams do nothing unless polled"]
-pub struct PageStream<'a, H, P = Value, I = Value> {
+pub struct Pages<'a, H, P = Value, I = Value> {
     driver: Driver<Async<'a, H>>,
     types: PhantomData<fn() -> (P, I)>,
 }
 
 // No field is structurally pinned: the request in flight is boxed.
-impl<H, P, I> Unpin for PageStream<'_, H, P, I> {}
+impl<H, P, I> Unpin for Pages<'_, H, P, I> {}
 
-impl<H, P, I> fmt::Debug for PageStream<'_, H, P, I> {
+impl<H, P, I> fmt::Debug for Pages<'_, H, P, I> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("PageStream")
+        f.debug_struct("Pages")
             .field("driver", &self.driver)
             .finish_non_exhaustive()
     }
 }
 
-impl<'a, H, P, I> PageStream<'a, H, P, I> {
-    pub(crate) fn new(transport: H, run: Run) -> PageStream<'a, H, P, I> {
-        PageStream {
+impl<'a, H, P, I> Pages<'a, H, P, I> {
+    pub(crate) fn new(transport: H, run: Run) -> Pages<'a, H, P, I> {
+        Pages {
             driver: Driver::new(run, Async::new(transport)),
             types: PhantomData,
         }
@@ -88,8 +88,8 @@ impl<'a, H, P, I> PageStream<'a, H, P, I> {
     run_options!();
 
     /// The same run, giving pages deserialized as `Q` and items as `J`.
-    pub fn typed<Q, J>(self) -> PageStream<'a, H, Q, J> {
-        PageStream {
+    pub fn typed<Q, J>(self) -> Pages<'a, H, Q, J> {
+        Pages {
             driver: self.driver,
             types: PhantomData,
         }
@@ -97,44 +97,34 @@ impl<'a, H, P, I> PageStream<'a, H, P, I> {
 
     /// Fetches ahead: as soon as a page has been handed out and the run knows its next token,
     /// the next request is started while your code works on that page; see
-    /// [`Pages::prefetch`](crate::Pages::prefetch) for what stays exactly as without it. The
+    /// [`Pages::lookahead`](crate::blocking::Pages::lookahead) for what stays exactly as without it. The
     /// request's future is polled whenever the stream is (including while it hands out the
     /// items of the page before), on your runtime; dropping the stream cancels it.
-    pub fn prefetch(mut self) -> Self {
+    pub fn lookahead(mut self) -> Self {
         self.driver.set_lookahead(true);
         self
     }
 }
 
-impl<'a, H, P, I> PageStream<'a, H, P, I>
+impl<'a, H, P, I> Pages<'a, H, P, I>
 where
     H: Deref + Clone + Send + 'a,
     H::Target: AsyncTransport,
 {
     /// Streams the items of the primary result key (G2), with a resume token after each.
-    pub fn items(self) -> ItemStream<'a, H, I> {
-        ItemStream {
+    pub fn items(self) -> Items<'a, H, I> {
+        Items {
             pages: self.typed(),
             cursor: ItemCursor::new(0),
             item: PhantomData,
         }
     }
 
-    /// Streams the items of the primary result key, deserialized as `T`.
-    pub fn items_as<T>(self) -> ItemStream<'a, H, T> {
-        self.typed::<P, T>().items()
-    }
-
-    /// Streams the items of any declared result key, as JSON.
-    pub fn items_of(self, result_key: &str) -> Result<ItemStream<'a, H, Value>, Error> {
-        self.items_of_as(result_key)
-    }
-
-    /// Streams the items of any declared result key, deserialized as `T`; see
-    /// [`Pages::items_of_as`](crate::Pages::items_of_as).
-    pub fn items_of_as<T>(self, result_key: &str) -> Result<ItemStream<'a, H, T>, Error> {
+    /// Streams the items of any declared result key, as JSON; see
+    /// [`blocking::Pages::items_of`](crate::blocking::Pages::items_of).
+    pub fn items_of(self, result_key: &str) -> Result<Items<'a, H, Value>, Error> {
         let key = self.driver.run.result_key_index(result_key)?;
-        Ok(ItemStream {
+        Ok(Items {
             pages: self.typed(),
             cursor: ItemCursor::new(key),
             item: PhantomData,
@@ -142,16 +132,16 @@ where
     }
 
     /// Evaluates a JMESPath expression on every page (G3).
-    pub fn search(self, expression: &str) -> Result<SearchStream<'a, H>, Error> {
+    pub fn search(self, expression: &str) -> Result<Search<'a, H>, Error> {
         let cursor = SearchCursor::new(&self.driver.run, expression)?;
-        Ok(SearchStream {
+        Ok(Search {
             pages: self.typed(),
             cursor,
         })
     }
 
     /// Runs to the end and merges the pages into one result (G4), as the page type `P`; see
-    /// [`Pages::build_full_result`](crate::Pages::build_full_result).
+    /// [`Pages::build_full_result`](crate::blocking::Pages::build_full_result).
     pub async fn build_full_result(self) -> Result<P, Error>
     where
         P: DeserializeOwned + 'static,
@@ -159,7 +149,7 @@ where
         self.build_full_result_as().await
     }
 
-    /// Like [`PageStream::build_full_result`], deserialized into `T`.
+    /// Like [`Pages::build_full_result`], deserialized into `T`.
     pub async fn build_full_result_as<T: DeserializeOwned + 'static>(mut self) -> Result<T, Error> {
         let mut full = FullResult::default();
         while let Some(merged) = poll_fn(|cx| self.driver.poll_merge(&mut full, cx)).await {
@@ -175,7 +165,7 @@ where
     }
 }
 
-impl<'a, H, P, I> PageStream<'a, H, P, I>
+impl<'a, H, P, I> Pages<'a, H, P, I>
 where
     H: Deref + Clone + Send + 'a,
     H::Target: AsyncTransport,
@@ -184,7 +174,7 @@ where
     stream_methods!("page", P);
 }
 
-impl<'a, H, P, I> Stream for PageStream<'a, H, P, I>
+impl<'a, H, P, I> Stream for Pages<'a, H, P, I>
 where
     H: Deref + Clone + Send + 'a,
     H::Target: AsyncTransport,
@@ -199,38 +189,50 @@ where
     }
 }
 
-/// The items of one result key across pages; see [`PageStream::items`].
+/// The items of one result key across pages; see [`Pages::items`].
 #[must_use = "streams do nothing unless polled"]
-pub struct ItemStream<'a, H, I = Value> {
-    pages: PageStream<'a, H>,
+pub struct Items<'a, H, I = Value> {
+    pages: Pages<'a, H>,
     cursor: ItemCursor<I>,
     item: PhantomData<fn() -> I>,
 }
 
-impl<H, I> Unpin for ItemStream<'_, H, I> {}
+impl<H, I> Unpin for Items<'_, H, I> {}
 
-impl<H, I> fmt::Debug for ItemStream<'_, H, I> {
+impl<H, I> fmt::Debug for Items<'_, H, I> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("ItemStream")
+        f.debug_struct("Items")
             .field("pages", &self.pages)
             .finish_non_exhaustive()
     }
 }
 
-impl<'a, H, I> ItemStream<'a, H, I> {
+impl<'a, H, I> Items<'a, H, I> {
     /// A token that resumes right after the last item returned (R2); see
-    /// [`Items::resume_token`](crate::Items::resume_token).
+    /// [`Items::resume_token`](crate::blocking::Items::resume_token).
     pub fn resume_token(&self) -> Option<String> {
         self.pages.driver.run.resume_token(self.cursor.held())
     }
 
     /// The underlying pages.
-    pub fn pages(&self) -> &PageStream<'a, H> {
+    pub fn pages(&self) -> &Pages<'a, H> {
         &self.pages
     }
 }
 
-impl<'a, H, I> ItemStream<'a, H, I>
+impl<'a, H> Items<'a, H, Value> {
+    /// The same items deserialized as `T`; see
+    /// [`blocking::Items::typed`](crate::blocking::Items::typed).
+    pub fn typed<T: DeserializeOwned + 'static>(self) -> Items<'a, H, T> {
+        Items {
+            pages: self.pages,
+            cursor: self.cursor.typed(),
+            item: PhantomData,
+        }
+    }
+}
+
+impl<'a, H, I> Items<'a, H, I>
 where
     H: Deref + Clone + Send + 'a,
     H::Target: AsyncTransport,
@@ -239,7 +241,7 @@ where
     stream_methods!("item", I);
 }
 
-impl<'a, H, I> Stream for ItemStream<'a, H, I>
+impl<'a, H, I> Stream for Items<'a, H, I>
 where
     H: Deref + Clone + Send + 'a,
     H::Target: AsyncTransport,
@@ -262,31 +264,31 @@ where
     }
 }
 
-/// The results of a JMESPath expression across pages; see [`PageStream::search`].
+/// The results of a JMESPath expression across pages; see [`Pages::search`].
 #[must_use = "streams do nothing unless polled"]
-pub struct SearchStream<'a, H> {
-    pages: PageStream<'a, H>,
+pub struct Search<'a, H> {
+    pages: Pages<'a, H>,
     cursor: SearchCursor,
 }
 
-impl<H> Unpin for SearchStream<'_, H> {}
+impl<H> Unpin for Search<'_, H> {}
 
-impl<H> fmt::Debug for SearchStream<'_, H> {
+impl<H> fmt::Debug for Search<'_, H> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("SearchStream")
+        f.debug_struct("Search")
             .field("pages", &self.pages)
             .finish_non_exhaustive()
     }
 }
 
-impl<'a, H> SearchStream<'a, H> {
-    /// See [`Search::resume_token`](crate::Search::resume_token).
+impl<'a, H> Search<'a, H> {
+    /// See [`Search::resume_token`](crate::blocking::Search::resume_token).
     pub fn resume_token(&self) -> Option<String> {
         self.pages.driver.run.resume_token(self.cursor.held())
     }
 }
 
-impl<'a, H> SearchStream<'a, H>
+impl<'a, H> Search<'a, H>
 where
     H: Deref + Clone + Send + 'a,
     H::Target: AsyncTransport,
@@ -294,7 +296,7 @@ where
     stream_methods!("result", Value);
 }
 
-impl<'a, H> Stream for SearchStream<'a, H>
+impl<'a, H> Stream for Search<'a, H>
 where
     H: Deref + Clone + Send + 'a,
     H::Target: AsyncTransport,

@@ -19,7 +19,7 @@ where
                     output_token: &["next_token"],
                     result_key: &["items"],
                     limit_key: ::core::option::Option::None,
-                    limit_type: ::paginated::LimitType::Integer,
+                    limit_type: ::paginated::model::LimitType::Integer,
                     more_results: ::core::option::Option::None,
                     non_aggregate_keys: &[],
                     route: ::core::option::Option::None,

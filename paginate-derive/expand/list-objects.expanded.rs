@@ -15,7 +15,7 @@ impl ::paginated::Paginated for ListObjectsRequest {
                     output_token: &["NextMarker || Contents[-1].Key"],
                     result_key: &["Contents", "CommonPrefixes"],
                     limit_key: ::core::option::Option::Some("MaxKeys"),
-                    limit_type: ::paginated::LimitType::Integer,
+                    limit_type: ::paginated::model::LimitType::Integer,
                     more_results: ::core::option::Option::Some("IsTruncated"),
                     non_aggregate_keys: &["Name", "Prefix"],
                     route: ::core::option::Option::None,

@@ -15,7 +15,7 @@ impl ::paginated::Paginated for ListObjects {
                     output_token: &["NextMarker"],
                     result_key: &["Contents"],
                     limit_key: ::core::option::Option::None,
-                    limit_type: ::paginated::LimitType::Integer,
+                    limit_type: ::paginated::model::LimitType::Integer,
                     more_results: ::core::option::Option::None,
                     non_aggregate_keys: &[],
                     route: ::core::option::Option::Some("GET /buckets/{Bucket}/objects"),

@@ -23,7 +23,7 @@ impl ::paginated::Paginated for ListResourceRecordSets {
                     ],
                     result_key: &["ResourceRecordSets"],
                     limit_key: ::core::option::Option::Some("MaxItems"),
-                    limit_type: ::paginated::LimitType::String,
+                    limit_type: ::paginated::model::LimitType::String,
                     more_results: ::core::option::Option::Some("IsTruncated"),
                     non_aggregate_keys: &[],
                     route: ::core::option::Option::None,

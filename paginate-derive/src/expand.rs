@@ -21,9 +21,9 @@ pub(crate) fn expand(input: &DeriveInput, model: &Checked) -> TokenStream {
     let more_results = option(&model.more_results);
     let route = option(&model.route);
     let limit_type = if model.limit_is_string {
-        quote!(::paginated::LimitType::String)
+        quote!(::paginated::model::LimitType::String)
     } else {
-        quote!(::paginated::LimitType::Integer)
+        quote!(::paginated::model::LimitType::Integer)
     };
     let body = quote! {
         static MODEL: ::paginated::__private::ModelCell =

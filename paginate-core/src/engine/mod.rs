@@ -231,12 +231,12 @@ impl Run {
             State::Done { .. } => return Step::Finished,
         }
         match &self.params {
-            Value::Object(params) => Step::Request(PageRequest {
-                operation: self.model.operation(),
+            Value::Object(params) => Step::Request(PageRequest::for_page(
+                self.model.operation(),
                 params,
-                route: self.model.route(),
-                page: self.pages + 1,
-            }),
+                self.model.route(),
+                self.pages + 1,
+            )),
             // `start` made sure of it.
             _ => Step::Finished,
         }

@@ -2,7 +2,6 @@
 
 use reqwest::header::HeaderMap;
 use reqwest::{StatusCode, Url};
-use serde_json::{Map, Value};
 
 use super::request::prepare;
 use super::{Hooks, HttpError, HttpRequest, hook_setters};
@@ -42,19 +41,9 @@ impl BlockingHttpTransport {
 impl Transport for BlockingHttpTransport {
     type Error = HttpError;
 
-    /// Without a route there is nowhere to send the request: always [`HttpError::NoRoute`].
-    fn call(&self, operation: &str, _params: &Map<String, Value>) -> Result<Value, HttpError> {
-        Err(HttpError::NoRoute {
-            operation: operation.to_owned(),
-        })
-    }
-
-    fn send(&self, request: PageRequest<'_>) -> Result<Value, HttpError> {
-        let (prepared, status, headers, body) = self.exchange(&request)?;
-        prepared.read(&request, &self.hooks, status, &headers, body)
-    }
-
-    /// The body unparsed (with a decode hook, the hook's JSON): the run reads it.
+    /// Sends the request to its route under the base URL. A JSON object's body is handed to
+    /// the run unparsed; with a decode hook, the hook's JSON. A request without a route is
+    /// [`HttpError::NoRoute`].
     fn fetch(&self, request: PageRequest<'_>) -> Result<Reply, HttpError> {
         let (prepared, status, headers, body) = self.exchange(&request)?;
         prepared.read_reply(&request, &self.hooks, status, &headers, body)
@@ -68,7 +57,7 @@ impl BlockingHttpTransport {
         request: &PageRequest<'_>,
     ) -> Result<(HttpRequest, StatusCode, HeaderMap, Vec<u8>), HttpError> {
         let prepared = prepare(&self.base, request, &self.hooks)?;
-        let operation = request.operation;
+        let operation = request.operation();
         let mut builder = self
             .client
             .request(prepared.reqwest_method(), prepared.url.clone())

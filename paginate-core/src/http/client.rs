@@ -4,7 +4,6 @@ use std::task::{Context, Poll};
 
 use reqwest::header::HeaderMap;
 use reqwest::{StatusCode, Url};
-use serde_json::{Map, Value};
 use tower_service::Service;
 
 use super::request::prepare;
@@ -79,24 +78,9 @@ where
 {
     type Error = HttpError;
 
-    /// Without a route there is nowhere to send the request: always [`HttpError::NoRoute`].
-    /// Runs call [`HttpTransport::send`], which has the model's route.
-    async fn call(
-        &self,
-        operation: &str,
-        _params: &Map<String, Value>,
-    ) -> Result<Value, HttpError> {
-        Err(HttpError::NoRoute {
-            operation: operation.to_owned(),
-        })
-    }
-
-    async fn send(&self, request: PageRequest<'_>) -> Result<Value, HttpError> {
-        let (prepared, status, headers, body) = self.exchange(&request).await?;
-        prepared.read(&request, &self.hooks, status, &headers, body)
-    }
-
-    /// The body unparsed (with a decode hook, the hook's JSON): the run reads it.
+    /// Sends the request to its route under the base URL. A JSON object's body is handed to
+    /// the run unparsed; with a decode hook, the hook's JSON. A request without a route is
+    /// [`HttpError::NoRoute`].
     async fn fetch(&self, request: PageRequest<'_>) -> Result<Reply, HttpError> {
         let (prepared, status, headers, body) = self.exchange(&request).await?;
         prepared.read_reply(&request, &self.hooks, status, &headers, body)
@@ -115,7 +99,7 @@ where
         request: &PageRequest<'_>,
     ) -> Result<(HttpRequest, StatusCode, HeaderMap, Vec<u8>), HttpError> {
         let prepared = prepare(&self.base, request, &self.hooks)?;
-        let operation = request.operation;
+        let operation = request.operation();
         let mut service = self.service.clone();
         std::future::poll_fn(|cx: &mut Context<'_>| -> Poll<Result<(), S::Error>> {
             service.poll_ready(cx)

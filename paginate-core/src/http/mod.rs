@@ -23,8 +23,8 @@
 //!   `reqwest::blocking::Client`. `tower` layers are async, so they do not apply to it: a
 //!   blocking program that wants retries either runs the async transport, layers and all, on
 //!   a small runtime (`tokio::runtime::Runtime::block_on` around
-//!   [`PageStream::next`](crate::PageStream::next)), or wraps the blocking transport in a
-//!   [`Transport`](crate::Transport) of its own that retries [`HttpError::is_retryable`]
+//!   [`Pages::next`](crate::nonblocking::Pages::next)), or wraps the blocking transport in a
+//!   [`Transport`](crate::blocking::Transport) of its own that retries [`HttpError::is_retryable`]
 //!   failures with a retry crate such as `backoff`.
 //!
 //! A retried request is the same page request sent again, so a run keeps its position through

@@ -38,6 +38,7 @@ impl HttpRequest {
 
     /// The page in a response, or why there is none: a status that is not a success, or a
     /// body that the decode hook (JSON by default) cannot read.
+    #[cfg(test)]
     pub(crate) fn read(
         &self,
         page: &PageRequest<'_>,
@@ -67,7 +68,7 @@ impl HttpRequest {
     ) -> Result<Reply, HttpError> {
         if !status.is_success() {
             return Err(HttpError::Status {
-                operation: page.operation.to_owned(),
+                operation: page.operation().to_owned(),
                 method: self.method,
                 url: self.url.to_string(),
                 status,
@@ -83,7 +84,7 @@ impl HttpRequest {
             return decode(page, &response)
                 .map(Reply::Value)
                 .map_err(|source| HttpError::Decode {
-                    operation: page.operation.to_owned(),
+                    operation: page.operation().to_owned(),
                     method: self.method,
                     url: self.url.to_string(),
                     status,
@@ -109,7 +110,7 @@ impl HttpRequest {
         body: &[u8],
     ) -> Result<Value, HttpError> {
         serde_json::from_slice(body).map_err(|source| HttpError::NotJson {
-            operation: page.operation.to_owned(),
+            operation: page.operation().to_owned(),
             method: self.method,
             url: self.url.to_string(),
             status,
@@ -143,12 +144,12 @@ pub(crate) fn prepare(
     request: &PageRequest<'_>,
     hooks: &Hooks,
 ) -> Result<HttpRequest, HttpError> {
-    let operation = request.operation;
-    let route = request.route.ok_or_else(|| HttpError::NoRoute {
+    let operation = request.operation();
+    let route = request.route().ok_or_else(|| HttpError::NoRoute {
         operation: operation.to_owned(),
     })?;
     let rendered = route
-        .render(request.params)
+        .render(request.params())
         .map_err(|source| HttpError::Route {
             operation: operation.to_owned(),
             source,
@@ -352,7 +353,7 @@ mod tests {
                 request
                     .url
                     .query_pairs_mut()
-                    .append_pair("page", &page.page.to_string());
+                    .append_pair("page", &page.page().to_string());
                 request
                     .headers
                     .insert("x-signed", HeaderValue::from_static("yes"));
