@@ -156,7 +156,12 @@ impl<F: Fetch> Driver<F> {
         }
         match self.next.take() {
             Some(Decided::Fail(e)) => Poll::Ready(Some(Err(e))),
-            _ => Poll::Ready(None),
+            Some(Decided::Finished) => Poll::Ready(None),
+            Some(Decided::Sent) | None => {
+                // `decided` was just read from `next`, and `Sent` was handled above.
+                debug_assert!(false, "the driver lost what the run decided");
+                Poll::Ready(None)
+            }
         }
     }
 

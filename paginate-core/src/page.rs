@@ -77,10 +77,12 @@ impl Page {
 
     /// R6: empties a secondary result already handed out before a resume.
     pub(crate) fn blank(&mut self, key: &Path) {
-        let _ = self.edit(key, ItemSpans::clear, |v| {
+        let blanked = self.edit(key, ItemSpans::clear, |v| {
             blank(v);
             Ok(())
         });
+        // Neither edit can fail: blanking takes any value.
+        debug_assert!(blanked.is_ok(), "blanking {} failed", key.as_str());
     }
 
     /// Changes the value at `key`: a body's list of element spans with `on_items`, any other
@@ -97,8 +99,10 @@ impl Page {
                 if key.is_top_level()
                     && let Some(Slot::Items(_)) = page.slot(key.top())
                 {
-                    if let Some(Slot::Items(items)) = page.slot_mut(key.top()) {
-                        on_items(items);
+                    match page.slot_mut(key.top()) {
+                        Some(Slot::Items(items)) => on_items(items),
+                        // The same slot was just read as a list.
+                        _ => debug_assert!(false, "the list of {} went missing", key.as_str()),
                     }
                     return Ok(());
                 }
