@@ -62,3 +62,59 @@ pub(crate) fn read_reply(
             }),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use serde_json::{Value, json};
+
+    use super::*;
+    use crate::body::Body;
+
+    fn model() -> Model {
+        let entry = json!({"input_token": "Marker", "output_token": "Next", "result_key": "Items"});
+        match Model::from_botocore("ListThings", &entry) {
+            Ok(model) => model,
+            Err(e) => panic!("{e}"),
+        }
+    }
+
+    fn read(reply: Reply) -> Result<Page, NotJson> {
+        read_reply(reply, &model(), None)
+    }
+
+    #[test]
+    fn a_value_is_the_page_as_it_is() {
+        let page = read(Reply::Value(json!({"Items": [1]})));
+        assert!(matches!(page, Ok(Page::Value(v)) if v == json!({"Items": [1]})));
+    }
+
+    #[test]
+    fn g8_a_body_is_read_without_a_value_tree() {
+        let page = read(Reply::Body(Body::from(r#"{"Items": [1, 2], "Next": "a"}"#)));
+        let Ok(Page::Body(page)) = page else {
+            panic!("expected a body page, got {page:?}");
+        };
+        assert_eq!(
+            page.to_value().ok(),
+            Some(json!({"Items": [1, 2], "Next": "a"}))
+        );
+    }
+
+    /// JSON that is not an object is a `Value` page, for the run to refuse (L7); text that
+    /// is not JSON, or not UTF-8, is `NotJson` with the start of the body (G8).
+    #[test]
+    fn g8_l7_json_not_an_object_and_text_not_json_are_told_apart() {
+        assert!(matches!(
+            read(Reply::Body(Body::from("[1, 2]"))),
+            Ok(Page::Value(Value::Array(_)))
+        ));
+        match read(Reply::Body(Body::from("<html>oops"))) {
+            Err(NotJson { body, .. }) => assert_eq!(body, "<html>oops"),
+            other => panic!("expected NotJson, got {other:?}"),
+        }
+        match read(Reply::Body(Body::new(vec![b'{', 0xff, b'}']))) {
+            Err(NotJson { reason, .. }) => assert!(reason.contains("not UTF-8"), "{reason}"),
+            other => panic!("expected NotJson, got {other:?}"),
+        }
+    }
+}

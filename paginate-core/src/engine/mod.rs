@@ -13,10 +13,15 @@
 //! - `state.rs`: where a run stands, and every move between its phases.
 //! - `take.rs`: the rules of a page taken (L2, L3, L6, M1–M3, R6, R7).
 //! - `next.rs`: the next token of a page (L2) and repeated tokens (L6).
+//! - `tests.rs`, `breaches.rs`: the calling protocol driven directly, breaches included.
 
+#[cfg(test)]
+mod breaches;
 mod next;
 mod state;
 mod take;
+#[cfg(test)]
+mod tests;
 
 use std::borrow::Cow;
 
