@@ -60,12 +60,7 @@ impl OwnedRequest {
 /// builds.
 fn nothing_sent() -> Answer {
     debug_assert!(false, "an answer was awaited with no request in flight");
-    Err(nothing_sent_error())
-}
-
-/// What [`nothing_sent`] reports in release builds.
-fn nothing_sent_error() -> BoxError {
-    "paginate: an answer was awaited with no request in flight".into()
+    Err("paginate: an answer was awaited with no request in flight".into())
 }
 
 type Answer = Result<Reply, BoxError>;

@@ -211,22 +211,20 @@ impl State {
 
     /// Requested → Done: the request got no page the rules could take (the transport
     /// failed, or the body is not JSON); the resume token fetches that page again (L7, G8).
-    /// `false` (and the phase unchanged) when no request was out.
-    pub(super) fn request_failed(&mut self) -> bool {
+    /// With no request out, the phase stays as it was.
+    pub(super) fn request_failed(&mut self) {
         debug_assert!(
             matches!(self.phase, Phase::Requested { .. }),
             "request_failed: a failed answer was handed to a run with no request out (it was {})",
             self.name()
         );
-        let Phase::Requested { next } = &mut self.phase else {
-            return false;
-        };
-        let next = mem::take(next);
-        self.phase = Phase::Done {
-            end: End::Failed,
-            resume: Some(next),
-        };
-        true
+        if let Phase::Requested { next } = &mut self.phase {
+            let next = mem::take(next);
+            self.phase = Phase::Done {
+                end: End::Failed,
+                resume: Some(next),
+            };
+        }
     }
 
     /// Taking → Ready, Done or Failing: the rules took the page (L2, L6, M2, M3).
