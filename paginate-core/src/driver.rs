@@ -10,6 +10,11 @@
 //! run only when the consumer pulls the next page, in order, so every token, hook and error
 //! means exactly what it means without lookahead (R2, R8), and nothing is sent that the run
 //! would not have sent: the run itself decides (L2, L6, M3, `max_pages`).
+//!
+//! The driver also reads each reply into the page the run takes (`read.rs`, G8): the run
+//! never sees a reply or its bytes.
+
+mod read;
 
 use std::task::{Context, Poll};
 
@@ -22,6 +27,7 @@ use crate::raw_page::ItemSink;
 use crate::results::Cursor;
 use crate::trace::{RunSpan, RunTrace};
 use crate::transport::PageRequest;
+use read::{NotJson, read_reply};
 
 /// How a driver gets pages: a request is started with [`Fetch::send`] and its answer collected
 /// with [`Fetch::poll_answer`]. At most one request is outstanding at a time.
@@ -136,8 +142,13 @@ impl<F: Fetch> Driver<F> {
                 Poll::Pending => return Poll::Pending,
             };
             self.next = None;
+            // The reply is read here, with the cursor's sink, and the run takes the page read
+            // (G8); a body that is not JSON is the run's to report, naming the page (L7).
             let outcome = match answer {
-                Ok(page) => self.run.accept(page, sink),
+                Ok(reply) => match read_reply(reply, self.run.model(), sink) {
+                    Ok(page) => self.run.accept(page),
+                    Err(NotJson { reason, body }) => Err(self.run.page_not_json(reason, body)),
+                },
                 Err(e) => Err(self.run.transport_failed(e)),
             };
             self.trace.received(&self.run, &outcome);
@@ -145,7 +156,12 @@ impl<F: Fetch> Driver<F> {
         }
         match self.next.take() {
             Some(Decided::Fail(e)) => Poll::Ready(Some(Err(e))),
-            _ => Poll::Ready(None),
+            Some(Decided::Finished) => Poll::Ready(None),
+            Some(Decided::Sent) | None => {
+                // `decided` was just read from `next`, and `Sent` was handled above.
+                debug_assert!(false, "the driver lost what the run decided");
+                Poll::Ready(None)
+            }
         }
     }
 

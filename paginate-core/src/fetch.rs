@@ -23,9 +23,12 @@ use crate::error::BoxError;
 use crate::trace::RunSpan;
 use crate::transport::{AsyncTransport, PageRequest, Transport};
 
-/// The answer asked for when no request was sent: a driver bug, reported rather than panicked.
-fn nothing_sent() -> BoxError {
-    "paginate: an answer was awaited with no request in flight".into()
+/// The answer asked for when no request was sent: a driver bug (the driver polls for an answer
+/// only after it sent a request, and polls it once), reported rather than panicked in release
+/// builds.
+fn nothing_sent() -> Answer {
+    debug_assert!(false, "an answer was awaited with no request in flight");
+    Err("paginate: an answer was awaited with no request in flight".into())
 }
 
 type Answer = Result<Reply, BoxError>;
@@ -130,13 +133,13 @@ where
 
     fn poll_answer(&mut self, _cx: &mut Context<'_>) -> Poll<Answer> {
         Poll::Ready(match self {
-            Blocking::Inline { answer, .. } => answer.take().unwrap_or_else(|| Err(nothing_sent())),
+            Blocking::Inline { answer, .. } => answer.take().unwrap_or_else(nothing_sent),
             Blocking::Threaded { answer, .. } => match answer.take() {
                 Some(Answered::Thread(handle)) => handle.join().unwrap_or_else(|_| {
                     Err("the transport panicked on the lookahead thread".into())
                 }),
                 Some(Answered::Failed(e)) => Err(e),
-                None => Err(nothing_sent()),
+                None => nothing_sent(),
             },
         })
     }
@@ -191,7 +194,7 @@ where
             return Poll::Ready(answer);
         }
         let Some(call) = &mut self.in_flight else {
-            return Poll::Ready(Err(nothing_sent()));
+            return Poll::Ready(nothing_sent());
         };
         let answer = match call.as_mut().poll(cx) {
             Poll::Ready(answer) => answer,

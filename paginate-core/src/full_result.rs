@@ -66,7 +66,12 @@ impl TextList {
 
     /// A closed list as JSON.
     fn closed_value(&self) -> Value {
-        from_text(&self.0).unwrap_or(Value::Array(Vec::new()))
+        let value = from_text(&self.0);
+        debug_assert!(
+            value.is_ok(),
+            "a merged list does not read as JSON: {value:?}"
+        );
+        value.unwrap_or(Value::Array(Vec::new()))
     }
 }
 
@@ -196,7 +201,9 @@ impl FullResult {
                             None => {
                                 // A full result's pages are read without a typed item
                                 // cursor, so their lists were read as a `Value` reads them.
-                                let texts = page.element_texts(items).unwrap_or_default();
+                                let texts = page.element_texts(items);
+                                debug_assert!(texts.is_ok(), "a list read before has no texts");
+                                let texts = texts.unwrap_or_default();
                                 self.add_text(run, key, &texts.join(","), texts.len())?;
                             }
                         }
@@ -240,11 +247,11 @@ impl FullResult {
                 self.text.push((name.to_owned(), list));
             }
             // A page given as JSON came first: the elements join its list.
-            Some(Value::Array(existing)) => {
-                if let Ok(Value::Array(more)) = from_text(&format!("[{joined}]")) {
-                    existing.extend(more);
-                }
-            }
+            Some(Value::Array(existing)) => match from_text(&format!("[{joined}]")) {
+                Ok(Value::Array(more)) => existing.extend(more),
+                // Elements read as a `Value` reads them, joined by commas, are a list.
+                other => debug_assert!(false, "merged elements are not a list: {other:?}"),
+            },
             Some(other) => return Err(Self::mismatch(run, name, json_type(other), "array")),
         }
         Ok(())
@@ -269,7 +276,11 @@ impl FullResult {
             let (name, list) = self.text.remove(at);
             let mut all = match list.into_value() {
                 Value::Array(all) => all,
-                _ => Vec::new(),
+                other => {
+                    // `into_value` reads a list, or makes an empty one.
+                    debug_assert!(false, "a merged list read as {}", json_type(&other));
+                    Vec::new()
+                }
             };
             all.extend(more);
             self.merged.insert(name, Value::Array(all));
@@ -315,6 +326,8 @@ impl FullResult {
             text: Vec::new(),
         })
         .finish(run) else {
+            // `finish` always makes an object.
+            debug_assert!(false, "the merged result is not an object");
             return Err(failed("the merged result is not an object".to_owned()));
         };
         let mut text = text;

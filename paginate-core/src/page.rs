@@ -1,17 +1,16 @@
 //! A page as the engine holds it: JSON the transport parsed, or a body read without a tree
 //! ([`BodyPage`], G8). The rules read and change pages only through [`Page`], so each rule is
-//! written once and holds the same on both.
+//! written once and holds the same on both. The driver reads a transport's reply into a
+//! `Page` (`driver/read.rs`); the engine takes it from there.
 
 use std::any::TypeId;
 
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
-use crate::body::Reply;
-use crate::error::preview;
 use crate::expr::{Expr, KeyNeed, Needs, Path};
 use crate::model::Model;
-use crate::raw_page::{BodyPage, ItemSink, ItemSpans, NotValue, Slot};
+use crate::raw_page::{BodyPage, ItemSpans, NotValue, Slot};
 use crate::results::{from_json, non_aggregate_part};
 use crate::slicing::{blank, count_items, skip_front, truncate};
 
@@ -23,38 +22,6 @@ pub(crate) enum Page {
 }
 
 impl Page {
-    /// The page in a transport's reply. A body that is not a JSON object is parsed as a
-    /// `Value`, so one that is JSON but not an object is told apart from one that is not JSON
-    /// at all (`Err`, with the reason and the start of the body).
-    ///
-    /// `sink` takes the elements of its result key's list as the body is read (G8).
-    pub(crate) fn read(
-        reply: Reply,
-        model: &Model,
-        sink: Option<&mut dyn ItemSink>,
-    ) -> Result<Page, (String, String)> {
-        let body = match reply {
-            Reply::Value(value) => return Ok(Page::Value(value)),
-            Reply::Body(body) => body,
-        };
-        let text = String::from_utf8(body.into_bytes()).map_err(|e| {
-            let start = preview(&String::from_utf8_lossy(e.as_bytes()));
-            (format!("the body is not UTF-8 ({})", e.utf8_error()), start)
-        })?;
-        let keys = &model.inner().result_keys;
-        let split = |key: &str| keys.iter().any(|k| k.is_top_level() && k.top() == key);
-        let sink = sink.and_then(|sink| {
-            let key = keys.get(sink.key())?;
-            key.is_top_level().then_some((key.top(), sink))
-        });
-        match BodyPage::read(text, &split, sink) {
-            Ok(page) => Ok(Page::Body(page)),
-            Err(text) => serde_json::from_str(&text)
-                .map(Page::Value)
-                .map_err(|e| (e.to_string(), preview(&text))),
-        }
-    }
-
     /// The JSON type of a page that is not an object; `None` for an object.
     pub(crate) fn not_object(&self) -> Option<&'static str> {
         match self {
@@ -110,10 +77,12 @@ impl Page {
 
     /// R6: empties a secondary result already handed out before a resume.
     pub(crate) fn blank(&mut self, key: &Path) {
-        let _ = self.edit(key, ItemSpans::clear, |v| {
+        let blanked = self.edit(key, ItemSpans::clear, |v| {
             blank(v);
             Ok(())
         });
+        // Neither edit can fail: blanking takes any value.
+        debug_assert!(blanked.is_ok(), "blanking {} failed", key.as_str());
     }
 
     /// Changes the value at `key`: a body's list of element spans with `on_items`, any other
@@ -130,8 +99,10 @@ impl Page {
                 if key.is_top_level()
                     && let Some(Slot::Items(_)) = page.slot(key.top())
                 {
-                    if let Some(Slot::Items(items)) = page.slot_mut(key.top()) {
-                        on_items(items);
+                    match page.slot_mut(key.top()) {
+                        Some(Slot::Items(items)) => on_items(items),
+                        // The same slot was just read as a list.
+                        _ => debug_assert!(false, "the list of {} went missing", key.as_str()),
                     }
                     return Ok(());
                 }

@@ -60,6 +60,8 @@ pub(crate) fn from_json<T: DeserializeOwned + 'static>(
     {
         return Ok(value);
     }
+    // Still there: only a successful downcast takes it, and that returned above.
+    debug_assert!(slot.is_some(), "a value went missing on its way to a `T`");
     serde_json::from_value(slot.unwrap_or(Value::Null))
 }
 
@@ -322,6 +324,13 @@ impl<I: DeserializeOwned> Cursor for ItemCursor<I> {
                     && kept.typed
                 {
                     let mut items = taken_while_read;
+                    // The sink took each element of the list this slot holds, and a list read
+                    // afterwards for the same key started it over (`ItemSink::start`).
+                    debug_assert_eq!(
+                        items.len(),
+                        kept.received(),
+                        "the elements taken while a body was read are not its list's"
+                    );
                     self.last_len = items.len();
                     items.drain(..kept.front.min(items.len()));
                     items.truncate(kept.len());

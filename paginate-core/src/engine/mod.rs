@@ -6,56 +6,36 @@
 //! says how much of the last page its consumer still holds ([`Held`]), and the run answers
 //! with the token for that position (R2, R8).
 //!
-//! - `mod.rs`: [`Run`], its states and the rules of a page taken.
+//! The run takes pages already read: the driver reads the transport's reply, a `Value` or a
+//! body (G8), and hands the run a [`Page`]; the run never sees a reply or its bytes.
+//!
+//! - `mod.rs`: [`Run`], its calling protocol, the start of a run (L1, O2, O3) and its tokens.
+//! - `state.rs`: where a run stands, and every move between its phases.
+//! - `take.rs`: the rules of a page taken (L2, L3, L6, M1–M3, R6, R7).
 //! - `next.rs`: the next token of a page (L2) and repeated tokens (L6).
+//! - `tests.rs`, `breaches.rs`: the calling protocol driven directly, breaches included.
 
+#[cfg(test)]
+mod breaches;
 mod next;
+mod state;
+mod take;
+#[cfg(test)]
+mod tests;
 
 use std::borrow::Cow;
-use std::mem;
 
 use serde_json::{Map, Value};
 
-use crate::body::Reply;
-use crate::cycle::{CycleGuard, fingerprint};
+use crate::cycle::CycleGuard;
 use crate::error::{BoxError, Error, preview};
-use crate::expr::{equal, is_absent};
+use crate::expr::is_absent;
 use crate::model::{LimitType, Model};
-use crate::options::{DuplicateTokenPolicy, HookFn, PaginationConfig, ProgressHook};
+use crate::options::{HookFn, PaginationConfig, ProgressHook};
 use crate::page::{Page, SearchFailed};
-use crate::raw_page::ItemSink;
 use crate::token::{Position, json_type, set_tokens};
 use crate::transport::PageRequest;
-
-/// Where a run stands. Each state carries the data that is valid in it, so "what would a
-/// resume token be" has exactly one answer per state.
-#[derive(Debug)]
-enum State {
-    /// No request made yet; the options may still change.
-    Fresh,
-    /// The next request fetches `next` (L3): between pages, and while a request is in flight.
-    Fetching { next: Position },
-    /// An error to report after the page that caused it has been handed out (L6).
-    Failing {
-        error: Error,
-        resume: Option<Position>,
-    },
-    /// Nothing more will be requested. `resume` continues the listing, if anything is left.
-    Done { end: End, resume: Option<Position> },
-}
-
-/// Why a run ended.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum End {
-    /// The service sent no next token (L2).
-    Exhausted,
-    /// `max_items` was reached (M2, M3).
-    MaxItems,
-    /// A repeated token under the `Stop` policy (L6).
-    RepeatedToken,
-    /// An error was reported: the options, the transport, a page or `max_pages`.
-    Failed,
-}
+use state::{End, Phase, State};
 
 /// How much of the last page taken the consumer still holds, as a front end reports it when
 /// asked for a resume token (R8).
@@ -89,12 +69,19 @@ pub(crate) enum Step<'a> {
 ///
 /// 1. set the options ([`Run::config_mut`], [`Run::set_progress`]) while the run is fresh;
 /// 2. call [`Run::step`]; on [`Step::Request`] call the transport with what it names, then
-///    give its answer to exactly one of [`Run::accept`] (a page) or
+///    give its answer to exactly one of [`Run::accept`] (a page, read from the reply by the
+///    driver), [`Run::page_not_json`] (a body that could not be read, G8) or
 ///    [`Run::transport_failed`] (an error), and hand the outcome to the consumer;
 /// 3. repeat 2 until `step` says [`Step::Fail`] or [`Step::Finished`]; after either, every
 ///    further `step` is `Finished`.
 ///
-/// [`Run::resume_token`] may be asked at any moment.
+/// [`Run::resume_token`] may be asked at any moment. Options set after the run started are a
+/// caller's choice through the public API, not a breach: they apply from the next page on.
+///
+/// A driver that breaks steps 2–3 (an answer with no request out, a second request before the
+/// first was answered) has a bug no user or server can cause: debug builds stop on a
+/// `debug_assert!` in `state.rs`, release builds leave the run where it was and report the
+/// answer as an error ([`protocol_breach`]) instead of panicking.
 #[derive(Debug)]
 pub(crate) struct Run {
     model: Model,
@@ -121,7 +108,7 @@ impl Run {
             model,
             params,
             config: PaginationConfig::default(),
-            state: State::Fresh,
+            state: State::fresh(),
             pages: 0,
             total: 0,
             last_page: Position::empty(tokens),
@@ -134,10 +121,7 @@ impl Run {
     /// A run that reports `error` on its first step and sends nothing.
     pub(crate) fn failed(model: Model, error: Error) -> Run {
         let mut run = Run::new(model, Value::Null);
-        run.state = State::Failing {
-            error,
-            resume: None,
-        };
+        run.state = State::failing(error);
         run
     }
 
@@ -180,56 +164,57 @@ impl Run {
     /// True while the run will request another page.
     #[cfg(feature = "tracing")]
     pub(crate) fn fetches_more(&self) -> bool {
-        matches!(self.state, State::Fetching { .. })
+        matches!(
+            self.state.phase(),
+            Phase::Ready { .. } | Phase::Requested { .. }
+        )
     }
 
     fn operation(&self) -> String {
         self.model.operation().to_owned()
     }
 
-    /// Leaves the run done after an error, resuming from `resume`.
-    fn fail_with(&mut self, resume: Option<Position>) {
-        self.state = State::Done {
-            end: End::Failed,
-            resume,
-        };
-    }
-
     /// What to do next. The first call applies the options (L1, O2, O3); errors in them are
     /// reported here, before any request is sent.
     pub(crate) fn step(&mut self) -> Step<'_> {
-        match &self.state {
-            State::Fresh => match self.start() {
-                Ok(first) => self.state = State::Fetching { next: first },
+        match self.state.phase() {
+            Phase::Fresh => match self.start() {
+                Ok(first) => self.state.begin(first),
                 Err(e) => {
                     // No position to resume from: the options themselves were refused.
-                    self.fail_with(None);
+                    self.state.refuse();
                     return Step::Fail(e);
                 }
             },
-            State::Fetching { .. } => {
+            Phase::Ready { .. } => {
                 if let Some(limit) = self.config.max_pages
                     && self.pages >= limit
                 {
-                    // The resume token still points at the page not fetched.
-                    let next = self.take_next();
-                    self.fail_with(Some(next));
+                    // O5: the resume token still points at the page not fetched.
+                    self.state.page_limit();
                     return Step::Fail(Error::PageLimit {
                         operation: self.operation(),
                         limit,
                     });
                 }
+                self.state.send();
             }
-            State::Failing { .. } => {
-                let State::Failing { error, resume } = mem::replace(&mut self.state, State::Fresh)
-                else {
-                    return Step::Finished;
+            // A second request before the first was answered: `send` stops debug builds;
+            // release builds send the request out again, and its answer is the one taken.
+            Phase::Requested { .. } | Phase::Taking => self.state.send(),
+            Phase::Failing { .. } => {
+                return match self.state.report() {
+                    Some(error) => Step::Fail(error),
+                    None => Step::Finished,
                 };
-                self.fail_with(resume);
-                return Step::Fail(error);
             }
-            State::Done { .. } => return Step::Finished,
+            Phase::Done { .. } => return Step::Finished,
         }
+        self.request()
+    }
+
+    /// The request for page `self.pages + 1`, with the params as the rules left them.
+    fn request(&self) -> Step<'_> {
         match &self.params {
             Value::Object(params) => Step::Request(PageRequest::for_page(
                 self.model.operation(),
@@ -237,19 +222,13 @@ impl Run {
                 self.model.route(),
                 self.pages + 1,
             )),
-            // `start` made sure of it.
-            _ => Step::Finished,
-        }
-    }
-
-    /// The position of the request in flight, taken out of the `Fetching` state. Outside that
-    /// state (a driver that broke the calling protocol) it is the start of the listing.
-    fn take_next(&mut self) -> Position {
-        match &mut self.state {
-            State::Fetching { next } => mem::take(next),
             _ => {
-                debug_assert!(false, "a page was handed to a run that requested none");
-                Position::empty(self.model.input_tokens().len())
+                // L1: `start` made the params an object, or refused them before any request.
+                debug_assert!(
+                    false,
+                    "a run requested a page with params that are not an object"
+                );
+                Step::Finished
             }
         }
     }
@@ -326,8 +305,9 @@ impl Run {
 
     /// L7: the transport failed; the resume token keeps pointing at the page that failed.
     pub(crate) fn transport_failed(&mut self, source: BoxError) -> Error {
-        let next = self.take_next();
-        self.fail_with(Some(next));
+        // With no request out (a driver's breach), the run stays where it was; the
+        // transport's error is reported all the same.
+        self.state.request_failed();
         Error::Transport {
             operation: self.operation(),
             page: self.pages + 1,
@@ -335,40 +315,11 @@ impl Run {
         }
     }
 
-    /// Takes one page from the transport and returns it as the caller should see it.
-    /// `sink` takes the elements of its result key as a body is read (G8).
-    pub(crate) fn accept(
-        &mut self,
-        reply: Reply,
-        sink: Option<&mut dyn ItemSink>,
-    ) -> Result<Page, Error> {
-        let fetched_by = self.take_next();
-        let taken = Page::read(reply, &self.model, sink)
-            .map_err(|reason| self.not_json(reason))
-            .and_then(|mut page| {
-                self.take_page(&mut page, &fetched_by)
-                    .map(|state| (state, page))
-            });
-        match taken {
-            Ok((state, page)) => {
-                self.pages += 1;
-                self.state = state;
-                self.last_page = fetched_by;
-                if self.progress.is_some() {
-                    self.report_progress();
-                }
-                Ok(page)
-            }
-            Err(e) => {
-                // The page is not returned, so the resume token must fetch it again.
-                self.fail_with(Some(fetched_by));
-                Err(e)
-            }
-        }
-    }
-
-    /// A body that is not JSON, named by its page number (G8).
-    fn not_json(&self, (reason, body): (String, String)) -> Error {
+    /// G8: the body of the page requested is not UTF-8 JSON (`reason`; `body` is its start).
+    /// The run ends, and its resume token fetches that page again (L7).
+    pub(crate) fn page_not_json(&mut self, reason: String, body: String) -> Error {
+        // With no request out (a driver's breach), the run stays where it was.
+        self.state.request_failed();
         Error::PageNotJson {
             operation: self.operation(),
             page: self.pages + 1,
@@ -377,112 +328,44 @@ impl Run {
         }
     }
 
+    /// Takes one page, read from the transport's reply by the driver, and returns it as the
+    /// caller should see it.
+    pub(crate) fn accept(&mut self, mut page: Page) -> Result<Page, Error> {
+        let Some(fetched_by) = self.state.answer() else {
+            // No request out: a driver's breach (`answer` stops debug builds).
+            return Err(protocol_breach(
+                self.model.operation(),
+                self.pages + 1,
+                self.state.name(),
+            ));
+        };
+        match self.take_page(&mut page, &fetched_by) {
+            Ok(taken) => {
+                self.pages += 1;
+                self.state.took(taken);
+                self.last_page = fetched_by;
+                if self.progress.is_some() {
+                    self.report_progress();
+                }
+                Ok(page)
+            }
+            Err(e) => {
+                // L7: the page is not returned, so the resume token must fetch it again.
+                self.state.page_refused(fetched_by);
+                Err(e)
+            }
+        }
+    }
+
     /// R8: the hook runs before the consumer has seen the page, so its token fetches the page
     /// again rather than resuming after it.
     fn report_progress(&mut self) {
-        let last = !matches!(self.state, State::Fetching { .. });
+        let last = !matches!(self.state.phase(), Phase::Ready { .. });
         let token = self.resume_token(Held::Page);
         let (number, items) = (self.pages, self.total);
         if let Some(progress) = &mut self.progress {
             progress.report(number, items, token, last);
         }
-    }
-
-    /// Applies the rules to page number `self.pages + 1`, fetched by `fetched_by`, and returns
-    /// the state the run moves to. Nothing in the run changes unless it succeeds, except the
-    /// non-aggregate part of a first page.
-    fn take_page(&mut self, page: &mut Page, fetched_by: &Position) -> Result<State, Error> {
-        let number = self.pages + 1;
-        if let Some(found) = page.not_object() {
-            return Err(Error::PageNotObject {
-                operation: self.operation(),
-                page: number,
-                found,
-            });
-        }
-        // L5: the next token is read from the page as received, before any slicing or cutting.
-        let next = self.next_token(page, number)?;
-        let inner = self.model.inner();
-        let primary = &inner.result_keys[0];
-
-        // R6: the first page of a resumed run skips what the token says was already returned.
-        if let Some(offset) = fetched_by.offset {
-            page.skip_front(primary, offset)
-                .map_err(|found| self.unsupported(primary.as_str(), number, found, "cut"))?;
-            for key in &inner.result_keys[1..] {
-                page.blank(key);
-            }
-        }
-        if number == 1 {
-            self.non_aggregate = Some(page.non_aggregate_part(&self.model));
-        }
-
-        let count = page.count(primary);
-        if let Some(max) = self.config.max_items {
-            let count = count
-                .map_err(|found| self.unsupported(primary.as_str(), number, found, "counted"))?;
-            let remaining = max.saturating_sub(self.total);
-            if count > remaining {
-                // M2/M4: cut the primary result, stop, and resume inside this page.
-                page.truncate(primary, remaining)
-                    .map_err(|found| self.unsupported(primary.as_str(), number, found, "cut"))?;
-                self.total = max;
-                let kept = remaining + fetched_by.offset.unwrap_or(0); // R7
-                return Ok(State::Done {
-                    end: End::MaxItems,
-                    resume: Some(Position {
-                        values: fetched_by.values.clone(),
-                        offset: Some(kept),
-                        encoded_keys: fetched_by.encoded_keys.clone(),
-                    }),
-                });
-            }
-            self.total += count;
-        } else {
-            // Without `max_items` a primary value that cannot be counted is not an error
-            // (botocore iterates it as it is); it counts as nothing.
-            self.total += count.unwrap_or(0);
-        }
-
-        // L2: no next page when every input token is without a value.
-        if next.iter().all(Option::is_none) {
-            return Ok(State::Done {
-                end: End::Exhausted,
-                resume: None,
-            });
-        }
-        // L6: compared with the token that fetched this page (the previous page's next
-        // token), then with every earlier one; a starting token is never compared. Both
-        // compare as Python does (`1` and `1.0` are the same token), as botocore's `==` does.
-        let repeated = if self.config.duplicate_tokens == DuplicateTokenPolicy::Allow {
-            None
-        } else if number > 1 && same_token(&fetched_by.values, &next) {
-            Some(true)
-        } else if self.seen.repeats(fingerprint(&next)) {
-            Some(false)
-        } else {
-            None
-        };
-        let next = Position {
-            values: next,
-            offset: None,
-            encoded_keys: None,
-        };
-        // M3: exactly at `max_items` on a page boundary, with more to come.
-        if self.config.max_items == Some(self.total) {
-            return Ok(State::Done {
-                end: End::MaxItems,
-                resume: Some(next),
-            });
-        }
-        if let Some(consecutive) = repeated {
-            return Ok(self.on_repeated_token(number, consecutive, next));
-        }
-        // L3: each input token set to its value, or removed.
-        if let Value::Object(params) = &mut self.params {
-            set_tokens(params, self.model.input_tokens(), &next.values);
-        }
-        Ok(State::Fetching { next })
     }
 
     /// An expression that could not be evaluated on page `page`: its own error, or a value it
@@ -508,30 +391,22 @@ impl Run {
         }
     }
 
-    fn unsupported(
-        &self,
-        key: &str,
-        page: u64,
-        found: &'static str,
-        action: &'static str,
-    ) -> Error {
-        Error::UnsupportedResult {
-            operation: self.operation(),
-            key: key.to_owned(),
-            page,
-            found,
-            action,
-        }
-    }
-
     /// Where a new run would continue once the consumer has everything taken so far: after
     /// the last page taken, or where `max_items` cut it; `None` when nothing is left (R2).
     fn position_after_last_page(&self) -> Option<Cow<'_, Position>> {
-        match &self.state {
-            State::Fresh => self.initial_position().ok().map(Cow::Owned),
-            State::Fetching { next } => Some(Cow::Borrowed(next)),
-            State::Failing { resume, .. } | State::Done { resume, .. } => {
+        match self.state.phase() {
+            Phase::Fresh => self.initial_position().ok().map(Cow::Owned),
+            Phase::Ready { next } | Phase::Requested { next } => Some(Cow::Borrowed(next)),
+            Phase::Failing { resume, .. } | Phase::Done { resume, .. } => {
                 resume.as_ref().map(Cow::Borrowed)
+            }
+            Phase::Taking => {
+                // `accept` holds the run until the page is taken.
+                debug_assert!(
+                    false,
+                    "a resume token was asked for while a page was being taken"
+                );
+                None
             }
         }
     }
@@ -559,8 +434,8 @@ impl Run {
     /// True once the run has ended because `max_items` was reached.
     pub(crate) fn stopped_by_max_items(&self) -> bool {
         matches!(
-            self.state,
-            State::Done {
+            self.state.phase(),
+            Phase::Done {
                 end: End::MaxItems,
                 ..
             }
@@ -572,13 +447,18 @@ impl Run {
     }
 }
 
-/// Whether two tokens are the same as botocore's `==` finds them: numbers by value, objects
-/// in any key order (L6), as [`fingerprint`] hashes them.
-fn same_token(a: &[Option<Value>], b: &[Option<Value>]) -> bool {
-    a.len() == b.len()
-        && a.iter().zip(b).all(|pair| match pair {
-            (None, None) => true,
-            (Some(x), Some(y)) => equal(x, y),
-            _ => false,
-        })
+/// What a driver that broke the calling protocol is told in release builds, in place of a
+/// panic: a page handed to a run that is `phase`, with no request out, is reported as an error
+/// of the transport's (it is no fault of the service's) for page `page`, so the consumer sees
+/// an error and the run's own phase, and so its resume token, stays as it was.
+pub(crate) fn protocol_breach(operation: &str, page: u64, phase: &str) -> Error {
+    Error::Transport {
+        operation: operation.to_owned(),
+        page,
+        source: format!(
+            "paginate: a page was handed to a run that requested none (it was {phase}); \
+             this is a bug of paginate's driver"
+        )
+        .into(),
+    }
 }

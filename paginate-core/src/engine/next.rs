@@ -2,7 +2,8 @@
 
 use serde_json::Value;
 
-use super::{End, Run, State};
+use super::Run;
+use super::state::{End, Taken};
 use crate::error::Error;
 use crate::expr::is_absent;
 use crate::options::DuplicateTokenPolicy;
@@ -10,9 +11,9 @@ use crate::page::Page;
 use crate::token::{Position, token_json};
 
 impl Run {
-    pub(super) fn on_repeated_token(&self, page: u64, consecutive: bool, next: Position) -> State {
+    pub(super) fn on_repeated_token(&self, page: u64, consecutive: bool, next: Position) -> Taken {
         if self.config.duplicate_tokens == DuplicateTokenPolicy::Stop {
-            return State::Done {
+            return Taken::Ended {
                 end: End::RepeatedToken,
                 resume: None,
             };
@@ -32,7 +33,7 @@ impl Run {
                 token,
             }
         };
-        State::Failing {
+        Taken::Failing {
             error,
             resume: Some(next),
         }

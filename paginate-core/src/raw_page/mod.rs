@@ -71,6 +71,11 @@ impl ItemSpans {
         self.kept
     }
 
+    /// The number of elements the list had as received.
+    pub(crate) fn received(&self) -> usize {
+        self.count
+    }
+
     /// Whether every element is kept.
     fn whole(&self) -> bool {
         self.front == 0 && self.kept == self.count
@@ -129,9 +134,15 @@ impl BodyPage {
         })
     }
 
-    /// The text of `span`.
+    /// The text of `span`, a span the pass found in this very text.
     pub(crate) fn text_of(&self, span: &Span) -> &str {
-        self.text.get(span.clone()).unwrap_or("null")
+        let text = self.text.get(span.clone());
+        debug_assert!(
+            text.is_some(),
+            "span {span:?} is not in a body of {} bytes",
+            self.text.len()
+        );
+        text.unwrap_or("null")
     }
 
     pub(crate) fn slot(&self, key: &str) -> Option<&Slot> {
@@ -155,13 +166,19 @@ impl BodyPage {
             Slot::Json(_) => None,
             other => Some(self.checked(other)),
         };
-        let slot = self.slot_mut(key)?;
+        // `slot` just found the key, and a slot not yet JSON is made JSON here.
+        let slot = self.slot_mut(key);
+        debug_assert!(slot.is_some(), "the slot of {key} went missing");
+        let slot = slot?;
         if let Some(value) = value {
             *slot = Slot::Json(value);
         }
         match slot {
             Slot::Json(value) => Some(value),
-            _ => None,
+            _ => {
+                debug_assert!(false, "the slot of {key} is not JSON after it was made so");
+                None
+            }
         }
     }
 
@@ -223,8 +240,16 @@ impl BodyPage {
         };
         match found {
             Some(text) => serde_json::from_str(text).map_err(NotValue),
-            // The list was read before; an element it has is always found.
-            None => Ok(Value::Null),
+            None => {
+                // The list was read before (its syntax checked), and `at` is below the number
+                // of elements kept; an element it has is always found.
+                debug_assert!(
+                    false,
+                    "element {index} of a list of {} not found",
+                    items.count
+                );
+                Ok(Value::Null)
+            }
         }
     }
 
@@ -300,8 +325,11 @@ impl BodyPage {
                 Slot::Raw(span) => out.push_str(self.text_of(span)),
                 Slot::Items(items) if items.whole() => out.push_str(self.text_of(&items.list)),
                 Slot::Items(items) => {
-                    let texts = self.element_texts(items).unwrap_or_default();
-                    push_list(&mut out, texts.into_iter());
+                    // The list's syntax was checked when it was read, and a list of raw
+                    // values asks no more of it.
+                    let texts = self.element_texts(items);
+                    debug_assert!(texts.is_ok(), "a list read before has no element texts");
+                    push_list(&mut out, texts.unwrap_or_default().into_iter());
                 }
                 Slot::Json(value) => out.push_str(&value.to_string()),
             }

@@ -1,0 +1,120 @@
+//! Reading a transport's reply into the page the engine takes (G8): a `Value` is the page as
+//! it is; a body is read once, without a `Value` tree, its result lists split and a typed item
+//! cursor's elements deserialized on that same pass ([`ItemSink`]). The engine's `Run` only
+//! ever sees the [`Page`] read here, never a reply or its bytes.
+
+use crate::body::Reply;
+use crate::error::preview;
+use crate::model::Model;
+use crate::page::Page;
+use crate::raw_page::{BodyPage, ItemSink};
+
+/// Why a body could not be read as JSON: serde_json's reason (or the UTF-8 error) and the
+/// start of the body, for [`Error::PageNotJson`](crate::Error::PageNotJson).
+#[derive(Debug)]
+pub(crate) struct NotJson {
+    pub(crate) reason: String,
+    pub(crate) body: String,
+}
+
+/// The page in a transport's reply. A body is moved into the page, never copied. One that is
+/// not a JSON object is parsed as a `Value`, so one that is JSON but not an object (which the
+/// run refuses as [`Error::PageNotObject`](crate::Error::PageNotObject), L7) is told apart
+/// from one that is not JSON at all (`Err`).
+///
+/// `sink` takes the elements of its result key's list as the body is read (G8).
+pub(crate) fn read_reply(
+    reply: Reply,
+    model: &Model,
+    sink: Option<&mut dyn ItemSink>,
+) -> Result<Page, NotJson> {
+    let body = match reply {
+        Reply::Value(value) => return Ok(Page::Value(value)),
+        Reply::Body(body) => body,
+    };
+    let text = String::from_utf8(body.into_bytes()).map_err(|e| NotJson {
+        reason: format!("the body is not UTF-8 ({})", e.utf8_error()),
+        body: preview(&String::from_utf8_lossy(e.as_bytes())),
+    })?;
+    let keys = &model.inner().result_keys;
+    let split = |key: &str| keys.iter().any(|k| k.is_top_level() && k.top() == key);
+    let sink = sink.and_then(|sink| {
+        let Some(key) = keys.get(sink.key()) else {
+            // A cursor's key is an index that `Run::result_key_index` found in this model.
+            debug_assert!(
+                false,
+                "an item sink names result key {} of {}",
+                sink.key(),
+                keys.len()
+            );
+            return None;
+        };
+        // A key below the top level is not split: its cursor reads it from JSON.
+        key.is_top_level().then_some((key.top(), sink))
+    });
+    match BodyPage::read(text, &split, sink) {
+        Ok(page) => Ok(Page::Body(page)),
+        Err(text) => serde_json::from_str(&text)
+            .map(Page::Value)
+            .map_err(|e| NotJson {
+                reason: e.to_string(),
+                body: preview(&text),
+            }),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::{Value, json};
+
+    use super::*;
+    use crate::body::Body;
+
+    fn model() -> Model {
+        let entry = json!({"input_token": "Marker", "output_token": "Next", "result_key": "Items"});
+        match Model::from_botocore("ListThings", &entry) {
+            Ok(model) => model,
+            Err(e) => panic!("{e}"),
+        }
+    }
+
+    fn read(reply: Reply) -> Result<Page, NotJson> {
+        read_reply(reply, &model(), None)
+    }
+
+    #[test]
+    fn a_value_is_the_page_as_it_is() {
+        let page = read(Reply::Value(json!({"Items": [1]})));
+        assert!(matches!(page, Ok(Page::Value(v)) if v == json!({"Items": [1]})));
+    }
+
+    #[test]
+    fn g8_a_body_is_read_without_a_value_tree() {
+        let page = read(Reply::Body(Body::from(r#"{"Items": [1, 2], "Next": "a"}"#)));
+        let Ok(Page::Body(page)) = page else {
+            panic!("expected a body page, got {page:?}");
+        };
+        assert_eq!(
+            page.to_value().ok(),
+            Some(json!({"Items": [1, 2], "Next": "a"}))
+        );
+    }
+
+    /// JSON that is not an object is a `Value` page, for the run to refuse (L7); text that
+    /// is not JSON, or not UTF-8, is `NotJson` with the start of the body (G8).
+    #[test]
+    fn g8_l7_json_not_an_object_and_text_not_json_are_told_apart() {
+        assert!(matches!(
+            read(Reply::Body(Body::from("[1, 2]"))),
+            Ok(Page::Value(Value::Array(_)))
+        ));
+        match read(Reply::Body(Body::from("<html>oops"))) {
+            Err(NotJson { body, .. }) => assert_eq!(body, "<html>oops"),
+            other => panic!("expected NotJson, got {other:?}"),
+        }
+        match read(Reply::Body(Body::new(vec![b'{', 0xff, b'}']))) {
+            Err(NotJson { reason, .. }) => assert!(reason.contains("not UTF-8"), "{reason}"),
+            other => panic!("expected NotJson, got {other:?}"),
+        }
+    }
+}
