@@ -107,8 +107,10 @@ fn tree_problems(ast: &Ast) -> Vec<Reason> {
     while let Some(node) = stack.pop() {
         match node {
             Ast::Function { name, args, offset } => {
-                if let Some(reason) = call_problem(name, args.len(), *offset) {
-                    found.push((*offset, reason));
+                // The parser's offset is the `(`; the call starts at the name before it.
+                let start = offset.saturating_sub(name.len());
+                if let Some(reason) = call_problem(name, args.len(), start) {
+                    found.push((start, reason));
                 }
                 stack.extend(args.iter());
             }

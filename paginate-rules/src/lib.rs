@@ -227,7 +227,7 @@ mod tests {
         );
         assert_eq!(
             problems[7].to_string(),
-            "`more_results` calls `length()` with 2 argument(s) at character 6 of `length(IsTruncated, Contents)`; `length()` takes 1 argument"
+            "`more_results` calls `length()` with 2 arguments at character 0 of `length(IsTruncated, Contents)`; `length()` takes 1 argument"
         );
     }
 

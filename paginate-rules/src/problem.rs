@@ -102,7 +102,7 @@ pub enum Reason {
         name: String,
         /// The closest built-in, if one is close.
         did_you_mean: Option<&'static str>,
-        /// Where the call is.
+        /// Where the call starts (its name).
         offset: usize,
     },
     /// A built-in called with a number of arguments it does not take.
@@ -113,7 +113,7 @@ pub enum Reason {
         arity: Arity,
         /// How many it was given.
         got: usize,
-        /// Where the call is.
+        /// Where the call starts (its name).
         offset: usize,
     },
     /// An index, slice bound or slice step the engine does not evaluate (E5).
@@ -122,7 +122,7 @@ pub enum Reason {
         bound: Bound,
         /// Its value.
         value: i32,
-        /// Where the brackets are.
+        /// Where the parser places the brackets (a slice: its closing bracket).
         offset: usize,
     },
     /// A result or non-aggregate key that is JMESPath but not identifiers joined by dots.
@@ -209,14 +209,23 @@ impl fmt::Display for Problem {
                 arity,
                 got,
                 offset,
-            } => write!(
-                f,
-                "`{key}` calls `{name}()` with {got} argument(s) at character {offset} of `{value}`; `{name}()` takes {arity}"
-            ),
+            } => {
+                let given = match got {
+                    0 => "no arguments".to_owned(),
+                    1 => "1 argument".to_owned(),
+                    n => format!("{n} arguments"),
+                };
+                write!(
+                    f,
+                    "`{key}` calls `{name}()` with {given} at character {offset} of `{value}`; `{name}()` takes {arity}"
+                )
+            }
+            // The parser places a slice at its closing bracket, so no position is given: the
+            // number itself is named.
             Reason::OutOfRange {
                 bound,
                 value: number,
-                offset,
+                ..
             } => {
                 let (what, allowed) = match bound {
                     Bound::Index => ("array index", MAX_INDEX),
@@ -226,7 +235,7 @@ impl fmt::Display for Problem {
                 };
                 write!(
                     f,
-                    "`{key}` has {what} `{number}` at character {offset} of `{value}`, out of range: it must be between -{allowed} and {allowed}"
+                    "`{key}` has {what} `{number}` in `{value}`, out of range: it must be between -{allowed} and {allowed}"
                 )
             }
             Reason::NotADottedPath => write!(
