@@ -327,7 +327,7 @@ mod tests {
                 at,
                 path: path.to_owned(),
             };
-            assert_eq!(route_problems(&text), [expected.clone()]);
+            assert_eq!(route_problems(&text), std::slice::from_ref(&expected));
             assert_eq!(parse_route(&text), Err(expected));
         }
         assert!(route_problems("DELETE /v1/{Id}").is_empty());
