@@ -3,7 +3,8 @@
 //! An expression is parsed once, when the model is built, with the `jmespath` crate's parser
 //! (which is all this crate takes from it), after the nesting bound of `paginated-rules` has
 //! refused anything deep enough to exhaust a thread's stack. The syntax tree is then lowered
-//! into [`Node`]s, checked on the way (function names and arities, index ranges), and
+//! into [`Node`]s, checked on the way (function names and arities, index ranges) against
+//! `paginated-rules`' table and ranges, the ones the derive and the model builder check (S1), and
 //! evaluated by [`eval`] straight off the `serde_json::Value` of a page: paths, indices and
 //! `||` (every output token and result key of botocore's models) borrow from the page;
 //! projections, filters and functions copy only what they return.
