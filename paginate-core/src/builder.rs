@@ -6,7 +6,7 @@ use std::sync::Arc;
 use crate::error::{Error, ModelProblem};
 use crate::expr::{Expr, Path};
 use crate::model::{Inner, LimitType, Model};
-use crate::route::Route;
+use crate::route::{Route, RouteError};
 
 /// Builds a [`Model`] field by field; [`ModelBuilder::build`] validates it (S1).
 #[derive(Debug, Clone, Default)]
@@ -76,48 +76,34 @@ impl ModelBuilder {
     }
 
     /// Validates and compiles the model (S1, S3).
+    ///
+    /// The checks are `paginated-rules`' [`check`](paginated_rules::check), the ones the
+    /// derive runs at compile time; the first problem found is the error. A model the checks
+    /// accept always compiles.
     pub fn build(self) -> Result<Model, Error> {
+        self.build_or_problem()
+            .map_err(|(operation, problem)| Error::InvalidModel { operation, problem })
+    }
+
+    /// [`ModelBuilder::build`], with the operation and the problem of
+    /// [`Error::InvalidModel`] as they are, for the derive's model cell to keep.
+    pub(crate) fn build_or_problem(self) -> Result<Model, (String, ModelProblem)> {
         let operation = self.operation;
-        let invalid = |problem| Error::InvalidModel {
-            operation: operation.clone(),
-            problem,
-        };
-        if self.input_tokens.is_empty() || self.input_tokens.iter().any(String::is_empty) {
-            return Err(invalid(ModelProblem::Missing {
-                field: "input_token",
-            }));
+        let invalid = |problem| (operation.clone(), problem);
+        let mut declaration = paginated_rules::Declaration::new(&operation);
+        declaration.input_tokens = &self.input_tokens;
+        declaration.output_tokens = &self.output_tokens;
+        declaration.result_keys = &self.result_keys;
+        declaration.limit_key = self.limit_key.as_deref();
+        declaration.more_results = self.more_results.as_deref();
+        declaration.non_aggregate_keys = &self.non_aggregate_keys;
+        declaration.route = self.route.as_deref();
+        if let Some(problem) = paginated_rules::check(&declaration).into_iter().next() {
+            return Err(invalid(model_problem(problem)));
         }
-        if self.output_tokens.is_empty() {
-            return Err(invalid(ModelProblem::Missing {
-                field: "output_token",
-            }));
-        }
-        if self.input_tokens.len() != self.output_tokens.len() {
-            return Err(invalid(ModelProblem::TokenCountMismatch {
-                input: self.input_tokens.len(),
-                output: self.output_tokens.len(),
-            }));
-        }
-        if let Some(name) = first_duplicate(&self.input_tokens) {
-            return Err(invalid(ModelProblem::Duplicate {
-                field: "input_token",
-                name: name.to_owned(),
-            }));
-        }
-        if self.result_keys.is_empty() {
-            return Err(invalid(ModelProblem::Missing {
-                field: "result_key",
-            }));
-        }
-        if let Some(name) = first_duplicate(&self.result_keys) {
-            return Err(invalid(ModelProblem::Duplicate {
-                field: "result_key",
-                name: name.to_owned(),
-            }));
-        }
-        if self.limit_key.as_deref() == Some("") {
-            return Err(invalid(ModelProblem::Missing { field: "limit_key" }));
-        }
+        // What follows compiles what the checks accepted; its errors cannot happen, and are
+        // reported as the same problems if they ever did (the property test in
+        // tests/declarations.rs holds the two to the same verdict).
         let expr = |field: &'static str, src: &str| {
             Expr::compile(src).map_err(|e| {
                 invalid(ModelProblem::BadExpression {
@@ -182,10 +168,74 @@ impl ModelBuilder {
     }
 }
 
-fn first_duplicate(names: &[String]) -> Option<&str> {
-    names
-        .iter()
-        .enumerate()
-        .find(|(i, n)| names[..*i].contains(n))
-        .map(|(_, n)| n.as_str())
+/// The core's wording of a problem the shared checks found (S1): the existing
+/// [`ModelProblem`]s, which name the field and the value at fault.
+fn model_problem(problem: paginated_rules::Problem) -> ModelProblem {
+    use paginated_rules::Reason;
+    let field = problem.key.as_str();
+    match problem.reason {
+        Reason::Missing | Reason::Empty => ModelProblem::Missing { field },
+        Reason::Duplicate { .. } => ModelProblem::Duplicate {
+            field,
+            name: problem.value,
+        },
+        Reason::CountMismatch { input, output } => {
+            ModelProblem::TokenCountMismatch { input, output }
+        }
+        Reason::NotADottedPath => ModelProblem::NotADottedPath {
+            field,
+            expression: problem.value,
+        },
+        Reason::Route(_) => ModelProblem::BadRoute {
+            // The route's own error, worded as `Route::parse` words it.
+            reason: match Route::parse(&problem.value) {
+                Err(e) => e,
+                Ok(_) => RouteError::Shape {
+                    route: problem.value,
+                },
+            },
+        },
+        reason => ModelProblem::BadExpression {
+            field,
+            reason: expression_reason(&reason),
+            expression: problem.value,
+        },
+    }
+}
+
+/// What is wrong with an expression, and where: the reason part of
+/// [`ModelProblem::BadExpression`].
+fn expression_reason(reason: &paginated_rules::Reason) -> String {
+    use paginated_rules::{Bound, MAX_INDEX, MAX_SLICE_STEP, Reason};
+    match reason {
+        Reason::TooDeep(e) => e.to_string(),
+        Reason::Syntax { message, offset } => format!("{message} (at character {offset})"),
+        Reason::UnknownFunction {
+            name,
+            did_you_mean,
+            offset,
+        } => {
+            let hint = did_you_mean.map_or(String::new(), |n| format!("; did you mean `{n}`?"));
+            format!("unknown function `{name}` (at character {offset}){hint}")
+        }
+        Reason::WrongArity {
+            name,
+            arity,
+            got,
+            offset,
+        } => format!("`{name}()` takes {arity}, got {got} (at character {offset})"),
+        Reason::OutOfRange {
+            bound,
+            value,
+            offset,
+        } => {
+            let (what, limit) = match bound {
+                Bound::SliceStep => ("slice step", MAX_SLICE_STEP),
+                Bound::Index => ("array index", MAX_INDEX),
+                _ => ("slice bound", MAX_INDEX),
+            };
+            format!("{what} `{value}` is out of range, beyond ±{limit} (at character {offset})")
+        }
+        other => format!("{other:?}"),
+    }
 }

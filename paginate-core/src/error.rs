@@ -299,7 +299,9 @@ pub enum ModelProblem {
         /// How many output tokens.
         output: usize,
     },
-    /// An expression does not parse.
+    /// An expression is refused (S1, E5): it does not parse, nests too deep, calls a function
+    /// that is not a JMESPath built-in or with a number of arguments it does not take, or has
+    /// a slice step out of range.
     BadExpression {
         /// The field.
         field: &'static str,
@@ -355,7 +357,7 @@ impl fmt::Display for ModelProblem {
                 reason,
             } => write!(
                 f,
-                "`{field}` expression `{expression}` does not parse: {reason}"
+                "`{field}` expression `{expression}` is refused: {reason}"
             ),
             ModelProblem::NotADottedPath { field, expression } => write!(
                 f,

@@ -242,14 +242,17 @@ impl Model {
         }
     }
 
-    /// A valid model built without any fallible step, for a run that can only report an
-    /// error (a derived model that failed to build, which its compile-time checks prevent).
-    pub(crate) fn placeholder() -> Model {
+    /// What a run holds when its request type could not give its model (a hand-written
+    /// [`Paginated::pagination_model`](crate::Paginated::pagination_model) that failed; a
+    /// derived one cannot): the operation's name and nothing else, no token, key or
+    /// expression made up. Only a run that reports its error on the first step and sends
+    /// nothing holds one, so nothing reads its empty lists.
+    pub(crate) fn unavailable(operation: String) -> Model {
         Model(Arc::new(Inner {
-            operation: "<unknown>".to_owned(),
-            input_tokens: vec!["_".to_owned()],
-            output_tokens: vec![Expr::identity()],
-            result_keys: vec![Path::single("_")],
+            operation,
+            input_tokens: Vec::new(),
+            output_tokens: Vec::new(),
+            result_keys: Vec::new(),
             limit_key: None,
             limit_type: LimitType::Integer,
             more_results: None,

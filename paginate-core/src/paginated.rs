@@ -75,9 +75,15 @@ pub trait Paginated: __private::SerializeRequest {
     /// `item` key names a type.
     type Item: DeserializeOwned + 'static;
 
-    /// The type's pagination model, built once per type, at first use. The derive checks the
-    /// declaration at compile time, so for a derived type this fails only if the engine's own
-    /// validation and the derive's ever disagree, reported as [`Error::InvalidModel`].
+    /// The type's pagination model, built once per type, at first use.
+    ///
+    /// For a derived type this never fails: the derive runs at compile time the checks
+    /// [`Model::builder`] runs when it builds (one set, `paginated-rules`; SEMANTICS S1), so a
+    /// declaration that compiles builds its model. The `Result` is for implementations written
+    /// by hand, whose failure (an [`Error::InvalidModel`], typically) is what the first page
+    /// of [`paginate`](Paginated::paginate) and [`paginate_async`](Paginated::paginate_async)
+    /// then reports, without sending anything; such a run's [`Pages::model`] has the operation's
+    /// name and no tokens or keys.
     fn pagination_model() -> Result<&'static Model, Error>;
 
     /// Starts a run with this request as the first page's params, over `transport`:
@@ -114,9 +120,17 @@ pub trait Paginated: __private::SerializeRequest {
     }
 }
 
-/// The model and the params of a request's first page, or the error to report instead.
+/// The model and the params of a request's first page, or the error to report instead, with
+/// what the failed run holds: the request's model, or, when there is none, a model with only
+/// the operation's name (the one the error names, else the request type's).
 fn start<R: Paginated + ?Sized>(request: &R) -> Result<(&'static Model, Value), (Model, Error)> {
-    let model = R::pagination_model().map_err(|e| (Model::placeholder(), e))?;
+    let model = R::pagination_model().map_err(|error| {
+        let operation = match &error {
+            Error::InvalidModel { operation, .. } => operation.clone(),
+            _ => std::any::type_name::<R>().to_owned(),
+        };
+        (Model::unavailable(operation), error)
+    })?;
     let params = __private::SerializeRequest::to_params(request).map_err(|e| {
         let error = Error::Serialize {
             operation: model.operation().to_owned(),
@@ -160,7 +174,8 @@ pub mod __private {
         }
     }
 
-    /// A model as the derive writes it down, already validated at compile time.
+    /// A model as the derive writes it down, already checked at compile time by the checks
+    /// `ModelBuilder::build` runs (S1), so building it cannot fail.
     #[derive(Debug)]
     pub struct Spec {
         pub operation: &'static str,
@@ -184,6 +199,9 @@ pub mod __private {
             ModelCell(OnceLock::new())
         }
 
+        /// The model of `spec`, built at the first call. The derive's checks are the
+        /// builder's, so the error is never seen from a derived type; it is kept typed, not
+        /// turned into a panic.
         pub fn get(&'static self, spec: &Spec) -> Result<&'static Model, Error> {
             self.0
                 .get_or_init(|| build(spec))
@@ -218,16 +236,66 @@ pub mod __private {
         if let Some(r) = spec.route {
             b = b.route(r);
         }
-        b.build().map_err(|e| match e {
-            Error::InvalidModel { operation, problem } => (operation, problem),
-            other => (
-                spec.operation.to_owned(),
-                ModelProblem::BadExpression {
-                    field: "<derive>",
-                    expression: String::new(),
-                    reason: other.to_string(),
-                },
-            ),
-        })
+        b.build_or_problem()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use serde::Serialize;
+
+    use super::*;
+    use crate::blocking::from_fn;
+
+    /// A hand-written implementation whose model cannot be built.
+    #[derive(Serialize)]
+    struct Broken;
+
+    impl Paginated for Broken {
+        type Page = Value;
+        type Item = Value;
+
+        fn pagination_model() -> Result<&'static Model, Error> {
+            Model::builder("ListBroken")
+                .input_token("Marker")
+                .output_token("nope(NextMarker)")
+                .result_key("Contents")
+                .build()
+                .map(|_| unreachable!("the model is broken"))
+        }
+    }
+
+    // S1: a run whose model could not be built reports it on its first step, sends nothing,
+    // and holds no made-up model: only the operation's name.
+    #[test]
+    fn a_failed_model_is_reported_by_the_first_page_without_a_request() {
+        let api = from_fn(|_request| -> Result<Value, std::io::Error> {
+            panic!("no request may be sent")
+        });
+        let mut pages = Broken.paginate(&api);
+        assert_eq!(pages.model().operation(), "ListBroken");
+        assert_eq!(pages.model().result_keys().len(), 0);
+        assert_eq!(pages.resume_token(), None);
+        match pages.next() {
+            Some(Err(Error::InvalidModel { operation, problem })) => {
+                assert_eq!(operation, "ListBroken");
+                assert!(matches!(
+                    problem,
+                    ModelProblem::BadExpression {
+                        field: "output_token",
+                        ..
+                    }
+                ));
+            }
+            other => panic!("{other:?}"),
+        }
+        assert!(
+            Broken
+                .paginate(&api)
+                .items()
+                .next()
+                .is_some_and(|r| r.is_err())
+        );
+        assert!(Broken.paginate(&api).build_full_result().is_err());
     }
 }

@@ -4,6 +4,7 @@
 
 use std::collections::BTreeMap;
 
+use paginated_rules::{did_you_mean, fold};
 use serde_json::Value;
 
 use crate::error::Error;
@@ -110,16 +111,11 @@ impl Registry {
         if let Some(m) = self.models.iter().find(|(k, _)| fold(k) == wanted) {
             return Ok(m.1);
         }
-        let did_you_mean = self
-            .models
-            .keys()
-            .map(|k| (edit_distance(&fold(k), &wanted), k))
-            .filter(|(d, k)| *d <= (k.len() / 3).max(2))
-            .min()
-            .map(|(_, k)| k.clone());
+        // The workspace's one did-you-mean (`paginated-rules`), as the derive suggests keys.
+        let did_you_mean = did_you_mean(operation, self.models.keys().map(String::as_str));
         Err(Error::UnknownOperation {
             operation: operation.to_owned(),
-            did_you_mean,
+            did_you_mean: did_you_mean.map(str::to_owned),
         })
     }
 
@@ -162,28 +158,6 @@ fn deep_merge(into: &mut Value, from: &Value) {
 
 fn escape_pointer(s: &str) -> String {
     s.replace('~', "~0").replace('/', "~1")
-}
-
-fn fold(name: &str) -> String {
-    name.chars()
-        .filter(|c| *c != '_' && *c != '-')
-        .flat_map(char::to_lowercase)
-        .collect()
-}
-
-fn edit_distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut row: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut diag = row[0];
-        row[0] = i + 1;
-        for (j, cb) in b.iter().enumerate() {
-            let up = row[j + 1];
-            row[j + 1] = (up + 1).min(row[j] + 1).min(diag + usize::from(ca != *cb));
-            diag = up;
-        }
-    }
-    row[b.len()]
 }
 
 #[cfg(test)]

@@ -1,11 +1,13 @@
 //! HTTP routes of operations: `GET /buckets/{Bucket}/objects`, parsed once with the model and
 //! rendered for each page by the ready HTTP transports. The engine itself never looks at a
 //! route; it only carries it from the model to the transport in a
-//! [`PageRequest`](crate::PageRequest).
+//! [`PageRequest`](crate::PageRequest). The grammar is `paginated-rules`' (S1), the one the
+//! derive checks at compile time.
 
 use std::fmt;
 use std::sync::Arc;
 
+use paginated_rules::RouteProblem;
 use serde_json::{Map, Value};
 
 use crate::token::json_type;
@@ -44,15 +46,15 @@ impl Method {
         matches!(self, Method::Post | Method::Put | Method::Patch)
     }
 
-    fn parse(text: &str) -> Option<Method> {
-        Some(match text {
-            "GET" => Method::Get,
-            "POST" => Method::Post,
-            "PUT" => Method::Put,
-            "PATCH" => Method::Patch,
-            "DELETE" => Method::Delete,
-            _ => return None,
-        })
+    fn from_rules(method: paginated_rules::Method) -> Method {
+        use paginated_rules::Method as M;
+        match method {
+            M::Get => Method::Get,
+            M::Post => Method::Post,
+            M::Put => Method::Put,
+            M::Patch => Method::Patch,
+            M::Delete => Method::Delete,
+        }
     }
 }
 
@@ -210,27 +212,31 @@ impl Route {
     /// DELETE; the path starts with `/`; every `{` has its `}` and holds a name.
     pub fn parse(text: &str) -> Result<Route, RouteError> {
         let route = || text.to_owned();
-        let Some((method, path)) = text.split_once(' ') else {
-            return Err(RouteError::Shape { route: route() });
-        };
-        if path.contains(char::is_whitespace) || method.is_empty() {
-            return Err(RouteError::Shape { route: route() });
-        }
-        let method = Method::parse(method).ok_or_else(|| RouteError::Method {
-            route: route(),
-            method: method.to_owned(),
+        let parsed = paginated_rules::parse_route(text).map_err(|problem| match problem {
+            RouteProblem::Method { method, .. } => RouteError::Method {
+                route: route(),
+                method,
+            },
+            RouteProblem::Path { .. } => RouteError::Path { route: route() },
+            RouteProblem::Braces { problem, at, .. } => RouteError::Braces {
+                route: route(),
+                problem: problem.as_str(),
+                at,
+            },
+            // `Shape`, and any problem a later grammar adds.
+            _ => RouteError::Shape { route: route() },
         })?;
-        if !path.starts_with('/') {
-            return Err(RouteError::Path { route: route() });
-        }
-        let pieces = pieces(path).map_err(|(problem, at)| RouteError::Braces {
-            route: route(),
-            problem,
-            at,
-        })?;
+        let pieces = parsed
+            .pieces
+            .iter()
+            .map(|piece| match piece {
+                paginated_rules::Piece::Text(text) => Piece::Text((*text).to_owned()),
+                paginated_rules::Piece::Param(name) => Piece::Param((*name).to_owned()),
+            })
+            .collect();
         Ok(Route(Arc::new(Parsed {
             text: text.to_owned(),
-            method,
+            method: Method::from_rules(parsed.method),
             pieces,
         })))
     }
@@ -321,42 +327,6 @@ const SEGMENT: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC
     .remove(b'.')
     .remove(b'_')
     .remove(b'~');
-
-/// Splits a path into text and placeholders; `Err` says what is wrong with the braces, and
-/// where.
-fn pieces(path: &str) -> Result<Vec<Piece>, (&'static str, usize)> {
-    let mut pieces = Vec::new();
-    let mut text = String::new();
-    let mut open: Option<(usize, String)> = None;
-    for (at, c) in path.char_indices() {
-        match (c, &mut open) {
-            ('{', None) => {
-                if !text.is_empty() {
-                    pieces.push(Piece::Text(std::mem::take(&mut text)));
-                }
-                open = Some((at, String::new()));
-            }
-            ('{', Some(_)) => return Err(("`{` inside a placeholder", at)),
-            ('}', None) => return Err(("`}` without its `{`", at)),
-            ('}', Some((_, name))) => {
-                if name.is_empty() {
-                    return Err(("empty placeholder `{}`", at));
-                }
-                pieces.push(Piece::Param(std::mem::take(name)));
-                open = None;
-            }
-            (c, Some((_, name))) => name.push(c),
-            (c, None) => text.push(c),
-        }
-    }
-    if let Some((at, _)) = open {
-        return Err(("`{` without its `}`", at));
-    }
-    if !text.is_empty() {
-        pieces.push(Piece::Text(text));
-    }
-    Ok(pieces)
-}
 
 #[cfg(test)]
 mod tests {

@@ -75,7 +75,8 @@ impl Attrs {
             ITEM => (&mut self.item, false),
             ROUTE => (&mut self.route, false),
             _ => {
-                let hint = match did_you_mean(&name, &KEYS) {
+                // The workspace's one did-you-mean (`paginated-rules`).
+                let hint = match paginated_rules::did_you_mean(&name, KEYS) {
                     Some(known) => {
                         self.seen.push(known);
                         format!("; did you mean `{known}`?")
@@ -216,29 +217,4 @@ pub(crate) fn backticked(names: &[&str]) -> String {
         .map(|n| format!("`{n}`"))
         .collect::<Vec<_>>()
         .join(", ")
-}
-
-/// The closest candidate within a small edit distance.
-pub(crate) fn did_you_mean<'a>(name: &str, candidates: &[&'a str]) -> Option<&'a str> {
-    candidates
-        .iter()
-        .map(|c| (edit_distance(&name.to_lowercase(), &c.to_lowercase()), *c))
-        .filter(|(d, c)| *d <= (c.len() / 3).max(1))
-        .min()
-        .map(|(_, c)| c)
-}
-
-fn edit_distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut row: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut diag = row[0];
-        row[0] = i + 1;
-        for (j, cb) in b.iter().enumerate() {
-            let up = row[j + 1];
-            row[j + 1] = (up + 1).min(row[j] + 1).min(diag + usize::from(ca != *cb));
-            diag = up;
-        }
-    }
-    row[b.len()]
 }

@@ -3,9 +3,10 @@
 //! attribute.
 //!
 //! Phases, one file each: `attr` (the `#[paginate]` grammar), `ast` (the struct and serde's
-//! names for its fields), `valid` (cross-checks; `token_field` is the one on field types,
-//! `route` the one on HTTP routes), `expand` (code generation that cannot fail), `fallback`
-//! (errors plus a stub impl). Errors are collected in `ctxt` and reported together.
+//! names for its fields), `valid` (the checks of `paginated-rules`, shared with the model
+//! builder, each problem put on the user's token, and the checks against the struct's fields;
+//! `token_field` is the one on field types), `expand` (code generation that cannot fail),
+//! `fallback` (errors plus a stub impl). Errors are collected in `ctxt` and reported together.
 
 mod ast;
 mod attr;
@@ -13,7 +14,6 @@ mod case;
 mod ctxt;
 mod expand;
 mod fallback;
-mod route;
 mod symbol;
 mod token_field;
 mod valid;

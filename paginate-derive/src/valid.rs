@@ -1,16 +1,21 @@
-//! Cross-checks of the declaration (SEMANTICS S1 at compile time): required keys, every
-//! JMESPath expression, dotted paths, token counts, names that must be serialized fields, and
-//! the route (`route`).
-//! Each problem is reported on the user's own token; all of them are reported together.
+//! Cross-checks of the declaration (SEMANTICS S1 at compile time). The checks of the
+//! declaration itself (required keys, every JMESPath expression with its functions, arities
+//! and index ranges, dotted paths, token counts, the route's grammar) are `paginated-rules`',
+//! the ones `paginated`'s model builder runs, so a declaration that compiles builds its model;
+//! this file puts each of their problems on the user's own token. What only the derive can see
+//! is checked here too: names that must be serialized fields of the struct (`input_token`,
+//! `limit_key`, the route's placeholders; `token_field` for the token field's type).
+//! All problems are reported together.
 
-use jmespath::ast::Ast;
+use paginated_rules::{Declaration, Key, Problem, Reason};
+use proc_macro2::Span;
 use syn::ext::IdentExt;
 use syn::{GenericArgument, LitStr, PathArguments, Type};
 
 use crate::ast::{Field, Input};
-use crate::attr::{Value, backticked, did_you_mean};
+use crate::attr::{Attrs, Value, backticked};
 use crate::ctxt::Ctxt;
-use crate::symbol::{INPUT_TOKEN, OUTPUT_TOKEN, RESULT_KEY};
+use crate::symbol::{INPUT_TOKEN, ROUTE};
 use crate::token_field;
 
 /// A declaration that passed every check, ready to expand.
@@ -27,76 +32,48 @@ pub(crate) struct Checked {
     /// The types pages and items deserialize into, when named.
     pub(crate) page: Option<Type>,
     pub(crate) item: Option<Type>,
-    /// The HTTP route, checked by [`crate::route::check`].
+    /// The HTTP route.
     pub(crate) route: Option<String>,
 }
 
 pub(crate) fn check(ctxt: &Ctxt, input: &Input<'_>) -> Option<Checked> {
     let attrs = &input.attrs;
-    let mut ok = true;
-    let mut required = |value: &Option<Value>, key: &'static str| -> Vec<LitStr> {
-        match value {
-            Some(v) if !v.items.is_empty() => v.items.clone(),
-            Some(v) => {
-                ctxt.error(v.span, format!("`{key}` must name at least one entry"));
-                ok = false;
-                Vec::new()
-            }
-            None => {
-                // A key written with a bad value, or a misspelt one, was reported already; a
-                // missing attribute is reported once, not once per key.
-                if attrs.first.is_none() && key == INPUT_TOKEN {
-                    ctxt.error(
-                        input.span(),
-                        "missing #[paginate(...)] attribute: #[derive(Paginated)] needs at least `input_token`, `output_token` and `result_key`",
-                    );
-                } else if attrs.first.is_some() && !attrs.broken && !attrs.seen.contains(&key) {
-                    ctxt.error(input.span(), format!("missing `{key}` in #[paginate(...)]"));
-                }
-                ok = false;
-                Vec::new()
-            }
-        }
+    let values = |v: &Option<Value>| -> Vec<String> {
+        v.as_ref()
+            .map(|v| v.items.iter().map(LitStr::value).collect())
+            .unwrap_or_default()
     };
-    let input_token = required(&attrs.input_token, INPUT_TOKEN);
-    let output_token = required(&attrs.output_token, OUTPUT_TOKEN);
-    let result_key = required(&attrs.result_key, RESULT_KEY);
-    let optional = |v: &Option<Value>| v.as_ref().map(|v| v.items.clone()).unwrap_or_default();
-    let non_aggregate_keys = optional(&attrs.non_aggregate_keys);
-    let more_results = optional(&attrs.more_results).into_iter().next();
-    let limit_key = optional(&attrs.limit_key).into_iter().next();
-    let operation = optional(&attrs.operation).into_iter().next();
-    let route = optional(&attrs.route).into_iter().next();
+    let single = |v: &Option<Value>| values(v).into_iter().next();
+    let input_token = values(&attrs.input_token);
+    let output_token = values(&attrs.output_token);
+    let result_key = values(&attrs.result_key);
+    let non_aggregate_keys = values(&attrs.non_aggregate_keys);
+    let more_results = single(&attrs.more_results);
+    let limit_key = single(&attrs.limit_key);
+    let route = single(&attrs.route);
+    let operation =
+        single(&attrs.operation).unwrap_or_else(|| input.original.ident.unraw().to_string());
 
-    for lit in &output_token {
-        ok &= expression(ctxt, lit, OUTPUT_TOKEN);
+    let mut declaration = Declaration::new(&operation);
+    declaration.input_tokens = &input_token;
+    declaration.output_tokens = &output_token;
+    declaration.result_keys = &result_key;
+    declaration.non_aggregate_keys = &non_aggregate_keys;
+    declaration.more_results = more_results.as_deref();
+    declaration.limit_key = limit_key.as_deref();
+    declaration.route = route.as_deref();
+    let problems = paginated_rules::check(&declaration);
+    let mut ok = problems.is_empty();
+    for problem in &problems {
+        report(ctxt, input, problem);
     }
-    if let Some(lit) = &more_results {
-        ok &= expression(ctxt, lit, "more_results");
-    }
-    for lit in &result_key {
-        ok &= dotted_path(ctxt, lit, RESULT_KEY);
-    }
-    for lit in &non_aggregate_keys {
-        ok &= dotted_path(ctxt, lit, "non_aggregate_keys");
-    }
-    ok &= no_duplicates(ctxt, &input_token, INPUT_TOKEN);
-    ok &= no_duplicates(ctxt, &result_key, RESULT_KEY);
-    if let (Some(inputs), Some(outputs)) = (&attrs.input_token, &attrs.output_token)
-        && !inputs.items.is_empty()
-        && inputs.items.len() != outputs.items.len()
+
+    // Names of request parameters must be fields that are sent (empty ones were reported).
+    let lits = |v: &Option<Value>| v.as_ref().map(|v| v.items.clone()).unwrap_or_default();
+    for lit in lits(&attrs.input_token)
+        .iter()
+        .filter(|l| !l.value().is_empty())
     {
-        ctxt.error(
-            outputs.span,
-            format!(
-                "`output_token` has {} expression(s) but `input_token` has {}; they pair up by position",
-                outputs.items.len(),
-                inputs.items.len()
-            ),
-        );
-        ok = false;
-    }
-    for lit in &input_token {
         match names_a_field(ctxt, input, lit, INPUT_TOKEN) {
             Some(Some(field)) => ok &= token_field::can_be_absent(ctxt, input, lit, field),
             Some(None) => {}
@@ -104,20 +81,21 @@ pub(crate) fn check(ctxt: &Ctxt, input: &Input<'_>) -> Option<Checked> {
         }
     }
     let mut limit_is_string = false;
-    if let Some(lit) = &limit_key {
+    if let Some(lit) = lits(&attrs.limit_key)
+        .first()
+        .filter(|l| !l.value().is_empty())
+    {
         match names_a_field(ctxt, input, lit, "limit_key") {
             Some(field) => limit_is_string = field.is_some_and(|f| holds_string(f.ty)),
             None => ok = false,
         }
     }
-    if let Some(lit) = &operation
-        && lit.value().is_empty()
-    {
-        ctxt.error(lit.span(), "`operation` must not be empty");
-        ok = false;
-    }
-    if let Some(lit) = &route {
-        ok &= crate::route::check(ctxt, input, lit);
+    if let Some(lit) = lits(&attrs.route).first() {
+        let text = lit.value();
+        for name in paginated_rules::placeholders(&text) {
+            let subject = format!("placeholder `{{{name}}}` of `{ROUTE} = \"{text}\"`");
+            ok &= names_a_serialized_field(ctxt, input, lit, name, &subject).is_some();
+        }
     }
     let mut type_of = |v: &Option<Value>, key: &str| -> Option<Type> {
         let lit = v.as_ref()?.items.first()?;
@@ -135,123 +113,68 @@ pub(crate) fn check(ctxt: &Ctxt, input: &Input<'_>) -> Option<Checked> {
     };
     let page = type_of(&attrs.page, "page");
     let item = type_of(&attrs.item, "item");
-    let value = |lits: &[LitStr]| lits.iter().map(LitStr::value).collect::<Vec<_>>();
-    ok.then(|| Checked {
-        operation: operation
-            .map_or_else(|| input.original.ident.unraw().to_string(), |l| l.value()),
-        input_token: value(&input_token),
-        output_token: value(&output_token),
-        result_key: value(&result_key),
-        non_aggregate_keys: value(&non_aggregate_keys),
-        more_results: more_results.map(|l| l.value()),
-        limit_key: limit_key.map(|l| l.value()),
+    ok.then_some(Checked {
+        operation,
+        input_token,
+        output_token,
+        result_key,
+        non_aggregate_keys,
+        more_results,
+        limit_key,
         limit_is_string,
         page,
         item,
-        route: route.map(|l| l.value()),
+        route,
     })
 }
 
-/// A JMESPath expression: checked against the engine's nesting bound (so the recursive parser
-/// cannot overflow the compiler's stack, and an expression the engine would refuse at run time
-/// is refused here), then parsed with the engine's own parser.
-fn expression(ctxt: &Ctxt, lit: &LitStr, key: &str) -> bool {
-    if let Err(e) = paginated_rules::check(&lit.value()) {
+/// The attribute value a key was written with.
+fn value_of(attrs: &Attrs, key: Key) -> Option<&Value> {
+    match key {
+        Key::Operation => attrs.operation.as_ref(),
+        Key::InputToken => attrs.input_token.as_ref(),
+        Key::OutputToken => attrs.output_token.as_ref(),
+        Key::ResultKey => attrs.result_key.as_ref(),
+        Key::LimitKey => attrs.limit_key.as_ref(),
+        Key::MoreResults => attrs.more_results.as_ref(),
+        Key::NonAggregateKeys => attrs.non_aggregate_keys.as_ref(),
+        Key::Route => attrs.route.as_ref(),
+        // A key this derive does not know cannot have been written.
+        _ => None,
+    }
+}
+
+/// Puts one problem of the shared checks on the user's token: the list element at fault, or
+/// the key's value.
+fn report(ctxt: &Ctxt, input: &Input<'_>, problem: &Problem) {
+    let attrs = &input.attrs;
+    let key = problem.key.as_str();
+    let Some(value) = value_of(attrs, problem.key) else {
+        // A key that was not written (or was written with a value already reported).
+        if problem.reason == Reason::Missing {
+            missing(ctxt, input, key);
+        }
+        return;
+    };
+    let span: Span = problem
+        .index
+        .and_then(|i| value.items.get(i))
+        .map_or(value.span, LitStr::span);
+    ctxt.error(span, problem);
+}
+
+/// A required key that was not written. A key written with a bad value, or a misspelt one,
+/// was reported already; a missing attribute is reported once, not once per key.
+fn missing(ctxt: &Ctxt, input: &Input<'_>, key: &str) {
+    let attrs = &input.attrs;
+    if attrs.first.is_none() && key == INPUT_TOKEN {
         ctxt.error(
-            lit.span(),
-            format!(
-                "`{key}` is not a valid JMESPath expression: {} at character {} of `{}`",
-                e.reason(),
-                e.offset,
-                lit.value()
-            ),
+            input.span(),
+            "missing #[paginate(...)] attribute: #[derive(Paginated)] needs at least `input_token`, `output_token` and `result_key`",
         );
-        return false;
+    } else if attrs.first.is_some() && !attrs.broken && !attrs.seen.contains(&key) {
+        ctxt.error(input.span(), format!("missing `{key}` in #[paginate(...)]"));
     }
-    match jmespath::parse(&lit.value()) {
-        Ok(_) => true,
-        Err(e) => {
-            report_jmespath(ctxt, lit, key, &e);
-            false
-        }
-    }
-}
-
-fn report_jmespath(ctxt: &Ctxt, lit: &LitStr, key: &str, e: &jmespath::JmespathError) {
-    ctxt.error(
-        lit.span(),
-        format!(
-            "`{key}` is not a valid JMESPath expression: {} at character {} of `{}`",
-            jmespath_reason(e),
-            e.offset,
-            lit.value()
-        ),
-    );
-}
-
-/// The parser's reason without its jargon: "Parse error: Unexpected nud token -- found Eof"
-/// becomes "unexpected end of expression".
-fn jmespath_reason(e: &jmespath::JmespathError) -> String {
-    let text = e.reason.to_string();
-    let text = text.strip_prefix("Parse error: ").unwrap_or(&text);
-    if text.ends_with("found Eof") {
-        return "unexpected end of expression".to_owned();
-    }
-    let text = text
-        .replace("nud token", "token")
-        .replace(" -- found ", ", found ");
-    let mut chars = text.chars();
-    match chars.next() {
-        Some(first) => first.to_lowercase().chain(chars).collect(),
-        None => text,
-    }
-}
-
-/// Result and non-aggregate keys are written back at their path, so only identifiers
-/// joined by dots are allowed.
-fn dotted_path(ctxt: &Ctxt, lit: &LitStr, key: &str) -> bool {
-    match jmespath::parse(&lit.value()) {
-        Err(e) => {
-            report_jmespath(ctxt, lit, key, &e);
-            false
-        }
-        Ok(ast) if is_dotted(&ast) => true,
-        Ok(_) => {
-            ctxt.error(
-                lit.span(),
-                format!(
-                    "`{key}` entries must be dotted paths of identifiers, like `Contents` or `EngineDefaults.Parameters`; `{}` is not",
-                    lit.value()
-                ),
-            );
-            false
-        }
-    }
-}
-
-fn is_dotted(ast: &Ast) -> bool {
-    match ast {
-        Ast::Field { .. } => true,
-        Ast::Subexpr { lhs, rhs, .. } => is_dotted(lhs) && is_dotted(rhs),
-        _ => false,
-    }
-}
-
-fn no_duplicates(ctxt: &Ctxt, lits: &[LitStr], key: &str) -> bool {
-    let mut ok = true;
-    for (i, lit) in lits.iter().enumerate() {
-        if lits[..i]
-            .iter()
-            .any(|earlier| earlier.value() == lit.value())
-        {
-            ctxt.error(
-                lit.span(),
-                format!("`{key}` lists `{}` more than once", lit.value()),
-            );
-            ok = false;
-        }
-    }
-    ok
 }
 
 /// `input_token` and `limit_key` are request parameters: they must be serialized fields.
@@ -289,8 +212,8 @@ pub(crate) fn names_a_serialized_field<'i, 'a>(
     } else if names.is_empty() {
         format!("`{}` serializes no fields", input.original.ident)
     } else {
-        let hint =
-            did_you_mean(name, &names).map_or(String::new(), |n| format!("did you mean `{n}`? "));
+        let hint = paginated_rules::did_you_mean(name, names.iter().copied())
+            .map_or(String::new(), |n| format!("did you mean `{n}`? "));
         format!(
             "{hint}the serialized field names are {}",
             backticked(&names)

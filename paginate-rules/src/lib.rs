@@ -1,212 +1,248 @@
-//! The nesting bound on JMESPath expressions (SEMANTICS S1, E3), shared by `paginated`
-//! (run time: `search`, model builders, registry files) and `paginated-derive` (compile time).
+//! The checks of a pagination declaration (SEMANTICS S1, E5), written once and run by both
+//! doors: `paginated-derive` at compile time, `paginated`'s `ModelBuilder`,
+//! `Model::from_botocore` and `Registry` at run time. A declaration [`check`] accepts builds
+//! its model; a declaration it refuses is refused by both, for the same reasons.
 //!
-//! The `jmespath` crate's parser, the lowering of its syntax tree, the evaluator and the
-//! tree's drop are all recursive, so an expression nested a few thousand levels deep
-//! (`a.a.a…`, `((…))`, `a || a || …`) overflows a 2 MiB thread stack and aborts the process.
-//! [`check`] runs before the parser: one pass over the text, with an explicit stack of open
-//! brackets instead of recursion, that computes an upper bound of the syntax tree's depth and
-//! refuses the expression when that bound exceeds [`MAX_DEPTH`].
+//! Modelled on `serde_derive_internals`: the input is a plain [`Declaration`] of strings, the
+//! output every [`Problem`] found, each naming the key, the entry of a list, the value and a
+//! typed [`Reason`]. The derive turns each into an error on the user's token; the core maps
+//! them into its `Error::InvalidModel`.
 //!
-//! The bound counts *levels*. Within one element (the text between two commas or colons of the
-//! same bracket, or the whole expression), every operator token (`.`, `|`, `||`, `&&`, `!`,
-//! `&`, a comparator, `*`, `[]`, and each opening bracket) adds one level, and so does the
-//! deepest bracketed group of that element, which itself counts one level more than its
-//! deepest element. Every node of the parser's tree comes from a token, and a token makes at
-//! most two nested nodes, so the tree is at most about twice as deep as the bound. Quoted
-//! identifiers, raw strings and JSON literals are skipped whole: a literal's own nesting is
-//! bounded by `serde_json`'s recursion limit (128), which the parser hits first.
+//! - `nesting.rs`: the nesting bound, checked before any parse (E5).
+//! - `expression.rs`: JMESPath acceptance (syntax, functions, index ranges) and dotted paths.
+//! - `functions.rs`: the built-in functions' names and arities, the engine's table too.
+//! - `route.rs`: the grammar of HTTP routes.
+//! - `suggest.rs`: the one "did you mean".
+//! - `problem.rs`: [`Problem`], [`Key`], [`Reason`] and their messages.
 //!
-//! This crate exists because the derive cannot depend on `paginated` (the core depends on
-//! the derive) and the check must be the same in both: one source, no copy to drift.
+//! This crate exists because the derive cannot depend on `paginated` (the core depends on the
+//! derive) and the checks must be the same in both: one source, no copy to drift.
 
-use std::fmt;
+mod expression;
+mod functions;
+mod nesting;
+mod problem;
+mod route;
+mod suggest;
 
-/// The deepest nesting accepted, in levels as [`check`] counts them.
+pub use expression::{
+    dotted_path, dotted_path_problem, expression_problems, index_in_range, parse_expression,
+    slice_problem, syntax_message,
+};
+pub use functions::{Arity, FUNCTIONS, Signature, function, function_names};
+pub use nesting::{MAX_DEPTH, TooDeep, check_nesting, check_nesting_with};
+pub use problem::{Bound, Key, MAX_INDEX, MAX_SLICE_STEP, Problem, Reason};
+pub use route::{
+    BraceProblem, METHODS, Method, ParsedRoute, Piece, RouteProblem, parse_route, placeholders,
+    route_problems,
+};
+pub use suggest::{did_you_mean, fold};
+
+/// A pagination declaration as written, before any check: the fields of a botocore
+/// `paginators-1.json` entry, plus the operation's name and HTTP route.
 ///
-/// Real expressions are shallow: botocore's paginators nest at most a few levels, and the
-/// compliance suite's cases with an expected answer far fewer than this. Measured on this
-/// workspace in an unoptimized build (the worst case: every local gets its own stack slot),
-/// the deepest accepted expression of every shape parses, lowers, evaluates and drops within
-/// a 256 KiB thread stack, an eighth of the 2 MiB a tokio worker thread gets
-/// (`tests/expr_nesting.rs` runs exactly that); 128 levels of `a.a.a…` already needed more
-/// than 256 KiB there, and about 2,900 levels overflow 2 MiB without this bound.
-pub const MAX_DEPTH: usize = 64;
-
-/// An expression nests deeper than [`MAX_DEPTH`].
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// ```
+/// let outputs = ["nope(NextMarker)".to_owned()];
+/// let inputs = ["Marker".to_owned()];
+/// let results = ["Contents".to_owned()];
+/// let mut declaration = paginated_rules::Declaration::new("ListObjects");
+/// declaration.input_tokens = &inputs;
+/// declaration.output_tokens = &outputs;
+/// declaration.result_keys = &results;
+/// let problems = paginated_rules::check(&declaration);
+/// assert_eq!(problems.len(), 1);
+/// assert_eq!(problems[0].key, paginated_rules::Key::OutputToken);
+/// assert_eq!(problems[0].index, Some(0));
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
-pub struct TooDeep {
-    /// Offset (in bytes of the UTF-8 text, as the `jmespath` crate counts its error positions)
-    /// of the token at which the bound was exceeded.
-    pub offset: usize,
-    /// The limit that was exceeded, [`MAX_DEPTH`].
-    pub limit: usize,
+pub struct Declaration<'a> {
+    /// The operation's name, passed to the transport.
+    pub operation: &'a str,
+    /// Request parameters that carry the continuation.
+    pub input_tokens: &'a [String],
+    /// Expressions giving each input token's next value, paired by position.
+    pub output_tokens: &'a [String],
+    /// Dotted paths where pages hold their results; the first is the primary key.
+    pub result_keys: &'a [String],
+    /// The request parameter that receives the page size.
+    pub limit_key: Option<&'a str>,
+    /// The expression that says whether there are more pages.
+    pub more_results: Option<&'a str>,
+    /// Dotted paths read from the first page into the full result.
+    pub non_aggregate_keys: &'a [String],
+    /// The HTTP route, `METHOD /path/{Placeholder}`.
+    pub route: Option<&'a str>,
 }
 
-impl TooDeep {
-    /// What is wrong, without the position: "expression nests deeper than 64 levels".
-    pub fn reason(&self) -> String {
-        format!("expression nests deeper than {} levels", self.limit)
+impl<'a> Declaration<'a> {
+    /// A declaration of `operation` with every other key absent.
+    pub fn new(operation: &'a str) -> Declaration<'a> {
+        Declaration {
+            operation,
+            input_tokens: &[],
+            output_tokens: &[],
+            result_keys: &[],
+            limit_key: None,
+            more_results: None,
+            non_aggregate_keys: &[],
+            route: None,
+        }
     }
 }
 
-impl fmt::Display for TooDeep {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{} (at character {})", self.reason(), self.offset)
-    }
-}
-
-impl std::error::Error for TooDeep {}
-
-/// One open bracket (or the whole expression, at the bottom of the stack).
-#[derive(Default)]
-struct Level {
-    /// Operator tokens in the current element.
-    ops: usize,
-    /// Depth of the deepest closed group in the current element.
-    child: usize,
-    /// Deepest element of this bracket seen so far.
-    best: usize,
-}
-
-impl Level {
-    fn current(&self) -> usize {
-        self.best.max(self.ops + self.child)
-    }
-}
-
-/// Refuses `source` when its nesting bound exceeds [`MAX_DEPTH`]; see the module doc.
+/// Every problem of `declaration` (S1), in the order of its keys: `operation`, `input_token`,
+/// `output_token`, `result_key`, `limit_key`, `more_results`, `non_aggregate_keys`, `route`.
+/// Empty when the model builds.
 ///
-/// Runs in time linear in the text and without recursion, so it is safe on any input. Text
-/// the parser would reject (an unclosed quote, a stray bracket) is scanned leniently and left
-/// for the parser to report.
-pub fn check(source: &str) -> Result<(), TooDeep> {
-    check_with(source, MAX_DEPTH)
-}
-
-/// [`check`] with another limit (for measuring the bound).
-pub fn check_with(source: &str, limit: usize) -> Result<(), TooDeep> {
-    let mut stack = vec![Level::default()];
-    // Sum over the open brackets below the top of (ops + child + 1): what the top's depth adds to.
-    let mut below = 0usize;
-    let mut chars = source.char_indices().peekable();
-    while let Some((at, c)) = chars.next() {
-        let top = stack.len() - 1;
-        match c {
-            ' ' | '\t' | '\n' | '\r' => continue,
-            '"' | '\'' | '`' => {
-                // Skip to the matching unescaped quote; an unclosed one swallows the rest.
-                while let Some((_, d)) = chars.next() {
-                    if d == '\\' {
-                        chars.next();
-                    } else if d == c {
-                        break;
-                    }
-                }
-                continue;
-            }
-            '(' | '[' | '{' => {
-                if c == '[' && chars.peek().is_some_and(|&(_, d)| d == ']') {
-                    // `[]`, a flatten: an operator, not a group.
-                    chars.next();
-                    stack[top].ops += 1;
-                } else {
-                    stack[top].ops += 1;
-                    below += stack[top].ops + stack[top].child + 1;
-                    stack.push(Level::default());
-                }
-            }
-            ')' | ']' | '}' => {
-                if stack.len() > 1 {
-                    let closed = stack.pop().map_or(0, |l| l.current() + 1);
-                    let parent = stack.len() - 1;
-                    below -= stack[parent].ops + stack[parent].child + 1;
-                    stack[parent].child = stack[parent].child.max(closed);
-                }
-            }
-            ',' | ':' => {
-                let level = &mut stack[top];
-                level.best = level.current();
-                level.ops = 0;
-                level.child = 0;
-            }
-            '|' | '&' | '=' | '<' | '>' | '!' => {
-                // Two-character operators (`||`, `&&`, `==`, `!=`, `<=`, `>=`) count once.
-                let second =
-                    matches!(
-                        (c, chars.peek()),
-                        ('|', Some((_, '|'))) | ('&', Some((_, '&')))
-                    ) || (c != '|' && c != '&' && chars.peek().is_some_and(|&(_, d)| d == '='));
-                if second {
-                    chars.next();
-                }
-                stack[top].ops += 1;
-            }
-            '.' | '*' | '?' => stack[top].ops += 1,
-            _ => continue, // identifiers, numbers, `@`, `-`: values, no level of their own
-        }
-        let top = stack.len() - 1;
-        if below + stack[top].current() > limit {
-            return Err(TooDeep { offset: at, limit });
+/// - a non-empty operation; at least one input token, none empty and none twice;
+/// - as many output tokens as input tokens, each an accepted expression;
+/// - at least one result key, none twice; result and non-aggregate keys that are dotted paths;
+/// - a `limit_key`, when given, that is not empty; a `more_results` that is accepted;
+/// - a route that follows the grammar of [`parse_route`].
+///
+/// An expression is accepted when it nests at most [`MAX_DEPTH`] levels, parses, calls only
+/// built-in functions with arities they take, and has no index or slice step the engine
+/// refuses ([`index_in_range`], [`slice_problem`]).
+pub fn check(declaration: &Declaration<'_>) -> Vec<Problem> {
+    let d = declaration;
+    let mut out = Vec::new();
+    if d.operation.is_empty() {
+        out.push(Problem::new(Key::Operation, None, "", Reason::Empty));
+    }
+    names(&mut out, Key::InputToken, d.input_tokens);
+    if d.output_tokens.is_empty() {
+        out.push(Problem::new(Key::OutputToken, None, "", Reason::Missing));
+    } else if !d.input_tokens.is_empty() && d.input_tokens.len() != d.output_tokens.len() {
+        let reason = Reason::CountMismatch {
+            input: d.input_tokens.len(),
+            output: d.output_tokens.len(),
+        };
+        out.push(Problem::new(Key::OutputToken, None, "", reason));
+    }
+    for (i, source) in d.output_tokens.iter().enumerate() {
+        expression(&mut out, Key::OutputToken, Some(i), source);
+    }
+    if d.result_keys.is_empty() {
+        out.push(Problem::new(Key::ResultKey, None, "", Reason::Missing));
+    }
+    duplicates(&mut out, Key::ResultKey, d.result_keys);
+    paths(&mut out, Key::ResultKey, d.result_keys);
+    if d.limit_key == Some("") {
+        out.push(Problem::new(Key::LimitKey, None, "", Reason::Empty));
+    }
+    if let Some(source) = d.more_results {
+        expression(&mut out, Key::MoreResults, None, source);
+    }
+    paths(&mut out, Key::NonAggregateKeys, d.non_aggregate_keys);
+    if let Some(text) = d.route {
+        for problem in route_problems(text) {
+            out.push(Problem::new(Key::Route, None, text, Reason::Route(problem)));
         }
     }
-    Ok(())
+    out
+}
+
+/// Names of request parameters: at least one, none empty, none twice.
+fn names(out: &mut Vec<Problem>, key: Key, list: &[String]) {
+    if list.is_empty() {
+        out.push(Problem::new(key, None, "", Reason::Missing));
+    }
+    for (i, name) in list.iter().enumerate() {
+        if name.is_empty() {
+            out.push(Problem::new(key, Some(i), name, Reason::Empty));
+        }
+    }
+    duplicates(out, key, list);
+}
+
+fn duplicates(out: &mut Vec<Problem>, key: Key, list: &[String]) {
+    for (i, name) in list.iter().enumerate() {
+        if let Some(first) = list[..i].iter().position(|earlier| earlier == name)
+            && !name.is_empty()
+        {
+            out.push(Problem::new(
+                key,
+                Some(i),
+                name,
+                Reason::Duplicate { first },
+            ));
+        }
+    }
+}
+
+fn expression(out: &mut Vec<Problem>, key: Key, index: Option<usize>, source: &str) {
+    for reason in expression_problems(source) {
+        out.push(Problem::new(key, index, source, reason));
+    }
+}
+
+fn paths(out: &mut Vec<Problem>, key: Key, list: &[String]) {
+    for (i, source) in list.iter().enumerate() {
+        if let Some(reason) = dotted_path_problem(source) {
+            out.push(Problem::new(key, Some(i), source, reason));
+        }
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    fn depth(source: &str) -> usize {
-        (0..=1000)
-            .find(|&limit| check_with(source, limit).is_ok())
-            .unwrap_or(usize::MAX)
+    fn strings(items: &[&str]) -> Vec<String> {
+        items.iter().map(|s| (*s).to_owned()).collect()
     }
 
     #[test]
-    fn counts_operators_and_groups() {
-        assert_eq!(depth("a"), 0);
-        assert_eq!(depth("a.b"), 1);
-        assert_eq!(depth("a.b.c"), 2);
-        assert_eq!(depth("a || b || c"), 2);
-        assert_eq!(depth("NextMarker || Contents[-1].Key"), 4);
-        // A group costs its opening in the parent, plus one for the node it makes.
-        assert_eq!(depth("(a)"), 2);
-        assert_eq!(depth("((a))"), 4);
-        assert_eq!(depth("a[]"), 1);
-        // Siblings do not add up: elements between commas are measured apart.
-        assert_eq!(depth("[a.b.c, d, e]"), 4);
-        assert_eq!(depth("{x: a.b, y: c}"), 3);
-        assert_eq!(depth("f(a, b, c)"), 2);
-        // A group in an element adds to the operators around it, before or after it.
-        assert_eq!(depth("(a.b).c.d"), 3 + 2);
-    }
-
-    #[test]
-    fn quoted_text_is_skipped() {
-        assert_eq!(depth("'((((((('"), 0);
-        assert_eq!(depth("\"a.b.c\\\".d\""), 0);
-        assert_eq!(depth("`[[[[1]]]]`"), 0);
-        assert_eq!(depth("`\\``.a"), 1);
-    }
-
-    #[test]
-    fn refuses_deep_text_at_the_token_that_crosses_the_limit() {
-        let deep = "a.".repeat(100_000) + "a";
-        let err = check(&deep).unwrap_err();
-        assert_eq!(err.limit, MAX_DEPTH);
-        // The 65th dot is at character 2 * 64 + 1.
-        assert_eq!(err.offset, 129);
+    fn reports_every_problem_with_key_index_and_value() {
+        let inputs = strings(&["Marker", "", "Marker"]);
+        let outputs = strings(&["nope(NextMarker)", "NextMarker"]);
+        let results = strings(&["Contents", "length(Contents)"]);
+        let mut d = Declaration::new("");
+        d.input_tokens = &inputs;
+        d.output_tokens = &outputs;
+        d.result_keys = &results;
+        d.limit_key = Some("");
+        d.more_results = Some("length(IsTruncated, Contents)");
+        d.route = Some("FETCH /a/{}");
+        let problems = check(&d);
+        let seen: Vec<(Key, Option<usize>, &str)> = problems
+            .iter()
+            .map(|p| (p.key, p.index, p.value.as_str()))
+            .collect();
         assert_eq!(
-            err.to_string(),
-            "expression nests deeper than 64 levels (at character 129)"
+            seen,
+            [
+                (Key::Operation, None, ""),
+                (Key::InputToken, Some(1), ""),
+                (Key::InputToken, Some(2), "Marker"),
+                (Key::OutputToken, None, ""),
+                (Key::OutputToken, Some(0), "nope(NextMarker)"),
+                (Key::ResultKey, Some(1), "length(Contents)"),
+                (Key::LimitKey, None, ""),
+                (Key::MoreResults, None, "length(IsTruncated, Contents)"),
+                (Key::Route, None, "FETCH /a/{}"),
+                (Key::Route, None, "FETCH /a/{}"),
+            ]
         );
-        assert!(check(&("a.".repeat(64) + "a")).is_ok());
-        let parens = "(".repeat(100_000) + "a" + &")".repeat(100_000);
-        assert!(check(&parens).is_err());
-        // Unbalanced text does not trip the scan; the parser reports it.
-        assert!(check(")))]]]}}}").is_ok());
-        assert!(check("((((").is_ok());
+        assert_eq!(
+            problems[7].to_string(),
+            "`more_results` calls `length()` with 2 arguments at character 0 of `length(IsTruncated, Contents)`; `length()` takes 1 argument"
+        );
+    }
+
+    #[test]
+    fn a_good_declaration_has_no_problem() {
+        let inputs = strings(&["Marker"]);
+        let outputs = strings(&["NextMarker || Contents[-1].Key"]);
+        let results = strings(&["Contents", "CommonPrefixes"]);
+        let mut d = Declaration::new("ListObjects");
+        d.input_tokens = &inputs;
+        d.output_tokens = &outputs;
+        d.result_keys = &results;
+        d.more_results = Some("IsTruncated");
+        d.limit_key = Some("MaxKeys");
+        d.route = Some("GET /buckets/{Bucket}");
+        assert_eq!(check(&d), []);
     }
 }

@@ -3,8 +3,9 @@
 //! The ready transports' [`HttpError`]s are read into it ([`PeerError::from_http`]), with the
 //! AWS error code of an error body.
 
+use paginated::BoxError;
 use paginated::http::HttpError;
-use paginated::{BoxError, Method, RenderError};
+use paginated::route::{Method, RenderError};
 use reqwest::StatusCode;
 
 /// Why a call to a peer server failed. paginate keeps it as the source of
@@ -102,6 +103,15 @@ pub enum PeerError {
         reason: String,
         /// The start of the body (the transport keeps 500 characters).
         body: String,
+    },
+
+    /// A page asked for as JSON outside a run (a set-up call) is not a JSON document.
+    #[error("{operation}: the page is not a JSON document: {reason}")]
+    NotJson {
+        /// The operation being called.
+        operation: String,
+        /// What the JSON parser said.
+        reason: String,
     },
 
     /// Any other failure of the ready HTTP transport, as it reported it (it names the

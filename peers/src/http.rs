@@ -7,21 +7,30 @@
 //! 2. an `on_request` hook makes that the protocol's request ([`Protocol::prepare`]: headers,
 //!    S3's parameter names, S3's bodies);
 //! 3. a second one, last, signs the final request with AWS Signature Version 4;
-//! 4. a `decode_with` hook reads a success body into the page ([`Protocol::decode`]);
+//! 4. a success body is the page: a protocol whose bodies are the page's JSON
+//!    ([`Wire::Json`], AWS JSON) hands it to the run unparsed, as a [`Reply::Body`], so the
+//!    run takes the body path every user of the ready transports takes; a protocol whose
+//!    bodies are another format ([`Wire::Decoded`], S3's XML) reads it in a `decode_with`
+//!    hook ([`Protocol::decode`]) into a [`Reply::Value`];
 //! 5. an error status becomes a [`PeerError::Status`] with the AWS error code of its body
 //!    ([`Protocol::error_code`]).
+//!
+//! Each client counts the replies it gives by kind ([`Replies`]), so a test can tell which
+//! path its pages took.
 
 use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
 use paginated::http::{BlockingHttpTransport, HttpError, HttpTransport};
-use paginated::{AsyncTransport, BoxError, PageRequest, Route, Transport};
+use paginated::route::Route;
+use paginated::{BoxError, PageRequest, Reply, blocking, nonblocking};
 use reqwest::Url;
 use serde_json::{Map, Value};
 
 pub use paginated::http::{HttpRequest, HttpResponse};
 
 use crate::error::PeerError;
+use crate::replies::{Counter, Replies};
 use crate::sigv4::{Credentials, sign_request};
 
 /// How long one request may take before it fails: a hung server fails the test loudly.
@@ -76,11 +85,36 @@ pub trait Protocol: Send + Sync + 'static {
     /// parameter names, body). Signing comes after it.
     fn prepare(&self, page: &PageRequest<'_>, request: &mut HttpRequest) -> Result<(), PeerError>;
 
-    /// Reads the body of a success response into the page; `Err` says what is wrong with it.
-    fn decode(&self, page: &PageRequest<'_>, response: &HttpResponse<'_>) -> Result<Value, String>;
+    /// What the protocol's success bodies are: the page's JSON, handed to the run unparsed,
+    /// or another format that [`Protocol::decode`] reads.
+    fn wire(&self) -> Wire;
+
+    /// Reads the body of a success response into the page, for a [`Wire::Decoded`] protocol;
+    /// `Err` says what is wrong with it. A [`Wire::Json`] protocol's bodies are not decoded,
+    /// so this is not called for it: the default refuses.
+    fn decode(&self, page: &PageRequest<'_>, response: &HttpResponse<'_>) -> Result<Value, String> {
+        let _ = response;
+        Err(format!(
+            "{}: this protocol's bodies are JSON pages, read by the run, not decoded",
+            page.operation()
+        ))
+    }
 
     /// The AWS error code in (the start of) an error body, if it has one.
     fn error_code(&self, body: &str) -> Option<String>;
+}
+
+/// What a protocol's success bodies are.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Wire {
+    /// The page itself, as a JSON object (AWS JSON): the client hands the body to the run
+    /// unparsed ([`Reply::Body`]), and the run reads only what its rules need from the text.
+    /// An empty body (an operation without output, such as CloudWatch Logs' CreateLogGroup)
+    /// is the empty page `{}`.
+    Json,
+    /// Another format (S3's XML), read into the JSON page botocore's models describe by
+    /// [`Protocol::decode`]: the client answers [`Reply::Value`].
+    Decoded,
 }
 
 /// The protocol's `on_request` hook.
@@ -107,7 +141,7 @@ fn sign_hook<P: Protocol>(
     )
     .map_err(|reason| {
         Box::new(PeerError::Signing {
-            operation: page.operation.to_owned(),
+            operation: page.operation().to_owned(),
             reason,
         }) as BoxError
     })
@@ -124,14 +158,20 @@ fn decode_hook<P: Protocol>(
 
 /// Adds `protocol`'s hooks to a ready transport, blocking or async (they share the hook
 /// setters, not a trait): the protocol's own request hook, then SigV4 signing over the final
-/// request, then the protocol's body decoding.
+/// request, then, for a [`Wire::Decoded`] protocol only, the protocol's body decoding (a
+/// [`Wire::Json`] protocol's bodies go to the run as they are).
 macro_rules! with_protocol_hooks {
     ($transport:expr, $protocol:expr) => {{
         let (p, s, d) = ($protocol.clone(), $protocol.clone(), $protocol.clone());
-        $transport
+        let transport = $transport
             .on_request(move |page, request| prepare_hook(&*p, page, request))
-            .on_request(move |page, request| sign_hook(&*s, page, request))
-            .decode_with(move |page, response| decode_hook(&*d, page, response))
+            .on_request(move |page, request| sign_hook(&*s, page, request));
+        match $protocol.wire() {
+            Wire::Json => transport,
+            Wire::Decoded => {
+                transport.decode_with(move |page, response| decode_hook(&*d, page, response))
+            }
+        }
     }};
 }
 
@@ -159,15 +199,17 @@ fn async_transport<P: Protocol>(protocol: &Arc<P>) -> Result<HttpTransport, Peer
     Ok(with_protocol_hooks!(transport, protocol))
 }
 
-/// A blocking paginate [`Transport`]: the ready [`BlockingHttpTransport`] speaking `P`.
+/// A blocking paginate [`blocking::Transport`]: the ready [`BlockingHttpTransport`]
+/// speaking `P`.
 ///
 /// A run sends each page to its model's route, or to the protocol's route for the operation
-/// when the model has none; [`Transport::call`] (set-up requests) uses the protocol's.
+/// when the model has none; [`BlockingClient::call`] (set-up requests) uses the protocol's.
 /// Build, use and drop it outside any async runtime: `reqwest::blocking` runs its own.
 #[derive(Debug, Clone)]
 pub struct BlockingClient<P> {
     protocol: Arc<P>,
     http: BlockingHttpTransport,
+    counter: Arc<Counter>,
 }
 
 impl<P: Protocol> BlockingClient<P> {
@@ -175,7 +217,11 @@ impl<P: Protocol> BlockingClient<P> {
     pub fn new(protocol: P) -> Result<BlockingClient<P>, PeerError> {
         let protocol = Arc::new(protocol);
         let http = blocking_transport(&protocol)?;
-        Ok(BlockingClient { protocol, http })
+        Ok(BlockingClient {
+            protocol,
+            http,
+            counter: Arc::default(),
+        })
     }
 
     /// The protocol this client speaks.
@@ -187,27 +233,53 @@ impl<P: Protocol> BlockingClient<P> {
     pub fn transport(&self) -> &BlockingHttpTransport {
         &self.http
     }
-}
 
-impl<P: Protocol> Transport for BlockingClient<P> {
-    type Error = PeerError;
-
-    fn call(&self, operation: &str, params: &Map<String, Value>) -> Result<Value, PeerError> {
-        self.send(PageRequest::new(operation, params))
+    /// The replies this client (and its clones) gave so far, by kind.
+    pub fn replies(&self) -> Replies {
+        self.counter.replies()
     }
 
-    fn send(&self, request: PageRequest<'_>) -> Result<Value, PeerError> {
+    /// Sends one request outside a run (set-up: tables, items, buckets) to the protocol's
+    /// route for `operation`, and answers with the page as JSON (a body is parsed here).
+    pub fn call(&self, operation: &str, params: &Map<String, Value>) -> Result<Value, PeerError> {
+        let reply = blocking::Transport::fetch(self, PageRequest::new(operation, params))?;
+        page_of(operation, reply)
+    }
+}
+
+impl<P: Protocol> blocking::Transport for BlockingClient<P> {
+    type Error = PeerError;
+
+    fn fetch(&self, request: PageRequest<'_>) -> Result<Reply, PeerError> {
         let fallback;
-        let request = match request.route {
+        let request = match request.route() {
             Some(_) => request,
             None => {
-                fallback = self.protocol.route(request.operation)?;
+                fallback = self.protocol.route(request.operation())?;
                 request.with_route(&fallback)
             }
         };
-        self.http
-            .send(request)
-            .map_err(|e| read_error(&*self.protocol, e))
+        let reply = read_reply(&*self.protocol, self.http.fetch(request))?;
+        self.counter.count(&reply);
+        Ok(reply)
+    }
+}
+
+/// The reply of the ready transport as the protocol's: an empty body of a [`Wire::Json`]
+/// protocol is the empty page (the ready transport refuses it as not JSON), and a failure is a
+/// [`PeerError`] with the AWS error code of an error body.
+fn read_reply<P: Protocol>(
+    protocol: &P,
+    answer: Result<Reply, HttpError>,
+) -> Result<Reply, PeerError> {
+    match answer {
+        Ok(reply) => Ok(reply),
+        Err(HttpError::NotJson { body, source, .. })
+            if protocol.wire() == Wire::Json && source.is_eof() && body.trim().is_empty() =>
+        {
+            Ok(Reply::Value(Value::Object(Map::new())))
+        }
+        Err(error) => Err(read_error(protocol, error)),
     }
 }
 
@@ -215,12 +287,28 @@ fn read_error<P: Protocol>(protocol: &P, error: HttpError) -> PeerError {
     PeerError::from_http(error, |body| protocol.error_code(body))
 }
 
-/// An async paginate [`AsyncTransport`]: the ready [`HttpTransport`] over `reqwest::Client`
-/// speaking `P`, routed as [`BlockingClient`] is.
+/// The page of a reply as JSON: a body is parsed, a value is the page.
+fn page_of(operation: &str, reply: Reply) -> Result<Value, PeerError> {
+    match reply {
+        Reply::Body(body) => body.parse().map_err(|e| PeerError::NotJson {
+            operation: operation.to_owned(),
+            reason: e.to_string(),
+        }),
+        Reply::Value(page) => Ok(page),
+        other => Err(PeerError::NotJson {
+            operation: operation.to_owned(),
+            reason: format!("a reply of a kind this client does not know: {other:?}"),
+        }),
+    }
+}
+
+/// An async paginate [`nonblocking::Transport`]: the ready [`HttpTransport`] over
+/// `reqwest::Client` speaking `P`, routed and counted as [`BlockingClient`] is.
 #[derive(Debug, Clone)]
 pub struct AsyncClient<P> {
     protocol: Arc<P>,
     http: HttpTransport,
+    counter: Arc<Counter>,
 }
 
 impl<P: Protocol> AsyncClient<P> {
@@ -228,7 +316,11 @@ impl<P: Protocol> AsyncClient<P> {
     pub fn new(protocol: P) -> Result<AsyncClient<P>, PeerError> {
         let protocol = Arc::new(protocol);
         let http = async_transport(&protocol)?;
-        Ok(AsyncClient { protocol, http })
+        Ok(AsyncClient {
+            protocol,
+            http,
+            counter: Arc::default(),
+        })
     }
 
     /// The protocol this client speaks.
@@ -240,28 +332,41 @@ impl<P: Protocol> AsyncClient<P> {
     pub fn transport(&self) -> &HttpTransport {
         &self.http
     }
-}
 
-impl<P: Protocol> AsyncTransport for AsyncClient<P> {
-    type Error = PeerError;
-
-    async fn call(&self, operation: &str, params: &Map<String, Value>) -> Result<Value, PeerError> {
-        self.send(PageRequest::new(operation, params)).await
+    /// The replies this client (and its clones) gave so far, by kind.
+    pub fn replies(&self) -> Replies {
+        self.counter.replies()
     }
 
-    async fn send(&self, request: PageRequest<'_>) -> Result<Value, PeerError> {
+    /// Sends one request outside a run to the protocol's route for `operation`, and answers
+    /// with the page as JSON; see [`BlockingClient::call`].
+    pub async fn call(
+        &self,
+        operation: &str,
+        params: &Map<String, Value>,
+    ) -> Result<Value, PeerError> {
+        let reply =
+            nonblocking::Transport::fetch(self, PageRequest::new(operation, params)).await?;
+        page_of(operation, reply)
+    }
+}
+
+impl<P: Protocol> nonblocking::Transport for AsyncClient<P> {
+    type Error = PeerError;
+
+    async fn fetch(&self, request: PageRequest<'_>) -> Result<Reply, PeerError> {
         let fallback;
-        let request = match request.route {
+        let request = match request.route() {
             Some(_) => request,
             None => {
-                fallback = self.protocol.route(request.operation)?;
+                fallback = self.protocol.route(request.operation())?;
                 request.with_route(&fallback)
             }
         };
-        self.http
-            .send(request)
-            .await
-            .map_err(|e| read_error(&*self.protocol, e))
+        let answer = nonblocking::Transport::fetch(&self.http, request).await;
+        let reply = read_reply(&*self.protocol, answer)?;
+        self.counter.count(&reply);
+        Ok(reply)
     }
 }
 
@@ -292,9 +397,11 @@ pub(crate) mod testing {
             });
         let route = protocol.route(operation)?;
         let params = params.as_object().cloned().unwrap();
-        let error = http
-            .send(PageRequest::new(operation, &params).with_route(&route))
-            .unwrap_err();
+        let error = blocking::Transport::fetch(
+            &http,
+            PageRequest::new(operation, &params).with_route(&route),
+        )
+        .unwrap_err();
         match caught.lock().unwrap().take() {
             Some(request) => Ok(request),
             None => Err(read_error(&*protocol, error)),
@@ -360,11 +467,21 @@ mod tests {
         let client = BlockingClient::new(AwsJson::dynamodb(endpoint)).unwrap();
         let params = json!({"TableName": "t"}).as_object().cloned().unwrap();
         let route = Route::parse("POST /declared/{TableName}").unwrap();
-        let page = client
-            .send(PageRequest::new("Scan", &params).with_route(&route))
-            .unwrap();
-        assert_eq!(page, json!({"Count": 0}));
+        let page = blocking::Transport::fetch(
+            &client,
+            PageRequest::new("Scan", &params).with_route(&route),
+        )
+        .unwrap();
+        // AWS JSON: the body as it came, for the run to read.
+        assert_eq!(page, Reply::Body(paginated::Body::from("{\"Count\": 0}")));
         assert_eq!(client.call("Scan", &params).unwrap(), json!({"Count": 0}));
+        assert_eq!(
+            client.replies(),
+            Replies {
+                bodies: 2,
+                values: 0
+            }
+        );
         let heads = handle.join().unwrap();
         assert!(
             heads[0].starts_with("POST /declared/t HTTP/1.1\r\n"),
@@ -404,6 +521,38 @@ mod tests {
                 "Scan: POST {url}/ returned HTTP 400 Bad Request (ResourceNotFoundException): \
                  {{\"__type\": \"com.amazonaws.dynamodb.v20120810#ResourceNotFoundException\"}}"
             )
+        );
+        handle.join().unwrap();
+        assert_eq!(client.replies(), Replies::default(), "an error is no reply");
+    }
+
+    #[tokio::test(flavor = "current_thread")]
+    async fn an_empty_json_body_is_the_empty_page_and_other_text_is_refused() {
+        let (url, handle) = server(1, "200 OK", "");
+        let endpoint = Endpoint::new(&url, Credentials::unchecked()).unwrap();
+        let client = AsyncClient::new(AwsJson::logs(endpoint)).unwrap();
+        let page = client.call("CreateLogGroup", &Map::new()).await.unwrap();
+        assert_eq!(page, json!({}));
+        assert_eq!(
+            client.replies(),
+            Replies {
+                bodies: 0,
+                values: 1
+            }
+        );
+        handle.join().unwrap();
+
+        let (url, handle) = server(1, "200 OK", "<html>busy</html>");
+        let endpoint = Endpoint::new(&url, Credentials::unchecked()).unwrap();
+        let client = AsyncClient::new(AwsJson::logs(endpoint)).unwrap();
+        let error = client
+            .call("DescribeLogGroups", &Map::new())
+            .await
+            .unwrap_err();
+        assert_eq!(error.status().map(|s| s.as_u16()), Some(200), "{error}");
+        assert!(
+            error.to_string().contains("is not JSON: <html>busy</html>"),
+            "{error}"
         );
         handle.join().unwrap();
     }

@@ -1,14 +1,16 @@
 //! The AWS JSON protocol (DynamoDB, CloudWatch Logs, Secrets Manager, …): every operation is a
 //! `POST /` whose body is the params as JSON (what the ready transport builds from the route),
 //! with the protocol's content type and the operation in the `X-Amz-Target` header; the
-//! response body is the page, already in the JSON shape botocore's models describe.
+//! response body is the page, already in the JSON shape botocore's models describe, so the
+//! clients hand it to the run unparsed ([`Wire::Json`]).
 
-use paginated::{PageRequest, Route};
+use paginated::PageRequest;
+use paginated::route::Route;
 use reqwest::header::{CONTENT_TYPE, HeaderValue};
-use serde_json::{Map, Value};
+use serde_json::Value;
 
 use crate::error::PeerError;
-use crate::http::{Endpoint, HttpRequest, HttpResponse, Protocol};
+use crate::http::{Endpoint, HttpRequest, Protocol, Wire};
 
 /// Where every operation of the protocol goes.
 const ROUTE: &str = "POST /";
@@ -106,7 +108,7 @@ impl Protocol for AwsJson {
     fn prepare(&self, page: &PageRequest<'_>, request: &mut HttpRequest) -> Result<(), PeerError> {
         let header = |name: &str, text: String| {
             HeaderValue::try_from(text).map_err(|e| PeerError::Param {
-                operation: page.operation.to_owned(),
+                operation: page.operation().to_owned(),
                 name: name.to_owned(),
                 problem: format!("cannot be sent in an HTTP header: {e}"),
             })
@@ -118,22 +120,23 @@ impl Protocol for AwsJson {
             "x-amz-target",
             header(
                 "(operation)",
-                format!("{}.{}", self.target_prefix, page.operation),
+                format!("{}.{}", self.target_prefix, page.operation()),
             )?,
         );
         // A route of another method would leave no body: the protocol always has one.
         if request.body.is_none() {
-            request.body = Some(Value::Object(page.params.clone()).to_string().into_bytes());
+            request.body = Some(
+                Value::Object(page.params().clone())
+                    .to_string()
+                    .into_bytes(),
+            );
         }
         Ok(())
     }
 
-    fn decode(
-        &self,
-        _page: &PageRequest<'_>,
-        response: &HttpResponse<'_>,
-    ) -> Result<Value, String> {
-        read_body(response.body)
+    /// The body is the page: the client hands it to the run unparsed.
+    fn wire(&self) -> Wire {
+        Wire::Json
     }
 
     /// `{"__type": "com.amazonaws.dynamodb.v20120810#ResourceNotFoundException", …}`
@@ -141,19 +144,6 @@ impl Protocol for AwsJson {
         let error: Value = serde_json::from_str(body).ok()?;
         let kind = error.get("__type")?.as_str()?;
         kind.rsplit('#').next().map(str::to_owned)
-    }
-}
-
-/// The page in a success body: a JSON object, or nothing at all.
-fn read_body(body: &[u8]) -> Result<Value, String> {
-    // Operations without output (CreateLogGroup) may answer with an empty body.
-    if body.iter().all(u8::is_ascii_whitespace) {
-        return Ok(Value::Object(Map::new()));
-    }
-    match serde_json::from_slice::<Value>(body) {
-        Ok(page @ Value::Object(_)) => Ok(page),
-        Ok(_) => Err("not a JSON object".to_owned()),
-        Err(e) => Err(format!("not JSON: {e}")),
     }
 }
 
@@ -194,13 +184,9 @@ mod tests {
     }
 
     #[test]
-    fn bodies_and_error_codes_are_read_as_the_protocol_sends_them() {
+    fn bodies_are_pages_and_error_codes_are_read_as_the_protocol_sends_them() {
         let protocol = dynamodb();
-        let read = read_body;
-        assert_eq!(read(b" \n").unwrap(), json!({}));
-        assert_eq!(read(b"{\"Count\": 1}").unwrap(), json!({"Count": 1}));
-        assert_eq!(read(b"[1]").unwrap_err(), "not a JSON object");
-        assert!(read(b"<html>").unwrap_err().starts_with("not JSON"));
+        assert_eq!(protocol.wire(), Wire::Json);
         assert_eq!(
             protocol
                 .error_code(

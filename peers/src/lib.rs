@@ -2,7 +2,8 @@
 //!
 //! This package holds paginate transports for two AWS wire protocols, made of the project's
 //! ready HTTP transports (`paginated::http`, over `reqwest` on plain HTTP), and the
-//! end-to-end tests (`tests/peers.rs`, and `tests/parallel_scan.rs` for fan-out) that run paginate with botocore's
+//! end-to-end tests (`tests/peers.rs` with its modules in `tests/peers/`, and
+//! `tests/parallel_scan.rs` for fan-out) that run paginate with botocore's
 //! real models against independent implementations of those APIs on `127.0.0.1`:
 //!
 //! - [moto](https://pypi.org/project/moto/) (`moto_server`): DynamoDB, S3, CloudWatch Logs,
@@ -23,18 +24,24 @@
 //!   `Versions`, `DeleteMarkers`, …), so botocore's paginator models apply unchanged.
 //!
 //! Each is a [`Protocol`]: a route per operation, a request hook (headers, S3's parameter
-//! names and bodies) and a decode hook (S3's XML). [`BlockingClient`] and [`AsyncClient`] are
-//! [`paginated::http::BlockingHttpTransport`] and [`paginated::http::HttpTransport`]
-//! with those hooks and a last one that signs the final request with AWS Signature Version 4,
-//! as a [`paginated::Transport`] and a [`paginated::AsyncTransport`]. A run goes to
-//! its model's route; botocore's models carry none, so add the protocol's
+//! names and bodies) and what its bodies are ([`Wire`]). [`BlockingClient`] and
+//! [`AsyncClient`] are [`paginated::http::BlockingHttpTransport`] and
+//! [`paginated::http::HttpTransport`] with those hooks and a last one that signs the final
+//! request with AWS Signature Version 4, as a [`paginated::blocking::Transport`] and a
+//! [`paginated::nonblocking::Transport`]. Their `fetch` answers as the ready transports do:
+//! an AWS JSON body goes to the run unparsed ([`paginated::Reply::Body`], the path users of
+//! the ready transports take), and S3's XML, which botocore's models cannot read, is decoded
+//! into a [`paginated::Reply::Value`]. Each client counts the two ([`Replies`]), so the tests
+//! assert which path their pages took.
+//!
+//! A run goes to its model's route; botocore's models carry none, so add the protocol's
 //! ([`AwsJson::route_of`], [`S3Rest::route_of`]) with `Model::with_route`, or let the client
 //! use it for a model without one. Every failure is a [`PeerError`] naming the operation,
 //! and for a request that was sent, the method, the URL and the status (with the AWS error
 //! code of an error body).
 //!
 //! ```no_run
-//! use paginated::Registry;
+//! use paginated::model::Registry;
 //! use paginate_peers::{AwsJson, BlockingClient, Credentials, Endpoint};
 //! use serde_json::json;
 //!
@@ -62,12 +69,14 @@
 mod error;
 mod http;
 mod json;
+mod replies;
 mod s3;
 mod sigv4;
 mod xml;
 
 pub use error::PeerError;
-pub use http::{AsyncClient, BlockingClient, Endpoint, HttpRequest, HttpResponse, Protocol};
+pub use http::{AsyncClient, BlockingClient, Endpoint, HttpRequest, HttpResponse, Protocol, Wire};
 pub use json::AwsJson;
+pub use replies::Replies;
 pub use s3::S3Rest;
 pub use sigv4::Credentials;

@@ -11,12 +11,13 @@
 //! as they are: this client does not ask for `EncodingType=url` the way botocore does behind
 //! the user's back (and then decodes the answer), so a page holds what the server sent.
 
-use paginated::{PageRequest, Route};
+use paginated::PageRequest;
+use paginated::route::Route;
 use reqwest::header::{CONTENT_TYPE, HeaderMap, HeaderValue};
 use serde_json::{Map, Value};
 
 use crate::error::PeerError;
-use crate::http::{Endpoint, HttpRequest, HttpResponse, Protocol};
+use crate::http::{Endpoint, HttpRequest, HttpResponse, Protocol, Wire};
 use crate::sigv4::{CONTENT_SHA256, sha256_hex, uri_encode};
 use crate::xml::{self, S3_LISTING};
 
@@ -209,12 +210,12 @@ impl Protocol for S3Rest {
     }
 
     fn prepare(&self, page: &PageRequest<'_>, request: &mut HttpRequest) -> Result<(), PeerError> {
-        let name = page.operation;
+        let name = page.operation();
         let op = operation(name).ok_or_else(|| PeerError::UnknownOperation {
             operation: name.to_owned(),
             known: KNOWN,
         })?;
-        let params = page.params;
+        let params = page.params();
         let bucket = required_str(name, params, "Bucket")?;
         let key = match op.with_key {
             true => Some(required_str(name, params, "Key")?),
@@ -332,8 +333,13 @@ impl Protocol for S3Rest {
         Ok(())
     }
 
+    /// S3 answers in XML (no S3 listing is JSON): decoded into botocore's JSON.
+    fn wire(&self) -> Wire {
+        Wire::Decoded
+    }
+
     fn decode(&self, page: &PageRequest<'_>, response: &HttpResponse<'_>) -> Result<Value, String> {
-        let listing = operation(page.operation).is_some_and(|op| op.listing);
+        let listing = operation(page.operation()).is_some_and(|op| op.listing);
         if !listing {
             return Ok(Value::Object(header_fields(response.headers)));
         }

@@ -19,7 +19,7 @@
 //!   sequential Scan again, with no item lost or repeated (dynalite refuses an
 //!   `ExclusiveStartKey` outside the segment, so each resumed run must carry its own).
 //!
-//! Opt-in like `tests/peers.rs` (feature `peers`, servers from `peers/peers.sh start`):
+//! Opt-in like `tests/peers/` (feature `peers`, servers from `peers/peers.sh start`):
 //!
 //! ```text
 //! cargo test -p paginate-peers --features peers --test parallel_scan -- --nocapture
@@ -33,9 +33,10 @@ use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
-use paginated::{AsyncTransport, Error, FanCheckpoint, FanOut, Member, PageRequest, Tagged};
-use paginate_peers::{AsyncClient, AwsJson, PeerError};
-use serde_json::{Map, Value, json};
+use paginate_peers::{AsyncClient, AwsJson, PeerError, Replies};
+use paginated::fanout::{FanCheckpoint, FanOut, Member, Tagged};
+use paginated::{Error, PageRequest, Reply, nonblocking};
+use serde_json::{Value, json};
 use support::{Config, Server, boto3_job, dynamodb, model, oracle, poll, setup, unique};
 
 /// Segments of the parallel Scan.
@@ -215,15 +216,11 @@ impl Drop for InFlight<'_> {
     }
 }
 
-impl<T: AsyncTransport<Error = PeerError> + Sync> AsyncTransport for Counting<T> {
+impl<T: nonblocking::Transport<Error = PeerError> + Sync> nonblocking::Transport for Counting<T> {
     type Error = PeerError;
 
-    async fn call(&self, operation: &str, params: &Map<String, Value>) -> Result<Value, PeerError> {
-        self.send(PageRequest::new(operation, params)).await
-    }
-
-    async fn send(&self, request: PageRequest<'_>) -> Result<Value, PeerError> {
-        let segment = request.params.get("Segment").and_then(Value::as_u64);
+    async fn fetch(&self, request: PageRequest<'_>) -> Result<Reply, PeerError> {
+        let segment = request.params().get("Segment").and_then(Value::as_u64);
         *self
             .requests
             .lock()
@@ -233,7 +230,7 @@ impl<T: AsyncTransport<Error = PeerError> + Sync> AsyncTransport for Counting<T>
         let now = self.in_flight.fetch_add(1, Ordering::SeqCst) + 1;
         self.peak.fetch_max(now, Ordering::SeqCst);
         let _guard = InFlight(&self.in_flight);
-        self.inner.send(request).await
+        self.inner.fetch(request).await
     }
 }
 
@@ -369,6 +366,13 @@ async fn parallel_scan(server: Server) {
         peak, SEGMENTS as usize,
         "{what}: the 4 segments were not all fetching at once"
     );
+    // DynamoDB answers JSON: every page reached the runs as its response body.
+    let bodies = client.requests().values().sum::<usize>() as u64;
+    assert_eq!(
+        client.inner.replies(),
+        Replies { bodies, values: 0 },
+        "{what}: not every page was read from its response body"
+    );
 
     // Stopped half way, 2 segments fetching at a time, then resumed from the checkpoint by a
     // new fan-out over a new client, as another process would.
@@ -430,6 +434,13 @@ async fn parallel_scan(server: Server) {
             "{what}: {part}: {} requests in flight at once, concurrency 2",
             client.peak()
         );
+        // A request cancelled with the dropped fan-out gave no reply; every other one was a
+        // body.
+        let replies = client.inner.replies();
+        assert!(
+            replies.values == 0 && replies.bodies > 0,
+            "{what}: {part}: not every page was read from its response body: {replies:?}"
+        );
     }
     let all = by_key(&what, tagged.iter().map(|t| t.value.clone()));
     assert_eq!(
@@ -447,7 +458,8 @@ async fn parallel_scan(server: Server) {
     println!(
         "peers: parallel_scan_on_{}: compared {compared} items against boto3 ({ITEMS} items in \
          {SEGMENTS} segments of {} items in {} pages at Limit {LIMIT}, whole and resumed after \
-         {half} from a checkpoint; peak {peak} requests in flight)",
+         {half} from a checkpoint; peak {peak} requests in flight; all {bodies} pages of the \
+         whole Scan read from response bodies)",
         server.name(),
         sizes
             .iter()

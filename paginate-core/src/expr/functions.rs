@@ -50,34 +50,35 @@ pub(super) enum Function {
     Values,
 }
 
-/// Name, function, number of arguments, and whether more may follow (variadic).
-const TABLE: &[(&str, Function, usize, bool)] = &[
-    ("abs", Function::Abs, 1, false),
-    ("avg", Function::Avg, 1, false),
-    ("ceil", Function::Ceil, 1, false),
-    ("contains", Function::Contains, 2, false),
-    ("ends_with", Function::EndsWith, 2, false),
-    ("floor", Function::Floor, 1, false),
-    ("join", Function::Join, 2, false),
-    ("keys", Function::Keys, 1, false),
-    ("length", Function::Length, 1, false),
-    ("map", Function::Map, 2, false),
-    ("max", Function::Max, 1, false),
-    ("max_by", Function::MaxBy, 2, false),
-    ("merge", Function::Merge, 1, true),
-    ("min", Function::Min, 1, false),
-    ("min_by", Function::MinBy, 2, false),
-    ("not_null", Function::NotNull, 1, true),
-    ("reverse", Function::Reverse, 1, false),
-    ("sort", Function::Sort, 1, false),
-    ("sort_by", Function::SortBy, 2, false),
-    ("starts_with", Function::StartsWith, 2, false),
-    ("sum", Function::Sum, 1, false),
-    ("to_array", Function::ToArray, 1, false),
-    ("to_number", Function::ToNumber, 1, false),
-    ("to_string", Function::ToString, 1, false),
-    ("type", Function::Type, 1, false),
-    ("values", Function::Values, 1, false),
+/// Each function's name. Arities are `paginated-rules`' table ([`paginated_rules::FUNCTIONS`]),
+/// which the derive checks against too; a test below keeps the two name lists equal.
+const TABLE: &[(&str, Function)] = &[
+    ("abs", Function::Abs),
+    ("avg", Function::Avg),
+    ("ceil", Function::Ceil),
+    ("contains", Function::Contains),
+    ("ends_with", Function::EndsWith),
+    ("floor", Function::Floor),
+    ("join", Function::Join),
+    ("keys", Function::Keys),
+    ("length", Function::Length),
+    ("map", Function::Map),
+    ("max", Function::Max),
+    ("max_by", Function::MaxBy),
+    ("merge", Function::Merge),
+    ("min", Function::Min),
+    ("min_by", Function::MinBy),
+    ("not_null", Function::NotNull),
+    ("reverse", Function::Reverse),
+    ("sort", Function::Sort),
+    ("sort_by", Function::SortBy),
+    ("starts_with", Function::StartsWith),
+    ("sum", Function::Sum),
+    ("to_array", Function::ToArray),
+    ("to_number", Function::ToNumber),
+    ("to_string", Function::ToString),
+    ("type", Function::Type),
+    ("values", Function::Values),
 ];
 
 type Out<'a> = Result<Cow<'a, Value>, String>;
@@ -85,26 +86,23 @@ type Out<'a> = Result<Cow<'a, Value>, String>;
 impl Function {
     /// The function called `name` with `args` arguments, or the compile-time error.
     pub(super) fn lookup(name: &str, args: usize) -> Result<Function, String> {
-        let Some(&(_, function, arity, variadic)) = TABLE.iter().find(|(n, ..)| *n == name) else {
-            return Err(format!(
-                "unknown-function: `{name}` is not a JMESPath built-in function"
-            ));
-        };
-        if args == arity || (variadic && args > arity) {
+        let unknown = || format!("unknown-function: `{name}` is not a JMESPath built-in function");
+        let signature = paginated_rules::function(name).ok_or_else(unknown)?;
+        let &(_, function) = TABLE.iter().find(|(n, _)| *n == name).ok_or_else(unknown)?;
+        if signature.arity.accepts(args) {
             return Ok(function);
         }
-        let s = if arity == 1 { "" } else { "s" };
-        let at_least = if variadic { "at least " } else { "" };
         Err(format!(
-            "invalid-arity: `{name}()` takes {at_least}{arity} argument{s}, got {args}"
+            "invalid-arity: `{name}()` takes {}, got {args}",
+            signature.arity
         ))
     }
 
     fn name(self) -> &'static str {
         TABLE
             .iter()
-            .find(|(_, f, ..)| *f == self)
-            .map_or("?", |(n, ..)| n)
+            .find(|(_, f)| *f == self)
+            .map_or("?", |(n, _)| n)
     }
 
     fn type_error(self, arg: usize, expected: &str, got: &str) -> String {
@@ -472,5 +470,19 @@ fn parse_number(s: &str) -> Value {
     match t.parse::<f64>() {
         Ok(f) if f.is_finite() => float_number(f),
         _ => Value::Null,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::TABLE;
+
+    // S1, E3: the functions the engine evaluates are exactly those the shared checker (and so
+    // the derive) accepts, so a name cannot compile in one door and fail in the other.
+    #[test]
+    fn the_engine_evaluates_exactly_the_checked_functions() {
+        let engine: Vec<&str> = TABLE.iter().map(|(name, _)| *name).collect();
+        let checked: Vec<&str> = paginated_rules::function_names().collect();
+        assert_eq!(engine, checked);
     }
 }

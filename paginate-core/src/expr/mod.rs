@@ -3,7 +3,8 @@
 //! An expression is parsed once, when the model is built, with the `jmespath` crate's parser
 //! (which is all this crate takes from it), after the nesting bound of `paginated-rules` has
 //! refused anything deep enough to exhaust a thread's stack. The syntax tree is then lowered
-//! into [`Node`]s, checked on the way (function names and arities, index ranges), and
+//! into [`Node`]s, checked on the way (function names and arities, index ranges) against
+//! `paginated-rules`' table and ranges, the ones the derive and the model builder check (S1), and
 //! evaluated by [`eval`] straight off the `serde_json::Value` of a page: paths, indices and
 //! `||` (every output token and result key of botocore's models) borrow from the page;
 //! projections, filters and functions copy only what they return.
@@ -47,36 +48,26 @@ pub(crate) struct ParseFailure {
     pub(crate) column: usize,
 }
 
-impl From<&jmespath::JmespathError> for ParseFailure {
-    /// Keeps the parser's reason without its jargon: "Parse error: Unexpected nud token --
-    /// found Eof" becomes "unexpected end of expression" (the derive words it the same way).
-    fn from(e: &jmespath::JmespathError) -> ParseFailure {
-        let text = e.reason.to_string();
-        let text = text.strip_prefix("Parse error: ").unwrap_or(&text);
-        let message = if text.ends_with("found Eof") {
-            "unexpected end of expression".to_owned()
-        } else {
-            let text = text
-                .replace("nud token", "token")
-                .replace(" -- found ", ", found ");
-            let mut chars = text.chars();
-            match chars.next() {
-                Some(first) => first.to_lowercase().chain(chars).collect(),
-                None => text,
-            }
-        };
-        ParseFailure {
-            message,
-            column: e.offset,
-        }
-    }
-}
-
-impl From<paginated_rules::TooDeep> for ParseFailure {
-    fn from(e: paginated_rules::TooDeep) -> ParseFailure {
-        ParseFailure {
-            message: e.reason(),
-            column: e.offset,
+impl From<paginated_rules::Reason> for ParseFailure {
+    /// The checker's refusal of the text (nesting, E5, or syntax, with the parser's reason
+    /// worded as the derive words it); the other reasons come from the tree and are lowered
+    /// by this module, with the messages of the compliance suite.
+    fn from(reason: paginated_rules::Reason) -> ParseFailure {
+        use paginated_rules::Reason;
+        match reason {
+            Reason::TooDeep(e) => ParseFailure {
+                message: e.reason(),
+                column: e.offset,
+            },
+            Reason::Syntax { message, offset } => ParseFailure {
+                message,
+                column: offset,
+            },
+            // `parse_expression` refuses text only; any other reason is worded as it is.
+            other => ParseFailure {
+                message: format!("{other:?}"),
+                column: 0,
+            },
         }
     }
 }
@@ -87,11 +78,10 @@ impl fmt::Display for ParseFailure {
     }
 }
 
-/// Parses `source` after the nesting bound (`paginated-rules`), so that neither the
+/// Parses `source` after the nesting bound (`paginated-rules`, E5), so that neither the
 /// recursive parser nor anything after it can run out of stack on an accepted expression.
 pub(crate) fn parse(source: &str) -> Result<Ast, ParseFailure> {
-    paginated_rules::check(source)?;
-    jmespath::parse(source).map_err(|e| ParseFailure::from(&e))
+    paginated_rules::parse_expression(source).map_err(ParseFailure::from)
 }
 
 /// A JMESPath expression compiled once and evaluated on many pages.
@@ -148,15 +138,6 @@ impl Expr {
         })
     }
 
-    /// `@`, built without parsing.
-    pub(crate) fn identity() -> Expr {
-        Expr {
-            source: Arc::from("@"),
-            node: Arc::new(Node::Identity),
-            needs: Arc::new(Needs::of(&Node::Identity)),
-        }
-    }
-
     pub(crate) fn as_str(&self) -> &str {
         &self.source
     }
@@ -173,10 +154,11 @@ impl Expr {
     }
 }
 
-/// The interpreter's index arithmetic limits, kept so that nothing in slicing overflows:
-/// `i32::MIN` cannot be negated, and steps beyond 2^30 could overflow a position.
+/// The interpreter's index arithmetic limits, kept so that nothing in slicing overflows
+/// (E5): the ranges are `paginated-rules`' ([`paginated_rules::index_in_range`],
+/// [`paginated_rules::slice_problem`]), so the derive refuses what this refuses.
 fn check_index(idx: i32, offset: usize) -> Result<(), ParseFailure> {
-    if idx == i32::MIN {
+    if !paginated_rules::index_in_range(idx) {
         return Err(out_of_range(offset));
     }
     Ok(())
@@ -277,7 +259,7 @@ fn lower_leaf(ast: &Ast) -> Result<Node, ParseFailure> {
             step,
             offset,
         } => {
-            if [*start, *stop].contains(&Some(i32::MIN)) || step.unsigned_abs() > 1 << 30 {
+            if paginated_rules::slice_problem(*start, *stop, *step).is_some() {
                 return Err(out_of_range(*offset));
             }
             Node::Slice(*start, *stop, *step)

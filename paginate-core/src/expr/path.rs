@@ -3,7 +3,6 @@
 
 use std::sync::Arc;
 
-use jmespath::ast::Ast;
 use serde_json::{Map, Value};
 
 use super::ParseFailure;
@@ -21,22 +20,16 @@ impl Path {
     pub(crate) fn parse(source: &str) -> Result<Path, Option<ParseFailure>> {
         // The nesting bound applies here too: a path is parsed by the same recursive parser.
         let ast = super::parse(source).map_err(Some)?;
-        let mut parts = Vec::new();
-        if !collect_fields(&ast, &mut parts) {
-            return Err(None);
-        }
+        // The one definition of a dotted path, `paginated-rules`' (S1).
+        let parts = paginated_rules::dotted_path(&ast)
+            .ok_or(None)?
+            .into_iter()
+            .map(str::to_owned)
+            .collect();
         Ok(Path {
             source: Arc::from(source),
             parts,
         })
-    }
-
-    /// A one-identifier path, built without parsing.
-    pub(crate) fn single(name: &str) -> Path {
-        Path {
-            source: Arc::from(name),
-            parts: vec![name.to_owned()],
-        }
     }
 
     pub(crate) fn as_str(&self) -> &str {
@@ -119,16 +112,5 @@ impl Path {
         }
         at.insert(last.clone(), value);
         Ok(())
-    }
-}
-
-fn collect_fields(ast: &Ast, out: &mut Vec<String>) -> bool {
-    match ast {
-        Ast::Field { name, .. } => {
-            out.push(name.clone());
-            true
-        }
-        Ast::Subexpr { lhs, rhs, .. } => collect_fields(lhs, out) && collect_fields(rhs, out),
-        _ => false,
     }
 }

@@ -1,0 +1,116 @@
+//! What a test covered, counted for the line `.ci/run` sums ([`Tally`]), and the reading of
+//! resume tokens (botocore's format: base64 of JSON) the counts and comparisons need.
+
+use base64::Engine as _;
+use serde_json::Value;
+
+/// The decoded JSON of a resume token (botocore's format: base64 of JSON).
+pub(crate) fn decode_token(token: &str) -> Value {
+    let bytes = base64::engine::general_purpose::STANDARD
+        .decode(token)
+        .unwrap();
+    serde_json::from_slice(&bytes).unwrap()
+}
+
+/// Whether a token's JSON holds `\uXXXX` escapes (Python's `json.dumps` writes every
+/// character outside ASCII so; paginate must write the same bytes).
+pub(crate) fn escapes_non_ascii(token: &str) -> bool {
+    let bytes = base64::engine::general_purpose::STANDARD
+        .decode(token)
+        .unwrap();
+    String::from_utf8(bytes).unwrap().contains("\\u")
+}
+
+pub(crate) fn has_offset(token: &str) -> bool {
+    decode_token(token).get("boto_truncate_amount").is_some()
+}
+
+/// What one comparison covered, summed over a test.
+#[derive(Debug, Default, Clone, Copy)]
+pub(crate) struct Tally {
+    /// Items (of every result key, in pages, full results and searches) found equal.
+    pub(crate) items: usize,
+    /// Pages whose boundaries and contents were found equal.
+    pub(crate) pages: usize,
+    /// Runs compared (each is three runs on each side: pages, full result, search).
+    pub(crate) runs: usize,
+    /// Resume tokens found byte-identical, or made by one side and resumed by the other.
+    pub(crate) tokens: usize,
+    /// Secondary results (S3 `CommonPrefixes`, `DeleteMarkers`) botocore dropped from the
+    /// first page of a run resumed at a page boundary, and paginate returned (botocore#3119).
+    pub(crate) lost_by_botocore: usize,
+    /// Of `tokens`, those whose JSON escapes characters outside ASCII (`\u00e9`).
+    pub(crate) escaped_tokens: usize,
+    /// Pages paginate's runs got as the response body, which the run read itself
+    /// (`Reply::Body`: the AWS JSON protocols).
+    pub(crate) bodies: usize,
+    /// Pages paginate's runs got as a `serde_json::Value` (`Reply::Value`: S3's XML, decoded
+    /// by the client, or a page whose keys the comparison removed).
+    pub(crate) values: usize,
+}
+
+impl Tally {
+    pub(crate) fn add(&mut self, other: Tally) {
+        self.items += other.items;
+        self.pages += other.pages;
+        self.runs += other.runs;
+        self.tokens += other.tokens;
+        self.lost_by_botocore += other.lost_by_botocore;
+        self.escaped_tokens += other.escaped_tokens;
+        self.bodies += other.bodies;
+        self.values += other.values;
+    }
+
+    /// Prints the line `.ci/run` sums: `peers: <test>: compared N items …`.
+    pub(crate) fn print(&self, test: &str, detail: &str) {
+        println!(
+            "peers: {test}: compared {} items against boto3 ({} pages, {} runs, {} resume tokens \
+             of which {} with \\u escapes; {} secondary results botocore dropped on resume and \
+             paginate kept; pages read by paginate: {} from response bodies, {} as decoded \
+             values){}{detail}",
+            self.items,
+            self.pages,
+            self.runs,
+            self.tokens,
+            self.escaped_tokens,
+            self.lost_by_botocore,
+            self.bodies,
+            self.values,
+            if detail.is_empty() { "" } else { "; " },
+        );
+    }
+
+    /// Asserts that every page paginate's runs got was a response body, which the run read
+    /// itself (the AWS JSON protocols: the path users of the ready HTTP transports take), and
+    /// that there were at least as many as the pages compared.
+    pub(crate) fn assert_all_bodies(&self, test: &str) {
+        assert_eq!(
+            self.values, 0,
+            "{test}: {} pages reached paginate as decoded values, not bodies",
+            self.values
+        );
+        assert!(
+            self.pages > 0 && self.bodies >= self.pages,
+            "{test}: {} bodies read for {} pages compared",
+            self.bodies,
+            self.pages
+        );
+    }
+
+    /// Asserts that every page paginate's runs got was a decoded value, none a body: S3
+    /// answers in XML, which the client decodes into botocore's JSON shape (no S3 listing is
+    /// JSON, so there is no body for the run to read).
+    pub(crate) fn assert_all_values(&self, test: &str) {
+        assert_eq!(
+            self.bodies, 0,
+            "{test}: {} pages reached paginate as bodies; S3 answers XML",
+            self.bodies
+        );
+        assert!(
+            self.pages > 0 && self.values >= self.pages,
+            "{test}: {} values read for {} pages compared",
+            self.values,
+            self.pages
+        );
+    }
+}

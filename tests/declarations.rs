@@ -1,0 +1,373 @@
+//! "A declaration that compiles never fails to build its model" (SEMANTICS S1), as a property:
+//! random declarations go to `paginated_rules::check` (what `#[derive(Paginated)]` runs at
+//! compile time) and to `Model::builder` / `Model::from_botocore` (run time), and the two
+//! verdicts must be the same. The checker accepting what the builder refuses would be a
+//! derive that compiles and fails at first use; the reverse, a derive refusing a model the
+//! engine runs.
+//!
+//! Declarations are drawn from a small grammar aimed at the edges of the rules: token counts
+//! that differ, empty and repeated names, expressions with built-in and unknown functions
+//! called with any number of arguments, indices and slice steps at and beyond the engine's
+//! ranges, nesting around the bound (E5), broken syntax, result keys that are not dotted paths,
+//! and routes with good and bad methods, spaces, slashes and braces.
+
+use paginated::{Error, Model};
+use paginated_rules::{Declaration, FUNCTIONS, Key, check};
+use proptest::prelude::*;
+use proptest::test_runner::Config;
+use serde_json::{Value, json};
+
+fn name() -> impl Strategy<Value = String> {
+    prop_oneof![
+        12 => prop_oneof![
+            Just("Marker"),
+            Just("NextToken"),
+            Just("Page"),
+            Just("StartKey"),
+            Just("Cursor"),
+            Just("Offset"),
+        ],
+        1 => Just(""),
+    ]
+    .prop_map(str::to_owned)
+}
+
+/// Indices at and beyond what the parser reads and the engine evaluates.
+fn index() -> impl Strategy<Value = String> {
+    prop_oneof![
+        6 => (-3i64..4).prop_map(|i| i.to_string()),
+        1 => prop_oneof![
+            Just(i64::from(i32::MAX)),
+            Just(-i64::from(i32::MAX)),
+            Just(i64::from(i32::MIN)),
+            Just(i64::from(i32::MAX) + 1),
+            Just(99_999_999_999),
+        ]
+        .prop_map(|i| i.to_string()),
+    ]
+}
+
+/// Slice steps around the engine's bound of 2^30 (E5), and 0 (a run-time error, not a
+/// build error).
+fn step() -> impl Strategy<Value = String> {
+    let bound = 1i64 << 30;
+    prop_oneof![
+        6 => prop_oneof![Just(1i64), Just(-1), Just(2), Just(0)],
+        2 => prop_oneof![
+            Just(bound),
+            Just(-bound),
+            Just(bound + 1),
+            Just(-bound - 1),
+            Just(2_000_000_000),
+            Just(i64::from(i32::MAX)),
+            Just(i64::from(i32::MIN)),
+        ],
+    ]
+    .prop_map(|s| s.to_string())
+}
+
+/// Function names: every built-in, and names that are not built-ins (some close to one).
+fn function_name() -> impl Strategy<Value = String> {
+    prop_oneof![
+        8 => proptest::sample::select(FUNCTIONS).prop_map(|f| f.name.to_owned()),
+        1 => prop_oneof![Just("nope"), Just("lenght"), Just("last"), Just("Length")]
+            .prop_map(str::to_owned),
+    ]
+}
+
+fn leaf() -> impl Strategy<Value = String> {
+    prop_oneof![
+        24 => prop_oneof![
+            Just("NextMarker"),
+            Just("Contents"),
+            Just("\"quoted.name\""),
+            Just("@"),
+            Just("`1`"),
+            Just("'text'"),
+            Just("IsTruncated"),
+        ]
+        .prop_map(str::to_owned),
+        3 => index().prop_map(|i| format!("Contents[{i}]")),
+        3 => (step(), prop::option::of(index()))
+            .prop_map(|(s, start)| format!("Contents[{}::{s}]", start.unwrap_or_default())),
+        1 => prop_oneof![Just("Contents["), Just("||"), Just("a..b"), Just(""), Just("a.")]
+            .prop_map(str::to_owned),
+        // Around the nesting bound: 64 levels pass, 65 do not.
+        1 => (60usize..68).prop_map(|n| "a.".repeat(n) + "a"),
+        1 => (30usize..35).prop_map(|n| "(".repeat(n) + "a" + &")".repeat(n)),
+    ]
+}
+
+fn expression() -> impl Strategy<Value = String> {
+    leaf().prop_recursive(3, 16, 3, |inner| {
+        prop_oneof![
+            1 => (inner.clone(), inner.clone(), prop_oneof![Just("||"), Just("&&"), Just("|"), Just("==")])
+                .prop_map(|(a, b, op)| format!("{a} {op} {b}")),
+            1 => (inner.clone(), inner.clone()).prop_map(|(a, b)| format!("{a}.{b}")),
+            1 => inner.clone().prop_map(|a| format!("!{a}")),
+            1 => inner.clone().prop_map(|a| format!("({a})")),
+            // A built-in with as many arguments as it takes, or any name with any number.
+            3 => (proptest::sample::select(FUNCTIONS), prop::collection::vec(inner.clone(), 3))
+                .prop_map(|(f, args)| {
+                    let n = f.arity.count + usize::from(f.arity.variadic);
+                    format!("{}({})", f.name, args[..n.min(3)].join(", "))
+                }),
+            1 => (function_name(), prop::collection::vec(inner.clone(), 0..4))
+                .prop_map(|(f, args)| format!("{f}({})", args.join(", "))),
+            1 => (function_name(), inner.clone(), inner.clone())
+                .prop_map(|(f, a, b)| format!("{f}({a}, &{b})")),
+            1 => (inner.clone(), inner.clone()).prop_map(|(a, b)| format!("[{a}, {b}]")),
+            1 => inner.clone().prop_map(|a| format!("{{k: {a}}}")),
+            1 => (inner.clone(), inner.clone()).prop_map(|(a, b)| format!("{a}[?{b}]")),
+            1 => inner.prop_map(|a| format!("{a}[]")),
+        ]
+    })
+}
+
+/// Result and non-aggregate keys: mostly dotted paths, some not.
+fn path() -> impl Strategy<Value = String> {
+    prop_oneof![
+        16 => prop_oneof![
+            Just("Contents"),
+            Just("CommonPrefixes"),
+            Just("EngineDefaults.Parameters"),
+            Just("\"a.b\".c"),
+        ]
+        .prop_map(str::to_owned),
+        2 => prop_oneof![
+            Just(""),
+            Just("R[0]"),
+            Just("length(R)"),
+            Just("nope(R)"),
+            Just("a."),
+            Just("a || b"),
+        ]
+        .prop_map(str::to_owned),
+        1 => expression(),
+    ]
+}
+
+fn route() -> impl Strategy<Value = String> {
+    let method = prop_oneof![
+        8 => prop_oneof![Just("GET"), Just("POST"), Just("DELETE")],
+        1 => prop_oneof![Just("get"), Just("FETCH"), Just("")],
+    ];
+    let space = prop_oneof![8 => Just(" "), 1 => prop_oneof![Just(""), Just("  ")]];
+    let path = prop_oneof![
+        8 => prop_oneof![Just("/v1/orders"), Just("/b/{Bucket}/o"), Just("/f/{Name}.json")],
+        2 => prop_oneof![
+            Just("v1"),
+            Just("/a/{B"),
+            Just("/a/B}"),
+            Just("/a/{}"),
+            Just("/a/{{B}}"),
+            Just("/a b"),
+            Just("/é/{B"),
+        ],
+    ];
+    (method, space, path).prop_map(|(m, s, p)| format!("{m}{s}{p}"))
+}
+
+#[derive(Debug, Clone)]
+struct Attributes {
+    operation: String,
+    input_tokens: Vec<String>,
+    output_tokens: Vec<String>,
+    result_keys: Vec<String>,
+    limit_key: Option<String>,
+    more_results: Option<String>,
+    non_aggregate_keys: Vec<String>,
+    route: Option<String>,
+}
+
+fn attributes() -> impl Strategy<Value = Attributes> {
+    // Tokens come in pairs, so most declarations have matching counts; sometimes one more
+    // output, or one fewer.
+    let tokens = prop_oneof![
+        6 => prop::collection::vec((name(), expression()), 1..2),
+        3 => prop::collection::vec((name(), expression()), 2..4),
+        1 => Just(Vec::new()),
+    ];
+    let skew = prop_oneof![12 => Just(0i8), 1 => Just(1), 1 => Just(-1)];
+    let result_keys = prop_oneof![
+        12 => prop::collection::vec(path(), 1..3),
+        1 => Just(Vec::new()),
+    ];
+    (
+        prop_oneof![16 => Just("ListThings"), 1 => Just("")],
+        tokens,
+        skew,
+        result_keys,
+        prop::option::weighted(0.3, name()),
+        prop::option::weighted(0.4, expression()),
+        prop::collection::vec(path(), 0..2),
+        prop::option::weighted(0.3, route()),
+    )
+        .prop_map(
+            |(
+                operation,
+                tokens,
+                skew,
+                result_keys,
+                limit_key,
+                more_results,
+                non_aggregate_keys,
+                route,
+            )| {
+                let (input_tokens, mut output_tokens): (Vec<_>, Vec<_>) =
+                    tokens.into_iter().unzip();
+                match skew {
+                    1 => output_tokens.push("NextMarker".to_owned()),
+                    -1 => {
+                        output_tokens.pop();
+                    }
+                    _ => {}
+                }
+                Attributes {
+                    operation: operation.to_owned(),
+                    input_tokens,
+                    output_tokens,
+                    result_keys,
+                    limit_key,
+                    more_results,
+                    non_aggregate_keys,
+                    route,
+                }
+            },
+        )
+}
+
+fn declaration(a: &Attributes) -> Declaration<'_> {
+    let mut d = Declaration::new(&a.operation);
+    d.input_tokens = &a.input_tokens;
+    d.output_tokens = &a.output_tokens;
+    d.result_keys = &a.result_keys;
+    d.limit_key = a.limit_key.as_deref();
+    d.more_results = a.more_results.as_deref();
+    d.non_aggregate_keys = &a.non_aggregate_keys;
+    d.route = a.route.as_deref();
+    d
+}
+
+fn build(a: &Attributes) -> Result<Model, Error> {
+    let mut b = Model::builder(a.operation.clone());
+    for t in &a.input_tokens {
+        b = b.input_token(t);
+    }
+    for t in &a.output_tokens {
+        b = b.output_token(t);
+    }
+    for k in &a.result_keys {
+        b = b.result_key(k);
+    }
+    for k in &a.non_aggregate_keys {
+        b = b.non_aggregate_key(k);
+    }
+    if let Some(k) = &a.limit_key {
+        b = b.limit_key(k);
+    }
+    if let Some(e) = &a.more_results {
+        b = b.more_results(e);
+    }
+    if let Some(r) = &a.route {
+        b = b.route(r);
+    }
+    b.build()
+}
+
+/// The same declaration as a botocore entry (which has no route).
+fn from_botocore(a: &Attributes) -> Result<Model, Error> {
+    let mut entry = json!({
+        "input_token": a.input_tokens,
+        "output_token": a.output_tokens,
+        "result_key": a.result_keys,
+        "non_aggregate_keys": a.non_aggregate_keys,
+    });
+    if let Some(fields) = entry.as_object_mut() {
+        if let Some(k) = &a.limit_key {
+            fields.insert("limit_key".into(), Value::String(k.clone()));
+        }
+        if let Some(e) = &a.more_results {
+            fields.insert("more_results".into(), Value::String(e.clone()));
+        }
+    }
+    Model::from_botocore(a.operation.clone(), &entry)
+}
+
+proptest! {
+    #![proptest_config(Config { cases: 3000, ..Config::default() })]
+
+    // S1: the shared checker and the builder give the same verdict on every declaration, and
+    // a refusal names the operation and the key of the checker's first problem.
+    #[test]
+    fn s1_checker_and_builder_agree(a in attributes()) {
+        let problems = check(&declaration(&a));
+        let built = build(&a);
+        prop_assert_eq!(
+            problems.is_empty(),
+            built.is_ok(),
+            "checker: {:?}\nbuilder: {:?}",
+            problems,
+            built.as_ref().err()
+        );
+        if let (Some(first), Err(Error::InvalidModel { operation, problem })) =
+            (problems.first(), &built)
+        {
+            prop_assert_eq!(operation, &a.operation);
+            let message = problem.to_string();
+            let named = match first.key {
+                Key::Operation => message.contains("`operation`"),
+                // The count is worded with both keys.
+                Key::OutputToken => message.contains("output_token"),
+                key => message.contains(&format!("`{}`", key.as_str())) || message.contains("route"),
+            };
+            prop_assert!(named, "{} does not name {:?}", message, first.key);
+        }
+        if a.route.is_none() {
+            prop_assert_eq!(from_botocore(&a).is_ok(), built.is_ok());
+        }
+    }
+}
+
+/// The property is not vacuous: the grammar yields both verdicts, with every kind of refusal.
+#[test]
+fn the_grammar_reaches_both_verdicts() {
+    use proptest::strategy::ValueTree;
+    use proptest::test_runner::TestRunner;
+    let mut runner = TestRunner::deterministic();
+    let strategy = attributes();
+    let (mut accepted, mut refused) = (0, 0);
+    let mut reasons = std::collections::BTreeSet::new();
+    for _ in 0..3000 {
+        let a = strategy.new_tree(&mut runner).unwrap().current();
+        let problems = check(&declaration(&a));
+        if problems.is_empty() {
+            accepted += 1;
+        } else {
+            refused += 1;
+        }
+        for p in problems {
+            let debug = format!("{:?}", p.reason);
+            reasons.insert(debug.split([' ', '(', '{']).next().unwrap_or("").to_owned());
+        }
+    }
+    assert!(
+        accepted > 300 && refused > 300,
+        "{accepted} accepted, {refused} refused"
+    );
+    for kind in [
+        "Missing",
+        "Empty",
+        "Duplicate",
+        "CountMismatch",
+        "TooDeep",
+        "Syntax",
+        "UnknownFunction",
+        "WrongArity",
+        "OutOfRange",
+        "NotADottedPath",
+        "Route",
+    ] {
+        assert!(reasons.contains(kind), "no {kind} among {reasons:?}");
+    }
+}
