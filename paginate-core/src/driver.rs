@@ -22,9 +22,9 @@ use crate::body::Reply;
 use crate::engine::{Run, Step};
 use crate::error::{BoxError, Error};
 use crate::full_result::FullResult;
-use crate::page::Page;
+use crate::page::TakenPage;
 use crate::raw_page::ItemSink;
-use crate::results::Cursor;
+use crate::results::PageConsumer;
 use crate::trace::{RunSpan, RunTrace};
 use crate::transport::PageRequest;
 use read::{NotJson, read_reply};
@@ -111,7 +111,10 @@ impl<F: Fetch> Driver<F> {
 
     /// The next page, as the run gives it back, for a consumer that hands pages out as they
     /// are: with lookahead, the next request goes out at once.
-    pub(crate) fn poll_page(&mut self, cx: &mut Context<'_>) -> Poll<Option<Result<Page, Error>>> {
+    pub(crate) fn poll_page(
+        &mut self,
+        cx: &mut Context<'_>,
+    ) -> Poll<Option<Result<TakenPage, Error>>> {
         let page = match self.poll_taken(cx, None) {
             Poll::Ready(page) => page,
             Poll::Pending => return Poll::Pending,
@@ -131,7 +134,7 @@ impl<F: Fetch> Driver<F> {
         &mut self,
         cx: &mut Context<'_>,
         sink: Option<&mut dyn ItemSink>,
-    ) -> Poll<Option<Result<Page, Error>>> {
+    ) -> Poll<Option<Result<TakenPage, Error>>> {
         let decided = match &mut self.next {
             Some(decided) => decided,
             None => self.decide(),
@@ -197,7 +200,7 @@ impl<F: Fetch> Driver<F> {
     /// The one loop behind every item and search iterator: hand out what the cursor's page
     /// holds, else take the next page; an error, from the page or from taking it, is returned
     /// once and ends the cursor.
-    pub(crate) fn poll_cursor<C: Cursor>(
+    pub(crate) fn poll_cursor<C: PageConsumer>(
         &mut self,
         cursor: &mut C,
         cx: &mut Context<'_>,

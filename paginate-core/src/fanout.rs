@@ -190,13 +190,13 @@ impl FanCheckpoint {
 }
 
 /// A member and how far it has got.
-struct Slot<S> {
+struct MemberRun<S> {
     stream: Option<S>,
-    state: SlotState,
+    state: MemberState,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
-enum SlotState {
+enum MemberState {
     /// Not polled yet: its checkpoint is the token it was given, `start`.
     Waiting { start: Option<String> },
     /// Being polled.
@@ -285,7 +285,7 @@ enum SlotState {
 /// # Ok(()) }
 /// ```
 pub struct FanOut<S> {
-    slots: Vec<Slot<S>>,
+    slots: Vec<MemberRun<S>>,
     concurrency: usize,
     max_items: Option<u64>,
     given: u64,
@@ -331,10 +331,10 @@ impl<S: Member> FanOut<S> {
     /// A fan-out over `runs`, run `i` being `runs[i]`, all of them fetching at once unless
     /// [`FanOut::concurrency`] says otherwise.
     pub fn new(runs: Vec<S>) -> FanOut<S> {
-        let slots: Vec<Slot<S>> = runs
+        let slots: Vec<MemberRun<S>> = runs
             .into_iter()
-            .map(|stream| Slot {
-                state: SlotState::Waiting {
+            .map(|stream| MemberRun {
+                state: MemberState::Waiting {
                     start: stream.resume_token(),
                 },
                 stream: Some(stream),
@@ -344,7 +344,7 @@ impl<S: Member> FanOut<S> {
     }
 
     /// All runs fetching at once until told otherwise.
-    fn from_slots(slots: Vec<Slot<S>>) -> FanOut<S> {
+    fn from_slots(slots: Vec<MemberRun<S>>) -> FanOut<S> {
         FanOut {
             concurrency: slots.len().max(1),
             slots,
@@ -361,18 +361,18 @@ impl<S: Member> FanOut<S> {
         checkpoint: &FanCheckpoint,
         mut make: impl FnMut(usize, Option<String>) -> S,
     ) -> FanOut<S> {
-        let slots: Vec<Slot<S>> = checkpoint
+        let slots: Vec<MemberRun<S>> = checkpoint
             .runs()
             .iter()
             .enumerate()
             .map(|(i, run)| match run.starting_token() {
-                Some(token) => Slot {
+                Some(token) => MemberRun {
                     stream: Some(make(i, token.clone())),
-                    state: SlotState::Waiting { start: token },
+                    state: MemberState::Waiting { start: token },
                 },
-                None => Slot {
+                None => MemberRun {
                     stream: None,
-                    state: SlotState::Done { resume: None },
+                    state: MemberState::Done { resume: None },
                 },
             })
             .collect();
@@ -404,15 +404,15 @@ impl<S: Member> FanOut<S> {
             .slots
             .iter()
             .map(|slot| match &slot.state {
-                SlotState::Waiting { start } => RunCheckpoint::Resume(start.clone()),
-                SlotState::Active => match slot.stream.as_ref().map(Member::resume_token) {
+                MemberState::Waiting { start } => RunCheckpoint::Resume(start.clone()),
+                MemberState::Active => match slot.stream.as_ref().map(Member::resume_token) {
                     Some(Some(token)) => RunCheckpoint::Resume(Some(token)),
                     _ => RunCheckpoint::Done,
                 },
-                SlotState::Done {
+                MemberState::Done {
                     resume: Some(token),
                 } => RunCheckpoint::Resume(Some(token.clone())),
-                SlotState::Done { resume: None } => RunCheckpoint::Done,
+                MemberState::Done { resume: None } => RunCheckpoint::Done,
             })
             .collect();
         FanCheckpoint { runs }
@@ -423,14 +423,14 @@ impl<S: Member> FanOut<S> {
         let mut active = self
             .slots
             .iter()
-            .filter(|s| s.state == SlotState::Active)
+            .filter(|s| s.state == MemberState::Active)
             .count();
         for slot in &mut self.slots {
             if active >= self.concurrency {
                 break;
             }
-            if matches!(slot.state, SlotState::Waiting { .. }) {
-                slot.state = SlotState::Active;
+            if matches!(slot.state, MemberState::Waiting { .. }) {
+                slot.state = MemberState::Active;
                 active += 1;
             }
         }
@@ -461,7 +461,7 @@ where
             for step in 0..count {
                 let run = (self.cursor + step) % count;
                 let slot = &mut self.slots[run];
-                if slot.state != SlotState::Active {
+                if slot.state != MemberState::Active {
                     continue;
                 }
                 any_active = true;
@@ -479,13 +479,13 @@ where
                     Poll::Ready(Some(Err(error))) => {
                         // L7: the failed run keeps its position; the others go on.
                         let resume = slot.stream.take().and_then(|s| s.resume_token());
-                        slot.state = SlotState::Done { resume };
+                        slot.state = MemberState::Done { resume };
                         self.cursor = (run + 1) % count;
                         return Poll::Ready(Some(Err(RunFailed { run, error })));
                     }
                     Poll::Ready(None) => {
                         let resume = slot.stream.take().and_then(|s| s.resume_token());
-                        slot.state = SlotState::Done { resume };
+                        slot.state = MemberState::Done { resume };
                         ended = true;
                     }
                 }

@@ -13,8 +13,8 @@ use serde_json::{Map, Value};
 use crate::engine::{Held, Run};
 use crate::error::Error;
 use crate::expr::Path;
-use crate::page::{Page, from_text, without_position};
-use crate::raw_page::Slot;
+use crate::page::{TakenPage, from_text, without_position};
+use crate::raw_page::TopValue;
 use crate::results::from_json;
 use crate::token::json_type;
 
@@ -182,19 +182,19 @@ impl<'m> de::MapAccess<'m> for MergedMap<'m> {
 }
 
 impl FullResult {
-    pub(crate) fn add(&mut self, run: &Run, page: Page) -> Result<(), Error> {
+    pub(crate) fn add(&mut self, run: &Run, page: TakenPage) -> Result<(), Error> {
         match page {
-            Page::Value(mut page) => {
+            TakenPage::Value(mut page) => {
                 for key in &run.model().inner().result_keys {
                     if let Some(value) = key.get_mut(&mut page).map(std::mem::take) {
                         self.add_value(run, key, value)?;
                     }
                 }
             }
-            Page::Body(mut page) => {
+            TakenPage::Body(mut page) => {
                 for key in &run.model().inner().result_keys {
                     if key.is_top_level()
-                        && let Some(Slot::Items(items)) = page.slot(key.top())
+                        && let Some(TopValue::Items(items)) = page.slot(key.top())
                     {
                         match page.whole_interior(items) {
                             Some(inner) => self.add_text(run, key, inner, items.len())?,

@@ -10,33 +10,33 @@ use serde_json::Value;
 
 use crate::expr::{Expr, KeyNeed, Needs, Path};
 use crate::model::Model;
-use crate::raw_page::{BodyPage, ItemSpans, NotValue, Slot};
+use crate::raw_page::{BodyPage, ItemSpans, NotValue, TopValue};
 use crate::results::{from_json, non_aggregate_part};
 use crate::slicing::{blank, count_items, skip_front, truncate};
 
 /// One page taken by a run.
 #[derive(Debug)]
-pub(crate) enum Page {
+pub(crate) enum TakenPage {
     Value(Value),
     Body(BodyPage),
 }
 
-impl Page {
+impl TakenPage {
     /// The JSON type of a page that is not an object; `None` for an object.
     pub(crate) fn not_object(&self) -> Option<&'static str> {
         match self {
-            Page::Value(Value::Object(_)) | Page::Body(_) => None,
-            Page::Value(other) => Some(crate::token::json_type(other)),
+            TakenPage::Value(Value::Object(_)) | TakenPage::Body(_) => None,
+            TakenPage::Value(other) => Some(crate::token::json_type(other)),
         }
     }
 
     /// Evaluates `expr` on the page: on a body, on a view of just what it reads.
     pub(crate) fn search(&self, expr: &Expr) -> Result<Option<Value>, SearchFailed> {
         let found = match self {
-            Page::Value(page) => expr
+            TakenPage::Value(page) => expr
                 .search(page)
                 .map(|v| v.map(std::borrow::Cow::into_owned)),
-            Page::Body(page) => {
+            TakenPage::Body(page) => {
                 let view =
                     page.view(expr.needs())
                         .map_err(|NotValue(e)| SearchFailed::NotJson {
@@ -53,11 +53,11 @@ impl Page {
     /// M1: the number of items at `key`.
     pub(crate) fn count(&self, key: &Path) -> Result<u64, &'static str> {
         match self {
-            Page::Value(page) => count_items(key.get(page)),
-            Page::Body(page) => match page.slot(key.top()) {
+            TakenPage::Value(page) => count_items(key.get(page)),
+            TakenPage::Body(page) => match page.slot(key.top()) {
                 None => count_items(None),
-                Some(Slot::Items(items)) if key.is_top_level() => Ok(items.len() as u64),
-                Some(Slot::Json(value)) => count_items(key.get_below_top(value)),
+                Some(TopValue::Items(items)) if key.is_top_level() => Ok(items.len() as u64),
+                Some(TopValue::Json(value)) => count_items(key.get_below_top(value)),
                 Some(other) => count_items(key.get_below_top(&page.checked(other))),
             },
         }
@@ -94,13 +94,13 @@ impl Page {
         on_json: impl FnOnce(&mut Value) -> Result<(), &'static str>,
     ) -> Result<(), &'static str> {
         let value = match self {
-            Page::Value(page) => key.get_mut(page),
-            Page::Body(page) => {
+            TakenPage::Value(page) => key.get_mut(page),
+            TakenPage::Body(page) => {
                 if key.is_top_level()
-                    && let Some(Slot::Items(_)) = page.slot(key.top())
+                    && let Some(TopValue::Items(_)) = page.slot(key.top())
                 {
                     match page.slot_mut(key.top()) {
-                        Some(Slot::Items(items)) => on_items(items),
+                        Some(TopValue::Items(items)) => on_items(items),
                         // The same slot was just read as a list.
                         _ => debug_assert!(false, "the list of {} went missing", key.as_str()),
                     }
@@ -116,8 +116,8 @@ impl Page {
     /// G5: the non-aggregate keys of the page.
     pub(crate) fn non_aggregate_part(&self, model: &Model) -> Value {
         match self {
-            Page::Value(page) => non_aggregate_part(model, page),
-            Page::Body(page) => {
+            TakenPage::Value(page) => non_aggregate_part(model, page),
+            TakenPage::Body(page) => {
                 let needs = Needs {
                     page: false,
                     keys: model
@@ -138,12 +138,12 @@ impl Page {
     /// text. Errors are serde_json's, without a position, so both say the same.
     pub(crate) fn into_typed<T: DeserializeOwned + 'static>(self) -> Result<T, String> {
         match self {
-            Page::Value(page) => from_json(page).map_err(|e| e.to_string()),
-            Page::Body(page) if TypeId::of::<T>() == TypeId::of::<Value>() => page
+            TakenPage::Value(page) => from_json(page).map_err(|e| e.to_string()),
+            TakenPage::Body(page) if TypeId::of::<T>() == TypeId::of::<Value>() => page
                 .to_value()
                 .map_err(|NotValue(e)| e.to_string())
                 .and_then(|value| from_json(value).map_err(|e| e.to_string())),
-            Page::Body(page) => from_text(&page.json_text()),
+            TakenPage::Body(page) => from_text(&page.json_text()),
         }
     }
 }

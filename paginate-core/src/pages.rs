@@ -14,8 +14,8 @@ use crate::error::Error;
 use crate::fetch::Blocking;
 use crate::full_result::FullResult;
 use crate::model::Model;
-use crate::page::Page;
-use crate::results::{Cursor, ItemCursor, SearchCursor, decode_page};
+use crate::page::TakenPage;
+use crate::results::{ItemCursor, PageConsumer, SearchCursor, decode_page};
 use crate::transport::Transport;
 
 impl Model {
@@ -335,7 +335,7 @@ where
     }
 
     /// The next page: the shared path of pages, items, search and full results.
-    fn next_raw(&mut self) -> Option<Result<Page, Error>> {
+    fn next_raw(&mut self) -> Option<Result<TakenPage, Error>> {
         block_on(|cx| self.driver.poll_page(cx))
     }
 }

@@ -12,16 +12,16 @@ use crate::engine::{Held, Run};
 use crate::error::Error;
 use crate::expr::Expr;
 use crate::model::Model;
-use crate::page::{Page, without_position};
-use crate::raw_page::{Checked, ItemSink, Slot};
+use crate::page::{TakenPage, without_position};
+use crate::raw_page::{Checked, ItemSink, TopValue};
 use crate::token::json_type;
 
 /// What item and search cursors have in common: results handed out from the page loaded, and
 /// an end after an error.
-pub(crate) trait Cursor {
+pub(crate) trait PageConsumer {
     type Out;
     fn next_out(&mut self) -> Option<Self::Out>;
-    fn load(&mut self, run: &Run, page: Page) -> Result<(), Error>;
+    fn load(&mut self, run: &Run, page: TakenPage) -> Result<(), Error>;
     fn failed(&self) -> bool;
     fn fail(&mut self);
     /// What takes the elements of this cursor's key as a body is read (G8).
@@ -33,7 +33,7 @@ pub(crate) trait Cursor {
 /// A page as the caller's type (G1); a failure names the page.
 pub(crate) fn decode_page<T: DeserializeOwned + 'static>(
     run: &Run,
-    page: Page,
+    page: TakenPage,
 ) -> Result<T, Error> {
     page.into_typed()
         .map_err(|reason| deserialize_failed::<T>(run, None, reason))
@@ -95,7 +95,7 @@ pub(crate) enum Item<I> {
 #[derive(Debug)]
 pub(crate) struct ItemCursor<I> {
     key: usize,
-    items: Items<I>,
+    items: LoadedItems<I>,
     /// Elements deserialized while the page being read was read, before it is loaded.
     taking: Vec<Result<I, String>>,
     /// How many elements the last list taken had.
@@ -110,16 +110,16 @@ pub(crate) struct ItemCursor<I> {
 
 /// The items of the page loaded.
 #[derive(Debug)]
-enum Items<I> {
+enum LoadedItems<I> {
     Json(std::vec::IntoIter<Value>),
     Typed(std::vec::IntoIter<Result<I, String>>),
 }
 
-impl<I> Items<I> {
+impl<I> LoadedItems<I> {
     fn len(&self) -> usize {
         match self {
-            Items::Json(items) => items.len(),
-            Items::Typed(items) => items.len(),
+            LoadedItems::Json(items) => items.len(),
+            LoadedItems::Typed(items) => items.len(),
         }
     }
 }
@@ -128,7 +128,7 @@ impl<I> ItemCursor<I> {
     pub(crate) fn new(key: usize) -> ItemCursor<I> {
         ItemCursor {
             key,
-            items: Items::Json(Vec::new().into_iter()),
+            items: LoadedItems::Json(Vec::new().into_iter()),
             taking: Vec::new(),
             last_len: 0,
             taken: 0,
@@ -185,7 +185,7 @@ impl<I> ItemCursor<I> {
                 });
             }
         };
-        self.items = Items::Json(items.into_iter());
+        self.items = LoadedItems::Json(items.into_iter());
         Ok(())
     }
 }
@@ -202,9 +202,9 @@ impl ItemCursor<Value> {
         ItemCursor {
             key: self.key,
             items: match self.items {
-                Items::Json(items) => Items::Json(items),
-                Items::Typed(items) => {
-                    Items::Typed(items.map(convert).collect::<Vec<_>>().into_iter())
+                LoadedItems::Json(items) => LoadedItems::Json(items),
+                LoadedItems::Typed(items) => {
+                    LoadedItems::Typed(items.map(convert).collect::<Vec<_>>().into_iter())
                 }
             },
             taking: self.taking.into_iter().map(convert).collect(),
@@ -280,15 +280,15 @@ impl<'de, I: DeserializeOwned> serde::de::Visitor<'de> for ListInto<'_, I> {
     }
 }
 
-impl<I: DeserializeOwned> Cursor for ItemCursor<I> {
+impl<I: DeserializeOwned> PageConsumer for ItemCursor<I> {
     /// An item and its index in its page (counted from the first item this run returned of
     /// that page).
     type Out = (Item<I>, u64);
 
     fn next_out(&mut self) -> Option<(Item<I>, u64)> {
         let item = match &mut self.items {
-            Items::Json(items) => Item::Json(items.next()?),
-            Items::Typed(items) => Item::Typed(items.next()?),
+            LoadedItems::Json(items) => Item::Json(items.next()?),
+            LoadedItems::Typed(items) => Item::Typed(items.next()?),
         };
         self.taken += 1;
         Some((item, self.taken - 1))
@@ -309,18 +309,18 @@ impl<I: DeserializeOwned> Cursor for ItemCursor<I> {
     /// Loads a page's items: a list's elements, a string's characters, an object's keys
     /// (as botocore iterates them); nothing for a missing key. The elements of a body's list
     /// were deserialized as it was read; those the rules cut or skipped are dropped (M2, R6).
-    fn load(&mut self, run: &Run, page: Page) -> Result<(), Error> {
+    fn load(&mut self, run: &Run, page: TakenPage) -> Result<(), Error> {
         let key = &run.model().inner().result_keys[self.key];
         self.taken = 0;
         let taken_while_read = mem::take(&mut self.taking);
         match page {
-            Page::Value(mut page) => {
+            TakenPage::Value(mut page) => {
                 let value = key.get_mut(&mut page).map(mem::take);
                 self.set_json(run, value)
             }
-            Page::Body(mut page) => {
+            TakenPage::Body(mut page) => {
                 if key.is_top_level()
-                    && let Some(Slot::Items(kept)) = page.slot(key.top())
+                    && let Some(TopValue::Items(kept)) = page.slot(key.top())
                     && kept.typed
                 {
                     let mut items = taken_while_read;
@@ -335,7 +335,7 @@ impl<I: DeserializeOwned> Cursor for ItemCursor<I> {
                     items.drain(..kept.front.min(items.len()));
                     items.truncate(kept.len());
                     self.countable = true;
-                    self.items = Items::Typed(items.into_iter());
+                    self.items = LoadedItems::Typed(items.into_iter());
                     return Ok(());
                 }
                 let value = page
@@ -381,7 +381,7 @@ impl SearchCursor {
     }
 }
 
-impl Cursor for SearchCursor {
+impl PageConsumer for SearchCursor {
     type Out = Value;
 
     fn next_out(&mut self) -> Option<Value> {
@@ -397,7 +397,7 @@ impl Cursor for SearchCursor {
     }
 
     /// A list result gives its elements (one level); anything else, `null` included, itself.
-    fn load(&mut self, run: &Run, page: Page) -> Result<(), Error> {
+    fn load(&mut self, run: &Run, page: TakenPage) -> Result<(), Error> {
         let found = page.search(&self.expr).map_err(|failed| {
             self.failed = Failed::OnPage;
             run.search_failed(self.expr.as_str(), run.pages_taken(), failed)

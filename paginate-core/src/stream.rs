@@ -18,7 +18,7 @@ use crate::error::Error;
 use crate::fetch::Async;
 use crate::full_result::FullResult;
 use crate::model::Model;
-use crate::page::Page;
+use crate::page::TakenPage;
 use crate::pages::run_options;
 use crate::results::{ItemCursor, SearchCursor, decode_page};
 use crate::transport::AsyncTransport;
@@ -160,7 +160,7 @@ where
 
     /// Polls for the next page as JSON: the shared path of pages, items, search and full
     /// results. At most one request is in flight; dropping the stream drops it.
-    fn poll_raw(&mut self, cx: &mut Context<'_>) -> Poll<Option<Result<Page, Error>>> {
+    fn poll_raw(&mut self, cx: &mut Context<'_>) -> Poll<Option<Result<TakenPage, Error>>> {
         self.driver.poll_page(cx)
     }
 }

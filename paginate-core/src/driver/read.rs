@@ -6,7 +6,7 @@
 use crate::body::Reply;
 use crate::error::preview;
 use crate::model::Model;
-use crate::page::Page;
+use crate::page::TakenPage;
 use crate::raw_page::{BodyPage, ItemSink};
 
 /// Why a body could not be read as JSON: serde_json's reason (or the UTF-8 error) and the
@@ -27,9 +27,9 @@ pub(crate) fn read_reply(
     reply: Reply,
     model: &Model,
     sink: Option<&mut dyn ItemSink>,
-) -> Result<Page, NotJson> {
+) -> Result<TakenPage, NotJson> {
     let body = match reply {
-        Reply::Value(value) => return Ok(Page::Value(value)),
+        Reply::Value(value) => return Ok(TakenPage::Value(value)),
         Reply::Body(body) => body,
     };
     let text = String::from_utf8(body.into_bytes()).map_err(|e| NotJson {
@@ -53,9 +53,9 @@ pub(crate) fn read_reply(
         key.is_top_level().then_some((key.top(), sink))
     });
     match BodyPage::read(text, &split, sink) {
-        Ok(page) => Ok(Page::Body(page)),
+        Ok(page) => Ok(TakenPage::Body(page)),
         Err(text) => serde_json::from_str(&text)
-            .map(Page::Value)
+            .map(TakenPage::Value)
             .map_err(|e| NotJson {
                 reason: e.to_string(),
                 body: preview(&text),
@@ -78,20 +78,20 @@ mod tests {
         }
     }
 
-    fn read(reply: Reply) -> Result<Page, NotJson> {
+    fn read(reply: Reply) -> Result<TakenPage, NotJson> {
         read_reply(reply, &model(), None)
     }
 
     #[test]
     fn a_value_is_the_page_as_it_is() {
         let page = read(Reply::Value(json!({"Items": [1]})));
-        assert!(matches!(page, Ok(Page::Value(v)) if v == json!({"Items": [1]})));
+        assert!(matches!(page, Ok(TakenPage::Value(v)) if v == json!({"Items": [1]})));
     }
 
     #[test]
     fn g8_a_body_is_read_without_a_value_tree() {
         let page = read(Reply::Body(Body::from(r#"{"Items": [1, 2], "Next": "a"}"#)));
-        let Ok(Page::Body(page)) = page else {
+        let Ok(TakenPage::Body(page)) = page else {
             panic!("expected a body page, got {page:?}");
         };
         assert_eq!(
@@ -106,7 +106,7 @@ mod tests {
     fn g8_l7_json_not_an_object_and_text_not_json_are_told_apart() {
         assert!(matches!(
             read(Reply::Body(Body::from("[1, 2]"))),
-            Ok(Page::Value(Value::Array(_)))
+            Ok(TakenPage::Value(Value::Array(_)))
         ));
         match read(Reply::Body(Body::from("<html>oops"))) {
             Err(NotJson { body, .. }) => assert_eq!(body, "<html>oops"),

@@ -32,7 +32,7 @@ use crate::error::{BoxError, Error, preview};
 use crate::expr::is_absent;
 use crate::model::{LimitType, Model};
 use crate::options::{HookFn, PaginationConfig, ProgressHook};
-use crate::page::{Page, SearchFailed};
+use crate::page::{SearchFailed, TakenPage};
 use crate::token::{Position, json_type, set_tokens};
 use crate::transport::PageRequest;
 use state::{End, Phase, State};
@@ -330,7 +330,7 @@ impl Run {
 
     /// Takes one page, read from the transport's reply by the driver, and returns it as the
     /// caller should see it.
-    pub(crate) fn accept(&mut self, mut page: Page) -> Result<Page, Error> {
+    pub(crate) fn accept(&mut self, mut page: TakenPage) -> Result<TakenPage, Error> {
         let Some(fetched_by) = self.state.answer() else {
             // No request out: a driver's breach (`answer` stops debug builds).
             return Err(protocol_breach(

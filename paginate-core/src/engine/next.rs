@@ -7,7 +7,7 @@ use super::state::{End, Taken};
 use crate::error::Error;
 use crate::expr::is_absent;
 use crate::options::DuplicateTokenPolicy;
-use crate::page::Page;
+use crate::page::TakenPage;
 use crate::token::{Position, token_json};
 
 impl Run {
@@ -40,7 +40,11 @@ impl Run {
     }
 
     /// L2: `more_results` first, then each output token; absent values are "no value".
-    pub(super) fn next_token(&self, page: &Page, number: u64) -> Result<Vec<Option<Value>>, Error> {
+    pub(super) fn next_token(
+        &self,
+        page: &TakenPage,
+        number: u64,
+    ) -> Result<Vec<Option<Value>>, Error> {
         let inner = self.model.inner();
         let tokens = inner.output_tokens.len();
         if let Some(more) = &inner.more_results {

@@ -10,7 +10,7 @@ use crate::cycle::fingerprint;
 use crate::error::Error;
 use crate::expr::equal;
 use crate::options::DuplicateTokenPolicy;
-use crate::page::Page;
+use crate::page::TakenPage;
 use crate::token::{Position, set_tokens};
 
 impl Run {
@@ -19,7 +19,7 @@ impl Run {
     /// non-aggregate part of a first page.
     pub(super) fn take_page(
         &mut self,
-        page: &mut Page,
+        page: &mut TakenPage,
         fetched_by: &Position,
     ) -> Result<Taken, Error> {
         let number = self.pages + 1;

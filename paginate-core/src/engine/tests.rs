@@ -9,7 +9,7 @@ use super::{Held, Run, Step};
 use crate::error::Error;
 use crate::model::Model;
 use crate::options::DuplicateTokenPolicy;
-use crate::page::Page;
+use crate::page::TakenPage;
 use crate::token::Position;
 
 /// A model of one input token `Marker`, its output `Next`, and the result key `Items`.
@@ -26,12 +26,12 @@ pub(super) fn run() -> Run {
 }
 
 /// A page of `items`, with `next` as its next token when there is one.
-pub(super) fn page(items: Value, next: Option<&str>) -> Page {
+pub(super) fn page(items: Value, next: Option<&str>) -> TakenPage {
     let mut page = json!({ "Items": items });
     if let Some(next) = next {
         page["Next"] = json!(next);
     }
-    Page::Value(page)
+    TakenPage::Value(page)
 }
 
 /// Steps the run and expects a request: its page number and params.
@@ -42,9 +42,9 @@ pub(super) fn request(run: &mut Run) -> (u64, Map<String, Value>) {
     }
 }
 
-fn accepted(run: &mut Run, page: Page) -> Value {
+fn accepted(run: &mut Run, page: TakenPage) -> Value {
     match run.accept(page) {
-        Ok(Page::Value(value)) => value,
+        Ok(TakenPage::Value(value)) => value,
         other => panic!("expected the page back, got {other:?}"),
     }
 }
@@ -313,7 +313,7 @@ fn l7_a_page_that_is_not_an_object_is_refused_and_fetched_again_on_resume() {
     request(&mut run);
     accepted(&mut run, page(json!([1]), Some("a")));
     request(&mut run);
-    let refused = run.accept(Page::Value(json!([1, 2])));
+    let refused = run.accept(TakenPage::Value(json!([1, 2])));
     assert!(matches!(
         refused,
         Err(Error::PageNotObject {

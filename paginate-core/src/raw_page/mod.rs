@@ -30,7 +30,7 @@ type Span = Range<usize>;
 
 /// One top-level value of a body page.
 #[derive(Debug, Clone)]
-pub(crate) enum Slot {
+pub(crate) enum TopValue {
     /// A value the engine has not needed: its text.
     Raw(Span),
     /// A top-level result key holding a list: its elements' text, as cut and skipped so far.
@@ -104,7 +104,7 @@ impl ItemSpans {
 #[derive(Debug)]
 pub(crate) struct BodyPage {
     text: String,
-    fields: Vec<(String, Slot)>,
+    fields: Vec<(String, TopValue)>,
     /// Whether the fields no longer say what the text says (a key written twice, a rule's
     /// edit): typed pages are then read from the fields written out again.
     changed: bool,
@@ -145,12 +145,12 @@ impl BodyPage {
         text.unwrap_or("null")
     }
 
-    pub(crate) fn slot(&self, key: &str) -> Option<&Slot> {
+    pub(crate) fn slot(&self, key: &str) -> Option<&TopValue> {
         self.fields.iter().find(|(k, _)| k == key).map(|(_, s)| s)
     }
 
     /// The slot of `key`, to be changed: the page no longer reads as its text.
-    pub(crate) fn slot_mut(&mut self, key: &str) -> Option<&mut Slot> {
+    pub(crate) fn slot_mut(&mut self, key: &str) -> Option<&mut TopValue> {
         self.changed = true;
         self.fields
             .iter_mut()
@@ -163,7 +163,7 @@ impl BodyPage {
     /// which is never changed this way (see [`BodyPage::checked`]).
     pub(crate) fn json_mut(&mut self, key: &str) -> Option<&mut Value> {
         let value = match self.slot(key)? {
-            Slot::Json(_) => None,
+            TopValue::Json(_) => None,
             other => Some(self.checked(other)),
         };
         // `slot` just found the key, and a slot not yet JSON is made JSON here.
@@ -171,10 +171,10 @@ impl BodyPage {
         debug_assert!(slot.is_some(), "the slot of {key} went missing");
         let slot = slot?;
         if let Some(value) = value {
-            *slot = Slot::Json(value);
+            *slot = TopValue::Json(value);
         }
         match slot {
-            Slot::Json(value) => Some(value),
+            TopValue::Json(value) => Some(value),
             _ => {
                 debug_assert!(false, "the slot of {key} is not JSON after it was made so");
                 None
@@ -186,18 +186,18 @@ impl BodyPage {
     /// but the list a typed item cursor took, so reading it again cannot fail (if it did, the
     /// value would read as `null`). Only [`BodyPage::view`] reaches that list, and it reports
     /// a failure.
-    pub(crate) fn checked(&self, slot: &Slot) -> Value {
+    pub(crate) fn checked(&self, slot: &TopValue) -> Value {
         self.materialize(slot).unwrap_or(Value::Null)
     }
 
     /// The JSON of a slot. What the pass read was read as a `Value` reads it
     /// ([`scan::Checked`]), except the elements a typed item cursor took, which were read as
     /// its type reads them: what that type skipped can still be refused here.
-    fn materialize(&self, slot: &Slot) -> Result<Value, NotValue> {
+    fn materialize(&self, slot: &TopValue) -> Result<Value, NotValue> {
         match slot {
-            Slot::Raw(span) => self.parse(span),
-            Slot::Items(items) => self.elements(items).map(Value::Array),
-            Slot::Json(value) => Ok(value.clone()),
+            TopValue::Raw(span) => self.parse(span),
+            TopValue::Items(items) => self.elements(items).map(Value::Array),
+            TopValue::Json(value) => Ok(value.clone()),
         }
     }
 
@@ -270,7 +270,7 @@ impl BodyPage {
                 continue;
             };
             let value = match (need, slot) {
-                (KeyNeed::At(indices), Slot::Items(items)) => {
+                (KeyNeed::At(indices), TopValue::Items(items)) => {
                     let mut list = vec![Value::Null; items.len()];
                     for &i in indices {
                         let at = if i < 0 {
@@ -322,16 +322,16 @@ impl BodyPage {
             out.push_str(&Value::String(key.clone()).to_string());
             out.push(':');
             match slot {
-                Slot::Raw(span) => out.push_str(self.text_of(span)),
-                Slot::Items(items) if items.whole() => out.push_str(self.text_of(&items.list)),
-                Slot::Items(items) => {
+                TopValue::Raw(span) => out.push_str(self.text_of(span)),
+                TopValue::Items(items) if items.whole() => out.push_str(self.text_of(&items.list)),
+                TopValue::Items(items) => {
                     // The list's syntax was checked when it was read, and a list of raw
                     // values asks no more of it.
                     let texts = self.element_texts(items);
                     debug_assert!(texts.is_ok(), "a list read before has no element texts");
                     push_list(&mut out, texts.unwrap_or_default().into_iter());
                 }
-                Slot::Json(value) => out.push_str(&value.to_string()),
+                TopValue::Json(value) => out.push_str(&value.to_string()),
             }
         }
         out.push('}');

@@ -3,7 +3,7 @@
 
 use serde::de::{self, Deserializer as _, SeqAccess, Visitor};
 
-use super::{ItemSpans, Slot, Span};
+use super::{ItemSpans, Span, TopValue};
 
 /// Deserializes the elements of one result key's lists while a body is read, so a typed
 /// item is read from the text once, on the same pass that finds it (G8).
@@ -34,9 +34,9 @@ pub(super) fn scan(
     text: &str,
     split: &dyn Fn(&str) -> bool,
     mut sink: Option<(&str, &mut dyn ItemSink)>,
-) -> Option<(Vec<(String, Slot)>, bool)> {
+) -> Option<(Vec<(String, TopValue)>, bool)> {
     let mut walk = Walk { text, pos: 0 };
-    let mut fields: Vec<(String, Slot)> = Vec::new();
+    let mut fields: Vec<(String, TopValue)> = Vec::new();
     let mut changed = false;
     if !walk.eat(b'{') {
         return None;
@@ -53,7 +53,7 @@ pub(super) fn scan(
             let slot = match &mut sink {
                 Some((name, sink)) if *name == key => walk.result(Some(&mut **sink))?,
                 _ if split(&key) => walk.result(None)?,
-                _ => Slot::Raw(walk.skip()?),
+                _ => TopValue::Raw(walk.skip()?),
             };
             match fields.iter_mut().find(|(k, _)| *k == key) {
                 Some((_, existing)) => {
@@ -127,9 +127,9 @@ impl<'t> Walk<'t> {
 
     /// A result key's value: a list as its span and number of elements, its elements also
     /// given to `sink`; anything else as JSON.
-    fn result(&mut self, mut sink: Option<&mut dyn ItemSink>) -> Option<Slot> {
+    fn result(&mut self, mut sink: Option<&mut dyn ItemSink>) -> Option<TopValue> {
         if self.peek() != Some(b'[') {
-            return self.value().map(Slot::Json);
+            return self.value().map(TopValue::Json);
         }
         let start = self.pos;
         let typed = sink.is_some();
@@ -150,7 +150,11 @@ impl<'t> Walk<'t> {
                 None => self.each_element(*sink)?,
             },
         };
-        Some(Slot::Items(ItemSpans::new(start..self.pos, count, typed)))
+        Some(TopValue::Items(ItemSpans::new(
+            start..self.pos,
+            count,
+            typed,
+        )))
     }
 
     /// Gives each element of the list that comes next to `sink`, one at a time; returns how
