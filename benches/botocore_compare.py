@@ -17,7 +17,7 @@ trustworthy.
 Cases (paginate's side / botocore's side, both over the same bodies):
 
     items                   items() over a transport that parses (Value) / result_key_iters()
-    typed_items_body        items_as::<Object>() over bodies / result_key_iters()
+    typed_items_body        items().typed::<Object>() over bodies / result_key_iters()
     search                  search(SEARCH) over a Value transport / search(SEARCH)
     full_result             build_full_result() (Value) / build_full_result()
     typed_full_result_body  build_full_result_as::<TypedListing>() over bodies / build_full_result()

@@ -5,7 +5,8 @@
 
 use std::hint::black_box;
 
-use paginated::{Body, Model, PageRequest, Reply, Transport};
+use paginated::blocking::Transport;
+use paginated::{Body, Model, PageRequest, Reply};
 use serde::Deserialize;
 use serde_json::{Map, Value, json};
 
@@ -28,11 +29,8 @@ impl Bodies<'_> {
 
 impl Transport for Bodies<'_> {
     type Error = String;
-    fn call(&self, _: &str, params: &Map<String, Value>) -> Result<Value, String> {
-        self.0.fetch(marker(params))
-    }
     fn fetch(&self, request: PageRequest<'_>) -> Result<Reply, String> {
-        self.bytes(marker(request.params))
+        self.bytes(marker(request.params()))
             .map(|bytes| Reply::Body(Body::from(bytes)))
     }
 }
@@ -125,7 +123,8 @@ fn paginate_typed_items_into(m: &Model, api: &Canned, mut sink: impl FnMut(Objec
     let mut n = 0;
     for object in m
         .paginate(&Bodies(api), json!({"Bucket": "media"}))
-        .items_as::<Object>()
+        .items()
+        .typed::<Object>()
     {
         match object {
             Ok(o) => sink(o),

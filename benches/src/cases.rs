@@ -3,7 +3,8 @@
 
 use std::hint::black_box;
 
-use paginated::{AsyncTransport, Model};
+use paginated::nonblocking::Transport as _;
+use paginated::{Model, PageRequest, Reply};
 use serde::Deserialize;
 use serde_json::{Map, Value, json};
 
@@ -39,7 +40,7 @@ pub(crate) fn take_contents(page: &mut Value) -> Vec<Value> {
 pub(crate) fn hand_items(api: &Canned) -> usize {
     let (mut marker, mut n) = (String::new(), 0);
     loop {
-        let Ok(mut page) = api.fetch(&marker) else {
+        let Ok(mut page) = api.page(&marker) else {
             return n;
         };
         let next = next_marker(&page);
@@ -57,7 +58,7 @@ pub(crate) fn hand_items(api: &Canned) -> usize {
 pub(crate) fn hand_search(api: &Canned) -> usize {
     let (mut marker, mut n) = (String::new(), 0);
     loop {
-        let Ok(page) = api.fetch(&marker) else {
+        let Ok(page) = api.page(&marker) else {
             return n;
         };
         if let Some(items) = page.get("Contents").and_then(Value::as_array) {
@@ -83,7 +84,7 @@ pub(crate) fn hand_search(api: &Canned) -> usize {
 pub(crate) fn hand_full(api: &Canned) -> usize {
     let (mut marker, mut all) = (String::new(), Vec::new());
     loop {
-        let Ok(mut page) = api.fetch(&marker) else {
+        let Ok(mut page) = api.page(&marker) else {
             break;
         };
         let next = next_marker(&page);
@@ -107,7 +108,7 @@ pub(crate) fn hand_chunks(api: &Canned) -> usize {
     loop {
         let mut left = CHUNK as usize;
         loop {
-            let Ok(mut page) = api.fetch(&marker) else {
+            let Ok(mut page) = api.page(&marker) else {
                 return n;
             };
             let next = next_marker(&page);
@@ -179,7 +180,7 @@ pub(crate) fn hand_typed(api: &Canned) -> usize {
 pub(crate) fn hand_typed_from_value(api: &Canned) -> usize {
     let (mut marker, mut n) = (String::new(), 0);
     loop {
-        let Ok(mut page) = api.fetch(&marker) else {
+        let Ok(mut page) = api.page(&marker) else {
             return n;
         };
         let next = next_marker(&page);
@@ -202,7 +203,8 @@ pub(crate) async fn hand_async_items(api: &Canned) -> usize {
         let params: Map<String, Value> = [("Marker".to_owned(), Value::String(marker.clone()))]
             .into_iter()
             .collect();
-        let Ok(mut page) = AsyncTransport::call(api, "ListObjects", &params).await else {
+        let Ok(Reply::Value(mut page)) = api.fetch(PageRequest::new("ListObjects", &params)).await
+        else {
             return n;
         };
         let next = next_marker(&page);
@@ -269,7 +271,8 @@ pub(crate) fn paginate_chunks(m: &Model, api: &Canned) -> usize {
 pub(crate) fn paginate_typed(m: &Model, api: &Canned) -> usize {
     consume(
         m.paginate(api, json!({"Bucket": "media"}))
-            .items_as::<Object>(),
+            .items()
+            .typed::<Object>(),
     )
 }
 

@@ -27,8 +27,8 @@ use std::collections::HashMap;
 use std::hint::black_box;
 use std::time::{Duration, Instant};
 
-use paginated::{AsyncTransport, Model, Transport};
-use serde_json::{Map, Value, json};
+use paginated::{Model, PageRequest, Reply, blocking, nonblocking};
+use serde_json::{Value, json};
 
 const OBJECTS: usize = 20_000;
 const ROUNDS: usize = 15;
@@ -92,22 +92,24 @@ impl Canned {
             .ok_or_else(|| format!("no page after {marker}"))
     }
 
-    fn fetch(&self, marker: &str) -> Result<Value, String> {
+    fn page(&self, marker: &str) -> Result<Value, String> {
         serde_json::from_str(self.body(marker)?).map_err(|e| e.to_string())
     }
 }
 
-impl Transport for Canned {
+impl blocking::Transport for Canned {
     type Error = String;
-    fn call(&self, _: &str, params: &Map<String, Value>) -> Result<Value, String> {
-        self.fetch(params.get("Marker").and_then(Value::as_str).unwrap_or(""))
+    fn fetch(&self, request: PageRequest<'_>) -> Result<Reply, String> {
+        let marker = request.params().get("Marker").and_then(Value::as_str);
+        self.page(marker.unwrap_or("")).map(Reply::Value)
     }
 }
 
-impl AsyncTransport for Canned {
+impl nonblocking::Transport for Canned {
     type Error = String;
-    async fn call(&self, _: &str, params: &Map<String, Value>) -> Result<Value, String> {
-        self.fetch(params.get("Marker").and_then(Value::as_str).unwrap_or(""))
+    async fn fetch(&self, request: PageRequest<'_>) -> Result<Reply, String> {
+        let marker = request.params().get("Marker").and_then(Value::as_str);
+        self.page(marker.unwrap_or("")).map(Reply::Value)
     }
 }
 

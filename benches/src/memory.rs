@@ -1,7 +1,8 @@
 //! The `memory` mode: peak RSS of streaming items and of full results, each case in a fresh
 //! process (`memory-child`) so that its peak is its own.
 
-use paginated::{Body, PageRequest, Reply, Transport};
+use paginated::blocking::Transport;
+use paginated::{Body, PageRequest, Reply};
 use serde_json::{Map, Value, json};
 
 use crate::cases::Object;
@@ -30,8 +31,11 @@ impl Generated {
 
 impl Transport for Generated {
     type Error = String;
-    fn call(&self, _: &str, params: &Map<String, Value>) -> Result<Value, String> {
-        serde_json::from_str(&self.text(params)?).map_err(|e| e.to_string())
+    fn fetch(&self, request: PageRequest<'_>) -> Result<Reply, String> {
+        let text = self.text(request.params())?;
+        serde_json::from_str(&text)
+            .map(Reply::Value)
+            .map_err(|e| e.to_string())
     }
 }
 
@@ -40,12 +44,9 @@ struct GeneratedBodies(Generated);
 
 impl Transport for GeneratedBodies {
     type Error = String;
-    fn call(&self, op: &str, params: &Map<String, Value>) -> Result<Value, String> {
-        self.0.call(op, params)
-    }
     fn fetch(&self, request: PageRequest<'_>) -> Result<Reply, String> {
         self.0
-            .text(request.params)
+            .text(request.params())
             .map(|text| Reply::Body(Body::from(text)))
     }
 }
@@ -73,7 +74,8 @@ pub(crate) fn memory_child(what: &str, pages: usize) {
             .count(),
         "typed_items_body" => m
             .paginate(&GeneratedBodies(api), json!({}))
-            .items_as::<Object>()
+            .items()
+            .typed::<Object>()
             .filter(Result::is_ok)
             .count(),
         "full" => match m.paginate(&api, json!({})).build_full_result() {

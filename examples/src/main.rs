@@ -11,10 +11,10 @@ use std::io::{IsTerminal as _, Write as _};
 use std::process::ExitCode;
 use std::sync::Arc;
 
-use paginated::http::{BlockingHttpTransport, HttpTransport};
-use paginated::{Paginated as _, Progress};
 use paginate_examples::api::{BUCKET, BlockingServer};
 use paginate_examples::{ListObjects, ListUsers, Object, User};
+use paginated::http::{BlockingHttpTransport, HttpTransport};
+use paginated::{Paginated as _, Progress};
 use serde_json::Value;
 
 type Result<T, E = Box<dyn StdError + Send + Sync>> = std::result::Result<T, E>;

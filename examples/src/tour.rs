@@ -10,8 +10,10 @@
 use std::cell::Cell;
 use std::process::ExitCode;
 
-use paginated::{Error, Model, Registry, Transport};
-use serde_json::{Map, Value, json};
+use paginated::blocking::Transport;
+use paginated::model::Registry;
+use paginated::{Error, Model, PageRequest, Reply};
+use serde_json::{Value, json};
 
 /// An in-memory object store speaking S3's ListObjects (v1) dialect.
 struct ObjectStore {
@@ -48,7 +50,8 @@ impl ObjectStore {
 impl Transport for ObjectStore {
     type Error = StoreError;
 
-    fn call(&self, operation: &str, params: &Map<String, Value>) -> Result<Value, StoreError> {
+    fn fetch(&self, request: PageRequest<'_>) -> Result<Reply, StoreError> {
+        let (operation, params) = (request.operation(), request.params());
         if operation != "ListObjects" {
             return Err(StoreError(format!("unsupported operation {operation}")));
         }
@@ -78,7 +81,8 @@ impl Transport for ObjectStore {
             "MaxKeys": max_keys,
             "IsTruncated": matching.len() > max_keys,
             "Contents": contents,
-        }))
+        })
+        .into())
     }
 }
 

@@ -15,10 +15,10 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::{Duration, Instant};
 
-use paginated::Paginated as _;
-use paginated::http::{HttpError, HttpTransport};
 use paginate_examples::api::{Faults, Server};
 use paginate_examples::{ListUsers, User};
+use paginated::Paginated as _;
+use paginated::http::{HttpError, HttpTransport};
 use tower::ServiceBuilder;
 use tower::retry::Policy;
 use tower::retry::backoff::{Backoff, ExponentialBackoff, ExponentialBackoffMaker, MakeBackoff};

@@ -14,8 +14,8 @@ use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use paginated::FanCheckpoint;
 use paginate_examples::api::BlockingServer;
+use paginated::fanout::FanCheckpoint;
 use redis::Connection;
 
 const WORKERS: &str = env!("CARGO_BIN_EXE_redis-workers");

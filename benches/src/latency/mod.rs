@@ -1,4 +1,4 @@
-//! The `latency` mode: what lookahead (`.prefetch()`) buys over real HTTP when every request
+//! The `latency` mode: what lookahead (`.lookahead()`) buys over real HTTP when every request
 //! takes time and so does the consumer.
 //!
 //! A loopback axum server ([`server`]) answers each page of a listing after a set latency and

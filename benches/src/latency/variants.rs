@@ -65,30 +65,30 @@ impl Work {
 pub(super) enum Variant {
     HandBlocking,
     Blocking,
-    BlockingPrefetch,
+    BlockingLookahead,
     HandAsync,
     Async,
-    AsyncPrefetch,
+    AsyncLookahead,
 }
 
 impl Variant {
     pub(super) const ALL: [Variant; 6] = [
         Variant::HandBlocking,
         Variant::Blocking,
-        Variant::BlockingPrefetch,
+        Variant::BlockingLookahead,
         Variant::HandAsync,
         Variant::Async,
-        Variant::AsyncPrefetch,
+        Variant::AsyncLookahead,
     ];
 
     pub(super) fn name(self) -> &'static str {
         match self {
             Variant::HandBlocking => "hand loop, blocking",
             Variant::Blocking => "paginate, blocking",
-            Variant::BlockingPrefetch => "paginate, blocking, prefetch",
+            Variant::BlockingLookahead => "paginate, blocking, lookahead",
             Variant::HandAsync => "hand loop, async",
             Variant::Async => "paginate, async",
-            Variant::AsyncPrefetch => "paginate, async, prefetch",
+            Variant::AsyncLookahead => "paginate, async, lookahead",
         }
     }
 
@@ -97,20 +97,20 @@ impl Variant {
         match self {
             Variant::HandBlocking => "hand-blocking",
             Variant::Blocking => "blocking",
-            Variant::BlockingPrefetch => "blocking-prefetch",
+            Variant::BlockingLookahead => "blocking-lookahead",
             Variant::HandAsync => "hand-async",
             Variant::Async => "async",
-            Variant::AsyncPrefetch => "async-prefetch",
+            Variant::AsyncLookahead => "async-lookahead",
         }
     }
 
     /// The sequential loop of the same kind, which this variant's ratio is taken against.
     pub(super) fn baseline(self) -> Variant {
         match self {
-            Variant::HandBlocking | Variant::Blocking | Variant::BlockingPrefetch => {
+            Variant::HandBlocking | Variant::Blocking | Variant::BlockingLookahead => {
                 Variant::HandBlocking
             }
-            Variant::HandAsync | Variant::Async | Variant::AsyncPrefetch => Variant::HandAsync,
+            Variant::HandAsync | Variant::Async | Variant::AsyncLookahead => Variant::HandAsync,
         }
     }
 
@@ -177,10 +177,10 @@ impl Setup {
         match variant {
             Variant::HandBlocking => self.hand_blocking(run),
             Variant::Blocking => self.paginate_blocking(run, false),
-            Variant::BlockingPrefetch => self.paginate_blocking(run, true),
+            Variant::BlockingLookahead => self.paginate_blocking(run, true),
             Variant::HandAsync => self.runtime.block_on(self.hand_async(run)),
             Variant::Async => self.runtime.block_on(self.paginate_async(run, false)),
-            Variant::AsyncPrefetch => self.runtime.block_on(self.paginate_async(run, true)),
+            Variant::AsyncLookahead => self.runtime.block_on(self.paginate_async(run, true)),
         }
     }
 
@@ -239,12 +239,12 @@ impl Setup {
         }
     }
 
-    fn paginate_blocking(&self, run: &str, prefetch: bool) -> Result<usize, String> {
+    fn paginate_blocking(&self, run: &str, lookahead: bool) -> Result<usize, String> {
         let pages = self
             .model
             .paginate(self.blocking.clone(), json!({ "run": run }))
             .page_size(self.limit as u64);
-        let pages = if prefetch { pages.prefetch() } else { pages };
+        let pages = if lookahead { pages.lookahead() } else { pages };
         let mut n = 0;
         for page in pages {
             n += read(&page.map_err(|e| error_chain(&e))?);
@@ -253,13 +253,13 @@ impl Setup {
         Ok(n)
     }
 
-    async fn paginate_async(&self, run: &str, prefetch: bool) -> Result<usize, String> {
+    async fn paginate_async(&self, run: &str, lookahead: bool) -> Result<usize, String> {
         let mut pages = self
             .model
             .paginate_async(&self.http, json!({ "run": run }))
             .page_size(self.limit as u64);
-        if prefetch {
-            pages = pages.prefetch();
+        if lookahead {
+            pages = pages.lookahead();
         }
         let mut n = 0;
         while let Some(page) = pages.next().await {
@@ -276,7 +276,7 @@ impl Setup {
         self.runtime.block_on(self.hand_async(run))
     }
 
-    /// The whole listing as `segments` runs of one [`FanOut`](paginated::FanOut), all
+    /// The whole listing as `segments` runs of one [`FanOut`](paginated::fanout::FanOut), all
     /// fetching at once, each page handed to the same consumer as in the other variants.
     pub(super) fn fan_out(&self, run: &str, segments: usize) -> Result<usize, String> {
         self.runtime.block_on(async {
@@ -290,7 +290,7 @@ impl Setup {
                         .page_size(self.limit as u64)
                 })
                 .collect();
-            let mut fan = paginated::FanOut::new(runs).concurrency(segments);
+            let mut fan = paginated::fanout::FanOut::new(runs).concurrency(segments);
             let mut n = 0;
             while let Some(page) = fan.next().await {
                 let page = page.map_err(|e| error_chain(&e))?;

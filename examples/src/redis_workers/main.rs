@@ -9,7 +9,7 @@
 //! (`Items::resume_token`, exact to the item). A worker that dies stops renewing its lease;
 //! another claims the job and resumes from the last token committed, so the items of all
 //! workers together are the listing, each once. `status` shows the jobs and the fan-out's
-//! checkpoint (a [`paginated::FanCheckpoint`], as an in-process fan-out gives it).
+//! checkpoint (a [`paginated::fanout::FanCheckpoint`], as an in-process fan-out gives it).
 //!
 //! ```text
 //! redis-server --port 6379 --save "" &
@@ -28,11 +28,11 @@ mod worker;
 use std::collections::HashMap;
 use std::process::ExitCode;
 
-use paginated::Paginated as _;
-use paginated::http::BlockingHttpTransport;
 use paginate_examples::ListObjects;
 use paginate_examples::api::{BUCKET, BlockingServer};
 use paginate_examples::types::ObjectListing;
+use paginated::Paginated as _;
+use paginated::http::BlockingHttpTransport;
 
 use crate::queue::{Queue, Result};
 use crate::worker::WorkerOptions;

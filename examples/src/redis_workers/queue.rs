@@ -21,7 +21,7 @@
 //! any worker may claim the job, and carries on from the last token committed. A worker that
 //! was merely slow and lost its lease finds its next transaction refused, and drops the job.
 
-use paginated::{FanCheckpoint, RunCheckpoint};
+use paginated::fanout::{FanCheckpoint, RunCheckpoint};
 use redis::{Connection, Value};
 
 /// The results of this module: a Redis error, or a state the example cannot work with.
@@ -342,7 +342,7 @@ impl Queue {
     }
 
     /// Where the fan-out as a whole stands: run `i` is job `i`, done or resumed from its
-    /// committed token. The same checkpoint an in-process [`paginated::FanOut`] gives.
+    /// committed token. The same checkpoint an in-process [`paginated::fanout::FanOut`] gives.
     pub(crate) fn checkpoint(&mut self) -> Result<FanCheckpoint> {
         let (total, _) = self.progress()?;
         let mut runs = Vec::new();

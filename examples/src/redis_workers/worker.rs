@@ -4,9 +4,9 @@
 
 use std::time::Duration;
 
+use paginate_examples::{ListObjects, Object};
 use paginated::Paginated as _;
 use paginated::http::BlockingHttpTransport;
-use paginate_examples::{ListObjects, Object};
 use serde_json::Value;
 
 use crate::queue::{Commit, Job, Queue, Result};
@@ -70,7 +70,8 @@ fn work(
     let mut items = model
         .paginate(api, params)
         .starting_token(job.token.clone())
-        .items_as::<Object>();
+        .items()
+        .typed::<Object>();
     let mut committed = 0;
     loop {
         let object = match items.next() {

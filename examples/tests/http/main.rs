@@ -15,11 +15,12 @@ use std::error::Error as _;
 use std::sync::Arc;
 
 use base64::Engine as _;
-use paginated::http::{BlockingHttpTransport, HttpError, HttpTransport};
-use paginated::{AsyncTransport, Error, Model, Paginated};
 use paginate_examples::api::{BUCKET, BlockingServer, Dataset, Faults, Server};
 use paginate_examples::types::{ObjectListing, PlainError, S3Error};
 use paginate_examples::{ListObjects, ListUsers, Object, User};
+use paginated::http::{BlockingHttpTransport, HttpError, HttpTransport};
+use paginated::nonblocking;
+use paginated::{Error, Model, Paginated};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
@@ -48,7 +49,7 @@ fn http_error(error: &Error) -> &HttpError {
 }
 
 /// One request of our own, through the same transport: the first page of one user.
-async fn probe<T: AsyncTransport + Sync>(api: &T) {
+async fn probe<T: nonblocking::Transport + Sync>(api: &T) {
     let mut one = ListUsers::default().paginate_async(api).page_size(1);
     one.next().await.unwrap().unwrap();
 }
@@ -79,10 +80,10 @@ trait CollectAll<T> {
     async fn collect_all(self) -> Vec<T>;
 }
 
-impl<'a, H, T> CollectAll<T> for paginated::ItemStream<'a, H, T>
+impl<'a, H, T> CollectAll<T> for nonblocking::Items<'a, H, T>
 where
     H: std::ops::Deref + Clone + Send + 'a,
-    H::Target: AsyncTransport,
+    H::Target: nonblocking::Transport,
     T: serde::de::DeserializeOwned + 'static,
 {
     async fn collect_all(mut self) -> Vec<T> {
