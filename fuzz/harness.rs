@@ -2,7 +2,9 @@
 //! every input the fuzzer found interesting is replayed by `cargo test`. Each function must
 //! return normally for any input: a panic here is a bug found.
 
-use paginated::{Body, DuplicateTokenPolicy, Model, Registry, from_body_fn, from_fn};
+use paginated::blocking::{Pages, from_fn};
+use paginated::model::Registry;
+use paginated::{Body, DuplicateTokenPolicy, Model};
 use serde::Deserialize;
 use serde_json::{Map, Value, json};
 
@@ -31,8 +33,8 @@ fn check_params(model: &Model, params: &Map<String, Value>) {
 pub(crate) fn token(data: &[u8]) {
     let token = String::from_utf8_lossy(data);
     for model in models() {
-        let api = from_fn(|_op, params: &Map<String, Value>| {
-            check_params(&model, params);
+        let api = from_fn(|request| {
+            check_params(&model, request.params());
             Ok::<_, std::io::Error>(
                 json!({"Items": [{"Key": "a"}, {"Key": "b"}], "Data": {"Items": "xyz"}}),
             )
@@ -60,8 +62,7 @@ pub(crate) fn model(data: &[u8]) {
         return;
     };
     if let Ok(model) = Model::from_botocore("Fuzz", &value) {
-        let api =
-            from_fn(|_op, _params: &Map<String, Value>| Ok::<_, std::io::Error>(value.clone()));
+        let api = from_fn(|_request| Ok::<_, std::io::Error>(value.clone()));
         let mut run = model.paginate(&api, Value::Null).max_pages(8).max_items(3);
         for page in run.by_ref() {
             let _ = page;
@@ -94,8 +95,8 @@ pub(crate) fn run(data: &[u8]) {
     let expression = header.get(4..).unwrap_or("Items[].Key");
     for model in models() {
         let served = std::sync::atomic::AtomicUsize::new(0);
-        let api = from_fn(|_op, params: &Map<String, Value>| {
-            check_params(&model, params);
+        let api = from_fn(|request| {
+            check_params(&model, request.params());
             let i = served.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
             match pages.get(i % pages.len().max(1)) {
                 Some(p) => Ok(p.clone()),
@@ -103,7 +104,7 @@ pub(crate) fn run(data: &[u8]) {
             }
         });
         let policy = policy_of(at(0));
-        let configure = |run: paginated::Pages<_>| {
+        let configure = |run: Pages<_>| {
             let mut run = run
                 .duplicate_tokens(policy)
                 .max_pages(u64::from(at(1) % 16) + 1);
@@ -151,8 +152,7 @@ pub(crate) fn expr(data: &[u8]) {
         return;
     };
     for page in &pages {
-        let api =
-            from_fn(|_op, _params: &Map<String, Value>| Ok::<_, std::io::Error>(page.clone()));
+        let api = from_fn(|_request| Ok::<_, std::io::Error>(page.clone()));
         if let Ok(search) = base.paginate(&api, json!({})).max_pages(2).search(&text) {
             for found in search {
                 let _ = found;
@@ -271,8 +271,8 @@ pub(crate) fn body(data: &[u8]) {
             base64(Value::Object(position).to_string().as_bytes())
         });
         let served = std::sync::atomic::AtomicUsize::new(0);
-        let api = from_body_fn(|_op, params: &Map<String, Value>| {
-            check_params(&model, params);
+        let api = from_fn(|request| {
+            check_params(&model, request.params());
             let i = served.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
             match bodies.get(i % bodies.len().max(1)) {
                 Some(b) => Ok(Body::from(*b)),
@@ -280,7 +280,7 @@ pub(crate) fn body(data: &[u8]) {
             }
         });
         let policy = policy_of(at(0));
-        let configure = |run: paginated::Pages<_>| {
+        let configure = |run: Pages<_>| {
             let mut run = run
                 .duplicate_tokens(policy)
                 .max_pages(u64::from(at(1) % 16) + 1)
@@ -307,11 +307,20 @@ pub(crate) fn body(data: &[u8]) {
         while let Some(item) = items.next() {
             let _ = (item, items.resume_token());
         }
-        let mut items = fresh().items_as::<Item>();
+        let mut items = fresh().items().typed::<Item>();
         while let Some(item) = items.next() {
             let _ = (item, items.resume_token());
         }
-        if let Ok(mut prefixes) = fresh().items_of_as::<Value>("Prefixes") {
+        // Typed after some items: what is left of the page in hand is converted.
+        let mut items = fresh().items();
+        for _ in 0..at(1) % 4 {
+            let _ = (items.next(), items.resume_token());
+        }
+        let mut items = items.typed::<Item>();
+        while let Some(item) = items.next() {
+            let _ = (item, items.resume_token());
+        }
+        if let Ok(mut prefixes) = fresh().items_of("Prefixes").map(|i| i.typed::<Value>()) {
             while let Some(prefix) = prefixes.next() {
                 let _ = (prefix, prefixes.resume_token());
             }
