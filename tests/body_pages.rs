@@ -20,10 +20,10 @@
 use std::collections::VecDeque;
 use std::sync::{Arc, Mutex};
 
-use paginated::{Body, DuplicateTokenPolicy, Error, Model, PageRequest, Reply, Transport};
 use paginate_tests::{FakeError, Wire};
+use paginated::{Body, DuplicateTokenPolicy, Error, Model, PageRequest, Reply, blocking};
 use serde::Deserialize;
-use serde_json::{Map, Value, json};
+use serde_json::{Value, json};
 
 #[path = "body_pages/not_json.rs"]
 mod not_json;
@@ -81,22 +81,14 @@ impl Texts {
     }
 }
 
-impl Transport for Texts {
+impl blocking::Transport for Texts {
     type Error = FakeError;
-
-    fn call(&self, operation: &str, params: &Map<String, Value>) -> Result<Value, FakeError> {
-        match Transport::fetch(self, PageRequest::new(operation, params))? {
-            Reply::Value(page) => Ok(page),
-            Reply::Body(body) => body.parse().map_err(|e| FakeError(e.to_string())),
-            other => panic!("a reply of neither kind: {other:?}"),
-        }
-    }
 
     fn fetch(&self, request: PageRequest<'_>) -> Result<Reply, FakeError> {
         self.calls
             .lock()
             .unwrap()
-            .push(Value::Object(request.params.clone()));
+            .push(Value::Object(request.params().clone()));
         let answer = self.answers.lock().unwrap().pop_front();
         match (answer, self.wire) {
             (Some(Answer::Text(page)), Wire::Value) => Ok(Reply::Value(
@@ -123,7 +115,7 @@ pub(crate) enum View {
     Full,
     /// `typed::<Listing, Item>()` pages.
     TypedPages,
-    /// `items_as::<Item>()`.
+    /// `items().typed::<Item>()`.
     TypedItems,
     /// `build_full_result_as::<Listing>()`.
     TypedFull,
@@ -175,26 +167,26 @@ pub(crate) struct Opts {
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Mode {
     pub(crate) asynchronous: bool,
-    pub(crate) prefetch: bool,
+    pub(crate) lookahead: bool,
 }
 
 /// The four drivers.
 pub(crate) const MODES: [Mode; 4] = [
     Mode {
         asynchronous: false,
-        prefetch: false,
+        lookahead: false,
     },
     Mode {
         asynchronous: true,
-        prefetch: false,
+        lookahead: false,
     },
     Mode {
         asynchronous: false,
-        prefetch: true,
+        lookahead: true,
     },
     Mode {
         asynchronous: true,
-        prefetch: true,
+        lookahead: true,
     },
 ];
 
@@ -262,7 +254,7 @@ macro_rules! steps {
     }};
 }
 
-/// Reads `$pages` (`Pages` or `PageStream`) through `$view`.
+/// Reads `$pages` (`blocking::Pages` or `nonblocking::Pages`) through `$view`.
 macro_rules! read {
     ($pages:expr, $view:expr, $($aw:tt)*) => {{
         let mut pages = $pages;
@@ -294,7 +286,7 @@ macro_rules! read {
                 steps!(it, $($aw)*)
             }
             View::TypedItems => {
-                let mut it = pages.items_as::<Item>();
+                let mut it = pages.items().typed::<Item>();
                 steps!(it, $($aw)*)
             }
             View::TypedFull => (Vec::new(), shown(pages.build_full_result_as::<Listing>() $($aw)*)),
@@ -302,7 +294,7 @@ macro_rules! read {
     }};
 }
 
-/// Applies `Opts` to `Pages` or a `PageStream`.
+/// Applies `Opts` to `blocking::Pages` or `nonblocking::Pages`.
 macro_rules! configure {
     ($pages:expr, $opts:expr) => {{
         let (mut pages, opts) = ($pages, $opts);
@@ -333,14 +325,14 @@ pub(crate) fn observe(
             .build()
             .unwrap();
         let mut pages = model.paginate_async(api.clone(), params);
-        if mode.prefetch {
-            pages = pages.prefetch();
+        if mode.lookahead {
+            pages = pages.lookahead();
         }
         runtime.block_on(async { read!(configure!(pages, opts), view, .await) })
     } else {
         let mut pages = model.paginate(api.clone(), params);
-        if mode.prefetch {
-            pages = pages.prefetch();
+        if mode.lookahead {
+            pages = pages.lookahead();
         }
         read!(configure!(pages, opts), view,)
     };

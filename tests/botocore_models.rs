@@ -14,8 +14,8 @@
 
 use std::process::Command;
 
-use paginated::{LimitType, Registry};
 use paginate_tests::{Scripted, all};
+use paginated::model::{LimitType, Registry};
 use serde_json::{Value, json};
 
 fn botocore_data() -> Value {

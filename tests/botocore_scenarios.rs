@@ -42,7 +42,7 @@ mod asynchronous {
     mod cases;
 }
 
-/// Blocking iterators with `.prefetch()`.
+/// Blocking iterators with `.lookahead()`.
 #[path = "botocore_scenarios"]
 mod lookahead_blocking {
     const DRIVER: super::Driver = super::Driver::LookaheadBlocking;
@@ -51,7 +51,7 @@ mod lookahead_blocking {
     mod cases;
 }
 
-/// Async streams with `.prefetch()`.
+/// Async streams with `.lookahead()`.
 #[path = "botocore_scenarios"]
 mod lookahead_async {
     const DRIVER: super::Driver = super::Driver::LookaheadAsync;
@@ -78,7 +78,7 @@ mod body_asynchronous {
     mod cases;
 }
 
-/// Blocking iterators with `.prefetch()`, every page a response body (G8).
+/// Blocking iterators with `.lookahead()`, every page a response body (G8).
 #[path = "botocore_scenarios"]
 mod body_lookahead_blocking {
     const DRIVER: super::Driver = super::Driver::LookaheadBlocking;
@@ -87,7 +87,7 @@ mod body_lookahead_blocking {
     mod cases;
 }
 
-/// Async streams with `.prefetch()`, every page a response body (G8).
+/// Async streams with `.lookahead()`, every page a response body (G8).
 #[path = "botocore_scenarios"]
 mod body_lookahead_async {
     const DRIVER: super::Driver = super::Driver::LookaheadAsync;

@@ -28,8 +28,8 @@
 
 use std::sync::{Arc, Mutex};
 
-use paginated::{AsyncTransport, Model, Progress, Transport};
 use paginate_tests::{FakeError, Wire, Wired, dec};
+use paginated::{Model, PageRequest, Progress, Reply, blocking};
 use proptest::prelude::*;
 use serde_json::{Map, Value, json};
 
@@ -243,10 +243,11 @@ impl Service {
     }
 }
 
-impl Transport for Service {
+impl blocking::Transport for Service {
     type Error = FakeError;
-    fn call(&self, _: &str, params: &Map<String, Value>) -> Result<Value, FakeError> {
-        self.page(params).ok_or_else(|| {
+    fn fetch(&self, request: PageRequest<'_>) -> Result<Reply, FakeError> {
+        let params = request.params();
+        self.page(params).map(Reply::Value).ok_or_else(|| {
             let request = Value::Object(params.clone());
             self.strays.lock().unwrap().push(request.clone());
             FakeError(format!("no page for {request}"))
@@ -254,12 +255,7 @@ impl Transport for Service {
     }
 }
 
-impl AsyncTransport for Service {
-    type Error = FakeError;
-    async fn call(&self, operation: &str, params: &Map<String, Value>) -> Result<Value, FakeError> {
-        Transport::call(self, operation, params)
-    }
-}
+paginate_tests::answers_at_once!(Service);
 
 /// A position in the listing as a token describes it: the page it fetches and the offset into
 /// that page's primary key (`boto_truncate_amount`, R3; with one, the secondary key is
@@ -411,7 +407,8 @@ macro_rules! drain {
     };
 }
 
-/// One run of the consumer over `Pages` or a `PageStream`, which share their method names.
+/// One run of the consumer over `blocking::Pages` or `nonblocking::Pages`, which share their
+/// method names.
 macro_rules! run_once {
     ($pages:expr, $c:expr, $ledger:expr, $($aw:tt)*) => {{
         let (c, ledger): (Checkpointing, &Arc<Mutex<Ledger>>) = ($c, $ledger);

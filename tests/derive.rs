@@ -3,8 +3,9 @@
 //! model botocore's JSON gives, page for page, request for request, token for token.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use paginated::{Error, LimitType, Model, Paginated};
 use paginate_tests::{Bucket, Scripted, all, enc, model};
+use paginated::model::LimitType;
+use paginated::{Error, Model, Paginated, blocking};
 use serde::Serialize;
 use serde_json::{Value, json};
 
@@ -45,10 +46,10 @@ struct Opts {
 }
 
 impl Opts {
-    fn apply<H, P, I>(&self, mut p: paginated::Pages<H, P, I>) -> paginated::Pages<H, P, I>
+    fn apply<H, P, I>(&self, mut p: blocking::Pages<H, P, I>) -> blocking::Pages<H, P, I>
     where
         H: std::ops::Deref,
-        H::Target: paginated::Transport,
+        H::Target: blocking::Transport,
     {
         if let Some(n) = self.max_items {
             p = p.max_items(n);

@@ -6,8 +6,8 @@
 use std::borrow::Cow;
 use std::fmt::Display;
 
-use paginated::Paginated;
-use paginated::serde_json::{Map, Value, json};
+use paginated::serde_json::{Value, json};
+use paginated::{PageRequest, Paginated};
 use serde::Serialize;
 
 /// Lists the objects of a bucket.
@@ -86,9 +86,9 @@ where
 
 #[test]
 fn derived_requests_paginate() {
-    let api = |operation: &str, params: &Map<String, Value>| {
-        assert_eq!(operation, "ListItems");
-        let page = match params.get("nextToken").and_then(Value::as_str) {
+    let api = |request: PageRequest<'_>| {
+        assert_eq!(request.operation(), "ListItems");
+        let page = match request.params().get("nextToken").and_then(Value::as_str) {
             None => json!({"items": [1, 2], "nextToken": "b"}),
             Some(_) => json!({"items": [3]}),
         };

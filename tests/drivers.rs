@@ -7,8 +7,8 @@
 
 use std::sync::Arc;
 
-use paginated::{DuplicateTokenPolicy, Model, PaginationConfig};
 use paginate_tests::{FakeError, Scripted, Wire, Wired, enc, model};
+use paginated::{DuplicateTokenPolicy, Model, PaginationConfig};
 use serde_json::{Value, json};
 
 /// What one driver observed of one scenario: three runs over fresh copies of the service.
@@ -339,11 +339,11 @@ fn blocking(s: &Scenario, wire: Wire) -> Outcome {
     blocking_with(s, wire, false)
 }
 
-/// The blocking driver over `wire`, with lookahead (a thread per request) when `prefetch`
+/// The blocking driver over `wire`, with lookahead (a thread per request) when `lookahead`
 /// is set.
-fn blocking_with(s: &Scenario, wire: Wire, prefetch: bool) -> Outcome {
-    let ahead = |pages: paginated::Pages<Handle>| {
-        if prefetch { pages.prefetch() } else { pages }
+fn blocking_with(s: &Scenario, wire: Wire, lookahead: bool) -> Outcome {
+    let ahead = |pages: paginated::blocking::Pages<Handle>| {
+        if lookahead { pages.lookahead() } else { pages }
     };
     let model = (s.model)();
     let api = fresh(s);
@@ -380,10 +380,10 @@ async fn asynchronous(s: &Scenario, wire: Wire) -> Outcome {
     asynchronous_with(s, wire, false).await
 }
 
-/// The async driver over `wire`, with lookahead when `prefetch` is set.
-async fn asynchronous_with(s: &Scenario, wire: Wire, prefetch: bool) -> Outcome {
-    let ahead = |pages: paginated::PageStream<'static, Handle>| {
-        if prefetch { pages.prefetch() } else { pages }
+/// The async driver over `wire`, with lookahead when `lookahead` is set.
+async fn asynchronous_with(s: &Scenario, wire: Wire, lookahead: bool) -> Outcome {
+    let ahead = |pages: paginated::nonblocking::Pages<'static, Handle>| {
+        if lookahead { pages.lookahead() } else { pages }
     };
     let model = (s.model)();
     let api = fresh(s);
@@ -489,7 +489,7 @@ async fn lookahead_sends_the_next_request_early_and_nothing_after_a_drop() {
         ]
     };
     let api = Arc::new(Scripted::new(three()));
-    let mut stream = users().paginate_async(api.clone(), json!({})).prefetch();
+    let mut stream = users().paginate_async(api.clone(), json!({})).lookahead();
     let first = stream.next().await.unwrap().unwrap();
     assert_eq!(first, page(&["a"], Some("m1")));
     // Page 2 was asked for before page 1 was handed out.
@@ -499,7 +499,7 @@ async fn lookahead_sends_the_next_request_early_and_nothing_after_a_drop() {
     assert_eq!(api.calls().len(), 2);
 
     let api = Arc::new(Scripted::new(three()));
-    let mut pages = users().paginate(api.clone(), json!({})).prefetch();
+    let mut pages = users().paginate(api.clone(), json!({})).lookahead();
     assert_eq!(pages.next().unwrap().unwrap(), page(&["a"], Some("m1")));
     assert_eq!(pages.resume_token(), Some(enc(r#"{"Marker": "m1"}"#)));
     drop(pages);

@@ -7,8 +7,10 @@
 //! chosen for.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use paginated::{Error, Model, Registry, from_fn};
-use serde_json::{Map, Value, json};
+use paginated::blocking::from_fn;
+use paginated::model::{ModelBuilder, Registry};
+use paginated::{Error, Model, PageRequest};
+use serde_json::{Value, json};
 
 const REFUSAL: &str = "expression nests deeper than 64 levels";
 
@@ -93,10 +95,8 @@ fn on_thread(stack: usize, f: impl FnOnce() + Send + 'static) {
         .expect("the thread panicked");
 }
 
-fn one_page_api(
-    page: Value,
-) -> impl Fn(&str, &Map<String, Value>) -> Result<Value, std::io::Error> {
-    move |_op, _params| Ok(page.clone())
+fn one_page_api(page: Value) -> impl Fn(PageRequest<'_>) -> Result<Value, std::io::Error> {
+    move |_request| Ok(page.clone())
 }
 
 fn model() -> Model {
@@ -131,7 +131,7 @@ fn s1_expressions_100000_levels_deep_are_refused_on_a_2_mib_thread() {
                 Err(e @ Error::InvalidSearch { .. }) => refused("search", shape, e),
                 other => panic!("{shape} via search: {:?}", other.map(|_| ())),
             }
-            let built = |b: paginated::ModelBuilder| {
+            let built = |b: ModelBuilder| {
                 b.build()
                     .map(|_| ())
                     .expect_err("a deep expression built a model")

@@ -4,8 +4,8 @@
 //! over by a separate plain run, as separate workers would. Every item of every run must be
 //! committed exactly once, the checkpoint being committed together with the items (R2, R8,
 //! L7). Each run's transport answers over a wire drawn for it: a closure returning the page
-//! as a `Value` (`from_async_fn`) or its twin returning the page's body (`from_async_body_fn`,
-//! G8), mixed in one fan-out.
+//! as a `Value` or the same closure returning the page's body (`nonblocking::from_fn`, G8),
+//! mixed in one fan-out.
 //!
 //! `PROPTEST_CASES=5000 cargo test -p paginate-tests --test fanout` runs more chains.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
@@ -13,11 +13,9 @@
 use std::collections::{BTreeMap, BTreeSet, HashSet};
 use std::sync::{Arc, Mutex};
 
-use paginated::{
-    AsyncTransport, Body, FanCheckpoint, FanOut, ItemStream, Model, PageRequest, PaginationConfig,
-    Reply, RunCheckpoint, from_async_body_fn, from_async_fn,
-};
-use paginate_tests::{Wire, body_of};
+use paginate_tests::Wire;
+use paginated::fanout::{FanCheckpoint, FanOut, RunCheckpoint};
+use paginated::{Model, PageRequest, PaginationConfig, Reply, nonblocking};
 use proptest::prelude::*;
 use serde_json::{Map, Value, json};
 
@@ -114,63 +112,25 @@ fn chain() -> impl Strategy<Value = Chain> {
         )
 }
 
-/// The answering closure of the test transport, answering a page as `T`.
-type Answer<T> = Box<
-    dyn Fn(String, Map<String, Value>) -> std::future::Ready<Result<T, std::io::Error>>
-        + Send
-        + Sync,
+/// The answering closure of the test transport: the server's page, as a `Value` or as its
+/// body, as the run's wire carries it.
+type Answer = Box<
+    dyn Fn(PageRequest<'static>) -> std::future::Ready<Result<Reply, std::io::Error>> + Send + Sync,
 >;
 
-/// The test transport of one run: the server's pages as `Value`s, or its twin answering the
-/// same pages as bodies.
-enum Api {
-    Values(paginated::AsyncFn<Answer<Value>>),
-    Bodies(paginated::AsyncBodyFn<Answer<Body>>),
-}
+/// The test transport of one run.
+type Api = nonblocking::FromFn<Answer>;
 
-impl AsyncTransport for Api {
-    type Error = paginated::BoxError;
-
-    async fn call(
-        &self,
-        operation: &str,
-        params: &Map<String, Value>,
-    ) -> Result<Value, Self::Error> {
-        match self {
-            Api::Values(api) => AsyncTransport::call(api, operation, params)
-                .await
-                .map_err(Into::into),
-            Api::Bodies(api) => AsyncTransport::call(api, operation, params).await,
-        }
-    }
-
-    async fn fetch(&self, request: PageRequest<'_>) -> Result<Reply, Self::Error> {
-        match self {
-            Api::Values(api) => AsyncTransport::fetch(api, request)
-                .await
-                .map_err(Into::into),
-            Api::Bodies(api) => AsyncTransport::fetch(api, request).await,
-        }
-    }
-}
-
-/// The transport of each run, over the wire given for that run.
+/// The transport of each run, over the wire given for that run: one closure type for both
+/// wires, so runs answering `Value`s and runs answering bodies mix in one fan-out.
 fn apis(server: &Arc<Server>, wires: &[Wire]) -> Vec<Arc<Api>> {
-    let api = |wire| {
+    let api = |wire: Wire| {
         let server = server.clone();
-        Arc::new(match wire {
-            Wire::Value => {
-                let answer: Answer<Value> =
-                    Box::new(move |_op, params| std::future::ready(server.answer(&params)));
-                Api::Values(from_async_fn(answer))
-            }
-            Wire::Body => {
-                let answer: Answer<Body> = Box::new(move |_op, params| {
-                    std::future::ready(server.answer(&params).map(|page| body_of(&page)))
-                });
-                Api::Bodies(from_async_body_fn(answer))
-            }
-        })
+        let answer: Answer = Box::new(move |request| {
+            let page = server.answer(request.params()).map(Reply::Value);
+            std::future::ready(page.map(|reply| wire.carry(reply)))
+        });
+        Arc::new(nonblocking::from_fn(answer))
     };
     wires.iter().map(|&wire| api(wire)).collect()
 }
@@ -180,7 +140,7 @@ fn member(
     run: usize,
     token: Option<String>,
     per_run_max: Option<u64>,
-) -> ItemStream<'static, Arc<Api>> {
+) -> nonblocking::Items<'static, Arc<Api>> {
     let mut config = PaginationConfig::default().starting_token(token);
     if let Some(max) = per_run_max {
         config = config.max_items(max);
@@ -393,8 +353,8 @@ async fn at_most_concurrency_requests_are_in_flight() {
     let open = Arc::new(Mutex::new((0usize, 0usize, false)));
     let transport = {
         let open = open.clone();
-        Arc::new(from_async_fn(
-            move |_op: String, params: Map<String, Value>| {
+        Arc::new(nonblocking::from_fn(
+            move |request: PageRequest<'static>| {
                 let open = open.clone();
                 async move {
                     {
@@ -408,7 +368,7 @@ async fn at_most_concurrency_requests_are_in_flight() {
                     }
                     tokio::task::yield_now().await;
                     open.lock().unwrap().0 -= 1;
-                    let page = params.get("Marker").map_or(0, |_| 1);
+                    let page = request.params().get("Marker").map_or(0, |_| 1);
                     Ok::<_, std::io::Error>(if page == 0 {
                         json!({"Items": [1, 2], "NextMarker": "m1"})
                     } else {

@@ -25,7 +25,7 @@ mod server;
 mod traces;
 
 use paginated::http::{BlockingHttpTransport, HttpTransport};
-use paginated::{AsyncTransport, Error, Model, PaginationConfig, Transport};
+use paginated::{Error, Model, PaginationConfig, blocking, nonblocking};
 use serde_json::{Value, json};
 
 use server::{BUCKET, Server, bucket_keys, users};
@@ -103,7 +103,7 @@ struct Listed {
 }
 
 /// The items of a run over a blocking transport.
-fn items_blocking<T: Transport>(
+fn items_blocking<T: blocking::Transport>(
     api: &T,
     model: &Model,
     params: Value,
@@ -126,7 +126,7 @@ fn items_blocking<T: Transport>(
 }
 
 /// The items of a run over an async transport.
-async fn items_async<T: AsyncTransport + Sync>(
+async fn items_async<T: nonblocking::Transport + Sync>(
     api: &T,
     model: &Model,
     params: Value,

@@ -7,8 +7,9 @@
 
 use std::sync::Mutex;
 
-use paginated::{Error, Model, from_fn};
-use serde_json::{Map, Value, json};
+use paginated::blocking::from_fn;
+use paginated::{Error, Model};
+use serde_json::{Value, json};
 
 struct Case {
     file: String,
@@ -107,8 +108,7 @@ fn one_page_model() -> Model {
 /// (a) through `search` on a one-page run. Returns a description of the failure, if any.
 fn through_search(model: &Model, case: &Case) -> Option<String> {
     let given = case.given.clone();
-    let api =
-        from_fn(move |_op, _params: &Map<String, Value>| Ok::<_, std::io::Error>(given.clone()));
+    let api = from_fn(move |_request| Ok::<_, std::io::Error>(given.clone()));
     let search = model.paginate(&api, json!({})).search(&case.expression);
     match (&case.expected, search) {
         (Err(kind), Err(Error::InvalidSearch { .. }))
@@ -161,9 +161,9 @@ fn as_output_token(case: &Case) -> Option<String> {
     };
     let requests = Mutex::new(Vec::new());
     let given = case.given.clone();
-    let api = from_fn(|_op, params: &Map<String, Value>| {
+    let api = from_fn(|request| {
         let mut seen = requests.lock().unwrap();
-        seen.push(params.clone());
+        seen.push(request.params().clone());
         let page = if seen.len() == 1 {
             given.clone()
         } else {

@@ -12,8 +12,8 @@
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicU32, Ordering};
 
-use paginated::{AsyncTransport, Error, Model, Transport};
 use paginate_tests::{FakeError, Wire, Wired};
+use paginated::{Error, Model, PageRequest, Reply, blocking};
 use proptest::prelude::*;
 use serde_json::{Map, Value, json};
 
@@ -220,9 +220,10 @@ impl Case {
     }
 }
 
-impl Transport for Service {
+impl blocking::Transport for Service {
     type Error = FakeError;
-    fn call(&self, _: &str, params: &Map<String, Value>) -> Result<Value, FakeError> {
+    fn fetch(&self, request: PageRequest<'_>) -> Result<Reply, FakeError> {
+        let params = request.params();
         let call = self.calls.fetch_add(1, Ordering::SeqCst);
         if self.failures.contains(&call) {
             return Err(FakeError(format!("injected failure on call {call}")));
@@ -230,7 +231,7 @@ impl Transport for Service {
         let wanted: Vec<Option<Value>> =
             self.inputs.iter().map(|k| params.get(k).cloned()).collect();
         match self.keys.iter().position(|k| *k == wanted) {
-            Some(p) => Ok(self.pages[p].clone()),
+            Some(p) => Ok(self.pages[p].clone().into()),
             None => {
                 self.strays
                     .lock()
@@ -242,12 +243,7 @@ impl Transport for Service {
     }
 }
 
-impl AsyncTransport for Service {
-    type Error = FakeError;
-    async fn call(&self, operation: &str, params: &Map<String, Value>) -> Result<Value, FakeError> {
-        Transport::call(self, operation, params)
-    }
-}
+paginate_tests::answers_at_once!(Service);
 
 fn primary(page: &Value) -> Vec<Value> {
     page.get("Items")

@@ -7,8 +7,9 @@ use std::sync::atomic::{AtomicU64, Ordering};
 
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
-use paginated::{DuplicateTokenPolicy, Error, Model, TokenError, from_fn};
 use paginate_tests::{FakeError, Scripted, enc, model};
+use paginated::blocking::from_fn;
+use paginated::{DuplicateTokenPolicy, Error, Model, TokenError};
 use proptest::prelude::*;
 use serde_json::{Map, Value, json};
 
@@ -44,7 +45,7 @@ fn outcome<I: Iterator<Item = Result<Value, Error>>>(pages: I) -> (usize, Option
 
 #[test]
 fn a_token_repeated_forever_ends_under_every_stopping_policy() {
-    let forever = from_fn(|_, _| Ok::<_, FakeError>(page(&["x"], Some("same"), true)));
+    let forever = from_fn(|_request| Ok::<_, FakeError>(page(&["x"], Some("same"), true)));
     let (n, e) = outcome(users().paginate(&forever, json!({})));
     assert_eq!(n, 2);
     assert!(matches!(e, Some(Error::DuplicateToken { page: 2, .. })));
@@ -74,7 +75,7 @@ fn cycles_of_any_length_end_with_an_error() {
     // tokens) within a bounded number of pages.
     for period in [2u64, 3, 17, 5000] {
         let calls = AtomicU64::new(0);
-        let service = from_fn(|_, _| {
+        let service = from_fn(|_request| {
             let i = calls.fetch_add(1, Ordering::SeqCst);
             Ok::<_, FakeError>(page(&["x"], Some(&format!("t{}", i % period)), true))
         });
@@ -101,7 +102,7 @@ fn cycles_of_any_length_end_with_an_error() {
 #[test]
 fn a_server_that_never_stops_is_bounded_by_max_pages_and_resumable() {
     let calls = AtomicU64::new(0);
-    let endless = from_fn(|_, _| {
+    let endless = from_fn(|_request| {
         let i = calls.fetch_add(1, Ordering::SeqCst);
         Ok::<_, FakeError>(page(&["x"], Some(&format!("t{i}")), true))
     });
@@ -127,7 +128,7 @@ fn a_more_results_flag_that_lies() {
     assert_eq!(outcome(users().paginate(&api, json!({}))).0, 1);
     assert_eq!(api.calls().len(), 1);
     // "More" forever with the same token: a duplicate, not a hang.
-    let stuck = from_fn(|_, _| Ok::<_, FakeError>(page(&["a"], Some("t"), true)));
+    let stuck = from_fn(|_request| Ok::<_, FakeError>(page(&["a"], Some("t"), true)));
     assert!(matches!(
         outcome(users().paginate(&stuck, json!({}))).1,
         Some(Error::DuplicateToken { .. })

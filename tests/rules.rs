@@ -38,7 +38,7 @@ mod asynchronous {
     mod cases;
 }
 
-/// Blocking iterators with `.prefetch()`.
+/// Blocking iterators with `.lookahead()`.
 #[path = "rules"]
 mod lookahead_blocking {
     const DRIVER: super::Driver = super::Driver::LookaheadBlocking;
@@ -47,7 +47,7 @@ mod lookahead_blocking {
     mod cases;
 }
 
-/// Async streams with `.prefetch()`.
+/// Async streams with `.lookahead()`.
 #[path = "rules"]
 mod lookahead_async {
     const DRIVER: super::Driver = super::Driver::LookaheadAsync;
@@ -74,7 +74,7 @@ mod body_asynchronous {
     mod cases;
 }
 
-/// Blocking iterators with `.prefetch()`, every page a response body (G8).
+/// Blocking iterators with `.lookahead()`, every page a response body (G8).
 #[path = "rules"]
 mod body_lookahead_blocking {
     const DRIVER: super::Driver = super::Driver::LookaheadBlocking;
@@ -83,7 +83,7 @@ mod body_lookahead_blocking {
     mod cases;
 }
 
-/// Async streams with `.prefetch()`, every page a response body (G8).
+/// Async streams with `.lookahead()`, every page a response body (G8).
 #[path = "rules"]
 mod body_lookahead_async {
     const DRIVER: super::Driver = super::Driver::LookaheadAsync;

@@ -4,8 +4,9 @@
 //! resumed runs in `scenarios/chains.rs`.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use paginated::{LimitType, Model, Registry};
 use paginate_tests::{Bucket, Scripted, all, enc, model};
+use paginated::Model;
+use paginated::model::{LimitType, Registry};
 use serde_json::{Value, json};
 
 // ---------------------------------------------------------------- S3 ListObjects

@@ -4,8 +4,8 @@
 
 use std::sync::{Arc, Mutex};
 
-use paginated::{Error, Paginated, Progress};
 use paginate_tests::{Scripted, enc};
+use paginated::{Error, Paginated, Progress};
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
@@ -86,7 +86,8 @@ fn json_runs_become_typed_in_one_call() {
     let api = Scripted::new(pages());
     let objects: Vec<Object> = model
         .paginate(&api, json!({"Bucket": "b"}))
-        .items_as::<Object>()
+        .items()
+        .typed::<Object>()
         .collect::<Result<_, _>>()
         .unwrap();
     assert_eq!(objects.len(), 3);
@@ -302,8 +303,9 @@ fn items_of_any_result_key_come_typed() {
     let api = Scripted::new(prefix_pages());
     let prefixes: Vec<Prefix> = listing_with_prefixes()
         .paginate(&api, json!({}))
-        .items_of_as("CommonPrefixes")
+        .items_of("CommonPrefixes")
         .unwrap()
+        .typed::<Prefix>()
         .collect::<Result<_, _>>()
         .unwrap();
     let names: Vec<&str> = prefixes.iter().map(|p| p.prefix.as_str()).collect();
@@ -311,7 +313,8 @@ fn items_of_any_result_key_come_typed() {
     assert!(matches!(
         listing_with_prefixes()
             .paginate(&api, json!({}))
-            .items_of_as::<Prefix>("Prefixes"),
+            .items_of("Prefixes")
+            .map(|items| items.typed::<Prefix>()),
         Err(Error::UnknownResultKey { .. })
     ));
 }
@@ -333,8 +336,9 @@ async fn typed_full_results_and_items_of_on_streams() {
     let api = Arc::new(Scripted::new(prefix_pages()));
     let prefixes: Vec<Prefix> = listing_with_prefixes()
         .paginate_async(api, json!({}))
-        .items_of_as("CommonPrefixes")
+        .items_of("CommonPrefixes")
         .unwrap()
+        .typed::<Prefix>()
         .try_collect()
         .await
         .unwrap();

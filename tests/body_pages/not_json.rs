@@ -2,8 +2,8 @@
 //! page; the pages before it were handed out as usual, the run ends, and its resume token
 //! fetches that same page again. Only the body path can carry such bytes.
 
-use paginated::Error;
 use paginate_tests::{Wire, enc};
+use paginated::Error;
 use serde_json::{Value, json};
 
 use crate::{Answer, MODES, Opts, View, listing, observe, shown, text};

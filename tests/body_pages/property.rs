@@ -9,8 +9,8 @@
 //!
 //! `PROPTEST_CASES=2000 cargo test -p paginate-tests --test body_pages` runs more scripts.
 
-use paginated::{DuplicateTokenPolicy, Model};
 use paginate_tests::{enc, model};
+use paginated::{DuplicateTokenPolicy, Model};
 use proptest::prelude::*;
 use serde_json::json;
 

@@ -4,8 +4,8 @@
 //! with an offset (M2, R2, R7), secondary keys blanked on resume (R6), and repeated tokens and
 //! cycles (L6). Each case runs both paths (`both`) and asserts the answer SEMANTICS.md gives.
 
-use paginated::{DuplicateTokenPolicy, Model};
 use paginate_tests::{dec, enc, model};
+use paginated::{DuplicateTokenPolicy, Model};
 use serde_json::{Value, json};
 
 use crate::{Opts, Seen, View, both, shown, texts};

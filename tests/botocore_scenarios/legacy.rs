@@ -3,9 +3,10 @@
 
 use std::sync::{Arc, Mutex};
 
-use paginated::{LimitType, Registry, TokenError, Transport};
 use paginate_tests::{FakeError, all, dec, enc, model};
-use serde_json::{Map, Value, json};
+use paginated::model::{LimitType, Registry};
+use paginated::{PageRequest, Reply, TokenError, blocking};
+use serde_json::{Value, json};
 
 use super::{Drive, multi_input, multi_pages, token_error, upage, users};
 use crate::matrix::scripted;
@@ -225,10 +226,11 @@ fn activity(n: usize) -> Value {
            "Cause": "test", "StatusCode": "200"})
 }
 
-impl Transport for ScalingActivities {
+impl blocking::Transport for ScalingActivities {
     type Error = FakeError;
 
-    fn call(&self, operation: &str, params: &Map<String, Value>) -> Result<Value, FakeError> {
+    fn fetch(&self, request: PageRequest<'_>) -> Result<Reply, FakeError> {
+        let (operation, params) = (request.operation(), request.params());
         self.requests
             .lock()
             .unwrap()
@@ -247,7 +249,7 @@ impl Transport for ScalingActivities {
         if page < 2 {
             response["NextToken"] = json!(format!("token-{}", page + 1));
         }
-        Ok(response)
+        Ok(response.into())
     }
 }
 

@@ -6,8 +6,8 @@
 
 use std::sync::Arc;
 
-use paginated::{Error, Model, TokenError};
 use paginate_tests::{Scripted, model};
+use paginated::{Error, Model, TokenError};
 use serde_json::{Value, json};
 
 use crate::matrix::{Pager, Service, scripted};

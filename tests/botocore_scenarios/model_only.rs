@@ -1,7 +1,8 @@
 //! botocore's PaginatorModel (#6–#7) and #8: the registry and the model's own accessors. They
 //! start no run, so no driver is involved and they run once.
 
-use paginated::{Error, Registry};
+use paginated::Error;
+use paginated::model::Registry;
 use serde_json::json;
 
 use crate::blocking::cases::foo;

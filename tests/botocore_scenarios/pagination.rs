@@ -2,8 +2,8 @@
 //! (#21–#23) and TestPaginatorWithPathExpressions (#24–#25): decoding, the loop, page sizes
 //! and path-expression tokens.
 
-use paginated::{DuplicateTokenPolicy, Error, Model};
 use paginate_tests::{all, dec, enc, model};
+use paginated::{DuplicateTokenPolicy, Error, Model};
 use serde_json::{Value, json};
 
 use super::{Drive, foo, three_users, upage, users_with_limit};

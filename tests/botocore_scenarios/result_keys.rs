@@ -4,8 +4,8 @@
 
 use std::sync::Arc;
 
-use paginated::{Model, TokenError};
 use paginate_tests::{Scripted, all, enc, model};
+use paginated::{Model, TokenError};
 use serde_json::{Value, json};
 
 use super::{Drive, multi_input, multi_pages, secondary_pages, token_error, users_groups};

@@ -2,8 +2,8 @@
 //! (#34–#35) and TestKeyIterators (#36–#44): tokens of any JSON type, several tokens, and
 //! max_items with resume.
 
-use paginated::TokenError;
 use paginate_tests::{all, enc, model};
+use paginated::TokenError;
 use serde_json::{Value, json};
 
 use super::{Drive, three_users, token_error, upage, users};

@@ -1,5 +1,5 @@
 //! `tower` layers around the async transport (retries, rate limits, timeouts), and retries
-//! for the blocking transport through a `Transport` of the test's own, as the `http` module
+//! for the blocking transport through a `blocking::Transport` of the test's own, as the `http` module
 //! documents: what the server received proves that a retried page is the same request sent
 //! again, so a run keeps its position through retries.
 
@@ -9,8 +9,7 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use paginated::http::HttpError;
-use paginated::{PageRequest, PaginationConfig};
-use serde_json::{Map, Value};
+use paginated::{PageRequest, PaginationConfig, blocking};
 use tower::ServiceBuilder;
 use tower::retry::Policy;
 
@@ -59,17 +58,13 @@ struct Retrying {
     retries: usize,
 }
 
-impl Transport for Retrying {
+impl blocking::Transport for Retrying {
     type Error = HttpError;
 
-    fn call(&self, operation: &str, params: &Map<String, Value>) -> Result<Value, HttpError> {
-        self.inner.call(operation, params)
-    }
-
-    fn send(&self, request: PageRequest<'_>) -> Result<Value, HttpError> {
+    fn fetch(&self, request: PageRequest<'_>) -> Result<paginated::Reply, HttpError> {
         let mut left = self.retries;
         loop {
-            match self.inner.send(request) {
+            match self.inner.fetch(request.clone()) {
                 Err(e) if e.is_retryable() && left > 0 => left -= 1,
                 outcome => return outcome,
             }

@@ -204,13 +204,12 @@ fn resume_tokens_continue_across_runs_and_transports() {
 /// would, and names the page it is for.
 fn rotating_token(
     counter: Arc<AtomicU64>,
-) -> impl Fn(&paginated::PageRequest<'_>, &mut reqwest::header::HeaderMap) + Send + Sync + 'static
-{
+) -> impl Fn(&paginated::PageRequest<'_>, &mut reqwest::header::HeaderMap) + Send + Sync + 'static {
     move |request, headers| {
         let n = counter.fetch_add(1, Ordering::SeqCst) + 1;
         let token = HeaderValue::from_str(&format!("Bearer token-{n}")).unwrap();
         headers.insert("authorization", token);
-        headers.insert("x-page", HeaderValue::from(request.page));
+        headers.insert("x-page", HeaderValue::from(request.page()));
     }
 }
 

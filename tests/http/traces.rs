@@ -250,7 +250,7 @@ fn traced(
     script: impl Fn(&Server),
 ) -> Vec<(&'static str, Listed, Trace)> {
     let hook = |request: &paginated::PageRequest<'_>, _: &mut reqwest::header::HeaderMap| {
-        tracing::trace!(target: "transport", page = request.page, "sending");
+        tracing::trace!(target: "transport", page = request.page(), "sending");
     };
     let mut outcomes = Vec::new();
 

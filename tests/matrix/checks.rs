@@ -8,8 +8,8 @@ use std::sync::{Arc, Mutex};
 use std::thread::{self, ThreadId};
 use std::time::{Duration, Instant};
 
-use paginated::{AsyncTransport, Body, PageRequest, Reply, Transport};
 use paginate_tests::{FakeError, Scripted, Wire, Wired, model};
+use paginated::{Body, PageRequest, Reply, blocking, nonblocking};
 use serde_json::{Map, Value, json};
 
 use crate::matrix::Driver;
@@ -46,12 +46,12 @@ impl Threads {
     }
 }
 
-impl Transport for Threads {
+impl blocking::Transport for Threads {
     type Error = FakeError;
 
-    fn call(&self, operation: &str, params: &Map<String, Value>) -> Result<Value, FakeError> {
+    fn fetch(&self, request: PageRequest<'_>) -> Result<Reply, FakeError> {
         self.threads.lock().unwrap().push(thread::current().id());
-        Transport::call(&self.script, operation, params)
+        blocking::Transport::fetch(&self.script, request)
     }
 }
 
@@ -136,13 +136,14 @@ fn the_body_wire_hands_the_run_bytes_and_the_value_wire_the_value() {
             Wire::Body => Reply::Body(Body::from(serde_json::to_vec(&page).unwrap())),
         };
         assert_eq!(
-            Transport::fetch(&api, request).unwrap(),
+            blocking::Transport::fetch(&api, request.clone()).unwrap(),
             expected,
             "{wire:?}"
         );
-        let answered = crate::matrix::block_on(AsyncTransport::fetch(&api, request));
+        let answered =
+            crate::matrix::block_on(nonblocking::Transport::fetch(&api, request.clone()));
         assert_eq!(answered.unwrap(), expected, "{wire:?}");
-        let failed = Transport::fetch(&api, request).unwrap_err();
+        let failed = blocking::Transport::fetch(&api, request.clone()).unwrap_err();
         assert!(failed.0.starts_with("no response scripted"), "{failed}");
     }
 }

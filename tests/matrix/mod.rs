@@ -5,17 +5,17 @@
 //! mirror the blocking API (`Iterator`, `resume_token`, `items`, `search`,
 //! `build_full_result`, …) whatever drives the run:
 //!
-//! - `Blocking`: `Pages`, `Items` and `Search`, iterated in place;
-//! - `Async`: `PageStream`, `ItemStream` and `SearchStream` on a multi-threaded tokio runtime.
+//! - `Blocking`: `blocking::{Pages, Items, Search}`, iterated in place;
+//! - `Async`: `nonblocking::{Pages, Items, Search}` on a multi-threaded tokio runtime.
 //!   Every step (`next`, `build_full_result`) moves the stream into a task spawned on a worker
 //!   thread and back, so a stream is polled on whichever thread the runtime picks and must be
 //!   `Send + 'static` (an `Arc` transport);
-//! - `LookaheadBlocking` and `LookaheadAsync`: the same with `.prefetch()`. A case asserts the
+//! - `LookaheadBlocking` and `LookaheadAsync`: the same with `.lookahead()`. A case asserts the
 //!   same pages, items, tokens, errors and request log under lookahead as without it: the
 //!   evidence that lookahead sends no request the run did not need.
 //!
-//! Transports are `Arc`s of a service that is both a `Transport` and an `AsyncTransport`
-//! (`Scripted` is), so every driver runs over the same service and its request log.
+//! Transports are `Arc`s of a service that is both a `blocking::Transport` and a
+//! `nonblocking::Transport` (`Scripted` is), so every driver runs over the same service and its request log.
 //!
 //! Each driver runs over both wires (SEMANTICS G8): `Wire::Value`, where the run receives
 //! each page as the service's `Value`, and `Wire::Body`, where it receives
@@ -28,11 +28,8 @@ use std::pin::Pin;
 use std::sync::{Arc, LazyLock};
 
 use futures_core::Stream;
-use paginated::{
-    AsyncTransport, DuplicateTokenPolicy, Error, ItemStream, Items, Model, PageStream, Pages,
-    PaginationConfig, Search, SearchStream, Transport,
-};
 use paginate_tests::{FakeError, Scripted, Wire, Wired};
+use paginated::{DuplicateTokenPolicy, Error, Model, PaginationConfig, blocking, nonblocking};
 use serde_json::Value;
 use tokio::runtime::Runtime;
 
@@ -43,16 +40,19 @@ pub(crate) enum Driver {
     Blocking,
     /// `Model::paginate_async`: the streams, each step on a runtime worker.
     Async,
-    /// `Model::paginate(..).prefetch()`: the next request on a thread of its own.
+    /// `Model::paginate(..).lookahead()`: the next request on a thread of its own.
     LookaheadBlocking,
-    /// `Model::paginate_async(..).prefetch()`.
+    /// `Model::paginate_async(..).lookahead()`.
     LookaheadAsync,
 }
 
 /// A service every driver can use: blocking and async, shared across threads.
-pub(crate) trait Service: Transport + AsyncTransport + Send + Sync + 'static {}
+pub(crate) trait Service:
+    blocking::Transport + nonblocking::Transport + Send + Sync + 'static
+{
+}
 
-impl<T: Transport + AsyncTransport + Send + Sync + 'static> Service for T {}
+impl<T: blocking::Transport + nonblocking::Transport + Send + Sync + 'static> Service for T {}
 
 /// The runtime of the async drivers: multi-threaded, two workers, created on first use and
 /// shared by the tests of the binary (each test blocks its own thread on its own tasks).
@@ -101,11 +101,11 @@ impl Driver {
         let front = match self {
             Driver::Blocking => Front::Blocking(model.paginate(api.clone(), params)),
             Driver::LookaheadBlocking => {
-                Front::Blocking(model.paginate(api.clone(), params).prefetch())
+                Front::Blocking(model.paginate(api.clone(), params).lookahead())
             }
             Driver::Async => Front::Async(Some(model.paginate_async(api.clone(), params))),
             Driver::LookaheadAsync => {
-                Front::Async(Some(model.paginate_async(api.clone(), params).prefetch()))
+                Front::Async(Some(model.paginate_async(api.clone(), params).lookahead()))
             }
         };
         Driven { front }
@@ -129,11 +129,14 @@ pub(crate) struct Driven<B, A> {
 /// The transport handle of a run: the service, answering over a wire.
 pub(crate) type Handle<T> = Arc<Wired<Arc<T>>>;
 /// The pages of a run.
-pub(crate) type Pager<T> = Driven<Pages<Handle<T>>, PageStream<'static, Handle<T>>>;
+pub(crate) type Pager<T> =
+    Driven<blocking::Pages<Handle<T>>, nonblocking::Pages<'static, Handle<T>>>;
 /// The items of one result key of a run.
-pub(crate) type ItemRun<T> = Driven<Items<Handle<T>>, ItemStream<'static, Handle<T>>>;
+pub(crate) type ItemRun<T> =
+    Driven<blocking::Items<Handle<T>>, nonblocking::Items<'static, Handle<T>>>;
 /// The results of a search over a run.
-pub(crate) type SearchRun<T> = Driven<Search<Handle<T>>, SearchStream<'static, Handle<T>>>;
+pub(crate) type SearchRun<T> =
+    Driven<blocking::Search<Handle<T>>, nonblocking::Search<'static, Handle<T>>>;
 
 impl<B, A> Driven<B, A> {
     /// The async front end, between steps.
@@ -275,7 +278,7 @@ impl<T: Service> Pager<T> {
 
     /// The items of the primary result key (G2).
     pub(crate) fn items(self) -> ItemRun<T> {
-        self.map(Pages::items, PageStream::items)
+        self.map(blocking::Pages::items, nonblocking::Pages::items)
     }
 
     /// The items of any declared result key (G2).

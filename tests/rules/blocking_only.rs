@@ -7,16 +7,16 @@
 
 use std::sync::Arc;
 
-use paginated::{Error, from_fn};
 use paginate_tests::{FakeError, Scripted, all};
+use paginated::blocking::from_fn;
+use paginated::{Error, PageRequest};
 use serde_json::{Value, json};
 
 use crate::blocking::cases::{page, users};
 
 #[test]
 fn transports_closures_arcs_and_boxes() {
-    let closure =
-        |_op: &str, _p: &serde_json::Map<String, Value>| Ok::<_, FakeError>(page(&["a"], None));
+    let closure = |_request: PageRequest<'_>| Ok::<_, FakeError>(page(&["a"], None));
     assert_eq!(
         all(users().paginate(&closure, json!({})).items()),
         [json!("a")]
@@ -32,7 +32,7 @@ fn transports_closures_arcs_and_boxes() {
         [json!("c")]
     );
     // String errors work as transport errors too.
-    let failing = from_fn(|_, _| Err::<Value, _>("quota exceeded".to_owned()));
+    let failing = from_fn(|_request| Err::<Value, _>("quota exceeded".to_owned()));
     let err = users()
         .paginate(&failing, json!({}))
         .next()

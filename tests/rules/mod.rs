@@ -5,8 +5,8 @@
 
 use std::sync::Arc;
 
-use paginated::Model;
 use paginate_tests::model;
+use paginated::Model;
 use serde_json::{Value, json};
 
 use crate::matrix::{Pager, Service};

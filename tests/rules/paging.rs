@@ -1,8 +1,9 @@
 //! Options (SEMANTICS §2) and the loop (§3): the exact params of every request, the pages
 //! and items they bring, and the errors that end a run.
 
-use paginated::{DuplicateTokenPolicy, Error, LimitType, PaginationConfig};
 use paginate_tests::{FakeError, all, enc, model};
+use paginated::model::LimitType;
+use paginated::{DuplicateTokenPolicy, Error, PaginationConfig};
 use serde_json::{Value, json};
 
 use super::{Drive, page, users};

@@ -1,8 +1,8 @@
 //! What a run gives back (SEMANTICS §6): pages, items of every result key, search, the full
 //! result, and the parts of the model a run exposes.
 
-use paginated::Error;
 use paginate_tests::{all, enc, model};
+use paginated::Error;
 use serde_json::json;
 
 use super::{Drive, page, users};

@@ -1,8 +1,8 @@
 //! Resume tokens (SEMANTICS §5): botocore's byte format, a token after every page and item,
 //! decoding, legacy tokens, refusals, and the first page of a resumed run.
 
-use paginated::{Error, Model, TokenError};
 use paginate_tests::{all, dec, enc, model};
+use paginated::{Error, Model, TokenError};
 use serde_json::{Value, json};
 
 use super::{Drive, page, users};

@@ -4,14 +4,15 @@
 
 use std::collections::HashMap;
 
-use paginated::{Model, Registry, Transport};
 use paginate_tests::{Bucket, FakeError, all};
-use serde_json::{Map, Value, json};
+use paginated::model::Registry;
+use paginated::{Model, PageRequest, Reply, blocking};
+use serde_json::{Value, json};
 
 use super::dynamodb::{Table, scan};
 use super::photo_bucket;
 
-type DynTransport<'a> = dyn Fn(&str, &Map<String, Value>) -> Result<Value, FakeError> + 'a;
+type DynTransport<'a> = dyn Fn(PageRequest<'_>) -> Result<Reply, FakeError> + 'a;
 
 /// Runs with `max_items`, each resumed from the previous run's token, until no token is left:
 /// boto3's `build_full_result()["NextToken"]` loop. Returns every primary and secondary item.
@@ -57,7 +58,7 @@ fn chains_return_every_item_exactly_once() {
             .chain((0..23).map(|i| format!("top-{i:02}"))),
     );
     let all_keys: Vec<Value> = bucket.keys().iter().map(|k| json!(k)).collect();
-    let list = |op: &str, params: &Map<String, Value>| bucket.call(op, params);
+    let list = |request: PageRequest<'_>| blocking::Transport::fetch(&bucket, request);
     let model = Bucket::model();
     for page_size in [1, 3, 7, 10, 120, 1000] {
         for max_items in [1, 2, 5, 7, 10, 13, 30, 120, 500] {
@@ -105,7 +106,7 @@ fn chains_return_every_item_exactly_once() {
 #[test]
 fn chains_of_dynamodb_scans_with_object_tokens() {
     let table = Table::new(47);
-    let scan_fn = |op: &str, params: &Map<String, Value>| table.call(op, params);
+    let scan_fn = |request: PageRequest<'_>| blocking::Transport::fetch(&table, request);
     let expected: Vec<Value> = table
         .items
         .iter()

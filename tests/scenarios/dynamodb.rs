@@ -3,9 +3,9 @@
 
 use std::sync::Mutex;
 
-use paginated::{Model, Transport};
 use paginate_tests::{FakeError, all, enc, model};
-use serde_json::{Map, Value, json};
+use paginated::{Model, PageRequest, Reply, blocking};
+use serde_json::{Value, json};
 
 pub(super) fn scan() -> Model {
     model(
@@ -34,10 +34,11 @@ impl Table {
     }
 }
 
-impl Transport for Table {
+impl blocking::Transport for Table {
     type Error = FakeError;
-    fn call(&self, operation: &str, params: &Map<String, Value>) -> Result<Value, FakeError> {
-        assert_eq!(operation, "Scan");
+    fn fetch(&self, request: PageRequest<'_>) -> Result<Reply, FakeError> {
+        assert_eq!(request.operation(), "Scan");
+        let params = request.params();
         self.calls
             .lock()
             .unwrap()
@@ -63,7 +64,7 @@ impl Transport for Table {
         if start + scanned.len() < self.items.len() {
             page["LastEvaluatedKey"] = json!({"pk": scanned.last().unwrap()["pk"]});
         }
-        Ok(page)
+        Ok(page.into())
     }
 }
 

@@ -1,8 +1,8 @@
 //! Kinesis DescribeStream (a nested result key and a `more_results` path) and RDS
 //! DownloadDBLogFilePortion (log portions counted and cut in characters).
 
-use paginated::Model;
 use paginate_tests::{Scripted, all, enc, model};
+use paginated::Model;
 use serde_json::{Value, json};
 
 #[test]

@@ -8,8 +8,8 @@ use std::sync::Mutex;
 
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
-use paginated::{AsyncTransport, Body, Model, PageRequest, Reply, Transport};
-use serde_json::{Map, Value, json};
+use paginated::{Body, Model, PageRequest, Reply, blocking, nonblocking};
+use serde_json::{Value, json};
 
 /// The error a scripted transport returns.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -65,53 +65,38 @@ impl Scripted {
     }
 }
 
-impl Transport for Scripted {
+impl blocking::Transport for Scripted {
     type Error = FakeError;
 
-    fn call(&self, operation: &str, params: &Map<String, Value>) -> Result<Value, FakeError> {
-        self.calls
-            .lock()
-            .unwrap()
-            .push((operation.to_owned(), Value::Object(params.clone())));
+    fn fetch(&self, request: PageRequest<'_>) -> Result<Reply, FakeError> {
+        let params = request.params();
+        self.calls.lock().unwrap().push((
+            request.operation().to_owned(),
+            Value::Object(params.clone()),
+        ));
         self.responses
             .lock()
             .unwrap()
             .pop_front()
             .unwrap_or_else(|| Err(FakeError(format!("no response scripted for {params:?}"))))
+            .map(Reply::Value)
     }
 }
 
-/// Implements `AsyncTransport` for a blocking test transport: every method completes at once
-/// with what the blocking one answers (`call`, `send` and `fetch` alike).
+/// Implements `nonblocking::Transport` for a blocking test transport: `fetch` completes at
+/// once with what the blocking one answers.
 #[macro_export]
 macro_rules! answers_at_once {
     ($service:ty) => {
-        impl ::paginated::AsyncTransport for $service {
-            type Error = <$service as ::paginated::Transport>::Error;
-
-            fn call(
-                &self,
-                operation: &str,
-                params: &::serde_json::Map<String, ::serde_json::Value>,
-            ) -> impl ::std::future::Future<Output = Result<::serde_json::Value, Self::Error>> + Send
-            {
-                ::std::future::ready(::paginated::Transport::call(self, operation, params))
-            }
-
-            fn send(
-                &self,
-                request: ::paginated::PageRequest<'_>,
-            ) -> impl ::std::future::Future<Output = Result<::serde_json::Value, Self::Error>> + Send
-            {
-                ::std::future::ready(::paginated::Transport::send(self, request))
-            }
+        impl ::paginated::nonblocking::Transport for $service {
+            type Error = <$service as ::paginated::blocking::Transport>::Error;
 
             fn fetch(
                 &self,
                 request: ::paginated::PageRequest<'_>,
             ) -> impl ::std::future::Future<Output = Result<::paginated::Reply, Self::Error>> + Send
             {
-                ::std::future::ready(::paginated::Transport::fetch(self, request))
+                ::std::future::ready(::paginated::blocking::Transport::fetch(self, request))
             }
         }
     };
@@ -193,10 +178,22 @@ impl Bucket {
     }
 }
 
-impl Transport for Bucket {
+impl blocking::Transport for Bucket {
     type Error = FakeError;
 
-    fn call(&self, operation: &str, params: &Map<String, Value>) -> Result<Value, FakeError> {
+    fn fetch(&self, request: PageRequest<'_>) -> Result<Reply, FakeError> {
+        self.list(request.operation(), request.params())
+            .map(Reply::Value)
+    }
+}
+
+impl Bucket {
+    /// One ListObjects page, as S3 answers it.
+    fn list(
+        &self,
+        operation: &str,
+        params: &serde_json::Map<String, Value>,
+    ) -> Result<Value, FakeError> {
         *self.requests.lock().unwrap() += 1;
         if operation != "ListObjects" {
             return Err(FakeError(format!("unknown operation {operation}")));
@@ -320,20 +317,12 @@ impl<H> Wired<H> {
     }
 }
 
-impl<H> Transport for Wired<H>
+impl<H> blocking::Transport for Wired<H>
 where
     H: std::ops::Deref,
-    H::Target: Transport,
+    H::Target: blocking::Transport,
 {
-    type Error = <H::Target as Transport>::Error;
-
-    fn call(&self, operation: &str, params: &Map<String, Value>) -> Result<Value, Self::Error> {
-        self.inner.call(operation, params)
-    }
-
-    fn send(&self, request: PageRequest<'_>) -> Result<Value, Self::Error> {
-        self.inner.send(request)
-    }
+    type Error = <H::Target as blocking::Transport>::Error;
 
     fn fetch(&self, request: PageRequest<'_>) -> Result<Reply, Self::Error> {
         self.inner
@@ -342,33 +331,18 @@ where
     }
 }
 
-impl<H> AsyncTransport for Wired<H>
+impl<H> nonblocking::Transport for Wired<H>
 where
     H: std::ops::Deref + Sync,
-    H::Target: AsyncTransport,
+    H::Target: nonblocking::Transport,
 {
-    type Error = <H::Target as AsyncTransport>::Error;
-
-    fn call(
-        &self,
-        operation: &str,
-        params: &Map<String, Value>,
-    ) -> impl Future<Output = Result<Value, Self::Error>> + Send {
-        AsyncTransport::call(&*self.inner, operation, params)
-    }
-
-    fn send(
-        &self,
-        request: PageRequest<'_>,
-    ) -> impl Future<Output = Result<Value, Self::Error>> + Send {
-        AsyncTransport::send(&*self.inner, request)
-    }
+    type Error = <H::Target as nonblocking::Transport>::Error;
 
     fn fetch(
         &self,
         request: PageRequest<'_>,
     ) -> impl Future<Output = Result<Reply, Self::Error>> + Send {
-        let fetched = AsyncTransport::fetch(&*self.inner, request);
+        let fetched = nonblocking::Transport::fetch(&*self.inner, request);
         let wire = self.wire;
         async move { fetched.await.map(|reply| wire.carry(reply)) }
     }

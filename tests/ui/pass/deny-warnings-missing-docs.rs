@@ -1,8 +1,8 @@
 //! A documented program whose request type passes `deny(warnings, missing_docs)`.
 #![deny(warnings, missing_docs)]
 
-use paginated::Paginated;
-use paginated::serde_json::{Map, Value, json};
+use paginated::{PageRequest, Paginated};
+use paginated::serde_json::json;
 
 /// Lists the items of a folder, a page at a time.
 #[derive(Debug, Clone, Default, serde::Serialize, paginated::Paginated)]
@@ -24,7 +24,7 @@ pub struct ListItems {
 }
 
 fn main() {
-    let api = |_: &str, _: &Map<String, Value>| Ok::<_, std::io::Error>(json!({}));
+    let api = |_: PageRequest<'_>| Ok::<_, std::io::Error>(json!({}));
     let request = ListItems {
         folder: "inbox".to_owned(),
         ..ListItems::default()

@@ -1,5 +1,5 @@
-use paginated::Paginated;
-use paginated::serde_json::{Map, Value, json};
+use paginated::{PageRequest, Paginated};
+use paginated::serde_json::json;
 
 #[derive(serde::Serialize)]
 #[serde(rename_all = "PascalCase")]
@@ -24,7 +24,8 @@ struct ListItems {
 }
 
 fn main() {
-    let api = |_: &str, params: &Map<String, Value>| {
+    let api = |request: PageRequest<'_>| {
+        let params = request.params();
         assert_eq!(params.get("MaxResults"), Some(&json!(10)));
         Ok::<_, std::io::Error>(json!({}))
     };

@@ -1,7 +1,7 @@
 use std::fmt::Display;
 
-use paginated::Paginated;
-use paginated::serde_json::{Map, Value, json};
+use paginated::{PageRequest, Paginated};
+use paginated::serde_json::json;
 
 #[derive(serde::Serialize, paginated::Paginated)]
 #[serde(rename_all = "PascalCase")]
@@ -22,7 +22,7 @@ where
 }
 
 fn main() {
-    let api = |_: &str, _: &Map<String, Value>| Ok::<_, std::io::Error>(json!({}));
+    let api = |_: PageRequest<'_>| Ok::<_, std::io::Error>(json!({}));
     let request = ListItems {
         filter: vec!["a", "b"],
         tags: vec![1, 2],

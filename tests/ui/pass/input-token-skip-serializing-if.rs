@@ -2,8 +2,8 @@
 // and the first request leaves it out.
 use std::cell::RefCell;
 
-use paginated::Paginated;
-use paginated::serde_json::{Map, Value, json};
+use paginated::{PageRequest, Paginated};
+use paginated::serde_json::json;
 
 #[derive(serde::Serialize, paginated::Paginated)]
 #[serde(rename_all = "PascalCase")]
@@ -20,7 +20,8 @@ struct ListObjects {
 
 fn main() {
     let sent = RefCell::new(Vec::new());
-    let api = |_: &str, params: &Map<String, Value>| {
+    let api = |request: PageRequest<'_>| {
+        let params = request.params();
         sent.borrow_mut().push(params.get("Marker").cloned());
         Ok::<_, std::io::Error>(match params.get("Marker") {
             None => json!({"Contents": [1], "NextMarker": "m1"}),

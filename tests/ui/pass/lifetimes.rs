@@ -1,7 +1,7 @@
 use std::borrow::Cow;
 
-use paginated::Paginated;
-use paginated::serde_json::{Map, Value, json};
+use paginated::{PageRequest, Paginated};
+use paginated::serde_json::json;
 
 #[derive(serde::Serialize, paginated::Paginated)]
 #[serde(rename_all = "PascalCase")]
@@ -19,7 +19,7 @@ struct ListObjects<'a, 'b: 'a> {
 }
 
 fn main() {
-    let api = |_: &str, _: &Map<String, Value>| Ok::<_, std::io::Error>(json!({}));
+    let api = |_: PageRequest<'_>| Ok::<_, std::io::Error>(json!({}));
     let bucket = String::from("photos");
     let request = ListObjects {
         bucket: &bucket,

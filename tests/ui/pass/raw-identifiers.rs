@@ -1,5 +1,5 @@
-use paginated::Paginated;
-use paginated::serde_json::{Map, Value, json};
+use paginated::{PageRequest, Paginated};
+use paginated::serde_json::json;
 
 #[derive(serde::Serialize, paginated::Paginated)]
 #[paginate(
@@ -14,7 +14,8 @@ struct r#ListItems {
 }
 
 fn main() {
-    let api = |_: &str, params: &Map<String, Value>| {
+    let api = |request: PageRequest<'_>| {
+        let params = request.params();
         assert!(params.contains_key("type"));
         assert_eq!(params.get("match"), Some(&json!(5)));
         Ok::<_, std::io::Error>(json!({}))

@@ -1,5 +1,5 @@
-use paginated::Paginated;
-use paginated::serde_json::{Map, Value, json};
+use paginated::{PageRequest, Paginated};
+use paginated::serde_json::json;
 
 #[derive(serde::Serialize, paginated::Paginated)]
 #[serde(rename_all = "snake_case")]
@@ -15,7 +15,7 @@ struct ListItems {
 }
 
 fn main() {
-    let api = |_: &str, _: &Map<String, Value>| Ok::<_, std::io::Error>(json!({}));
+    let api = |_: PageRequest<'_>| Ok::<_, std::io::Error>(json!({}));
     let request = ListItems {
         next_token: None,
         max_results: Some(10),

@@ -1,5 +1,5 @@
-use paginated::Paginated;
-use paginated::serde_json::{Map, Value, json};
+use paginated::{PageRequest, Paginated};
+use paginated::serde_json::json;
 
 #[derive(serde::Serialize, paginated::Paginated)]
 #[serde(rename_all = "camelCase")]
@@ -17,7 +17,7 @@ struct ListObjects {
 }
 
 fn main() {
-    let api = |_: &str, _: &Map<String, Value>| Ok::<_, std::io::Error>(json!({}));
+    let api = |_: PageRequest<'_>| Ok::<_, std::io::Error>(json!({}));
     let request = ListObjects {
         marker: None,
         max_keys: Some(100),

@@ -4,7 +4,9 @@
 use std::cell::RefCell;
 
 use paginated::serde_json::{Map, Value, json};
-use paginated::{Method, PageRequest, Paginated, Transport};
+use paginated::blocking::Transport;
+use paginated::route::Method;
+use paginated::{PageRequest, Paginated, Reply};
 
 #[derive(serde::Serialize, Paginated)]
 #[serde(rename_all = "PascalCase")]
@@ -52,14 +54,10 @@ struct Recorder(RefCell<Vec<String>>);
 impl Transport for Recorder {
     type Error = std::io::Error;
 
-    fn call(&self, _: &str, _: &Map<String, Value>) -> Result<Value, std::io::Error> {
-        unreachable!("runs call `send`")
-    }
-
-    fn send(&self, request: PageRequest<'_>) -> Result<Value, std::io::Error> {
-        let route = request.route.map(|r| r.render(request.params).unwrap().path);
+    fn fetch(&self, request: PageRequest<'_>) -> Result<Reply, std::io::Error> {
+        let route = request.route().map(|r| r.render(request.params()).unwrap().path);
         self.0.borrow_mut().push(route.unwrap_or_default());
-        Ok(json!({}))
+        Ok(json!({}).into())
     }
 }
 

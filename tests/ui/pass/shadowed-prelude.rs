@@ -34,11 +34,11 @@ mod requests {
     }
 }
 
-use paginated::Paginated;
-use paginated::serde_json::{Map, Value, json};
+use paginated::{PageRequest, Paginated};
+use paginated::serde_json::json;
 
 fn main() {
-    let api = |_: &str, _: &Map<String, Value>| Ok::<_, std::io::Error>(json!({}));
+    let api = |_: PageRequest<'_>| Ok::<_, std::io::Error>(json!({}));
     let request = requests::ListItems {
         next_token: None,
         max_results: Some(10),
