@@ -14,7 +14,10 @@
 set -euo pipefail
 
 MOTO_VERSION=5.2.5
-BOTO3_VERSION=1.44.8 # botocore 1.44.8, the version .ci/run loads every model from
+BOTO3_VERSION=1.44.8
+# boto3 1.44.8 accepts any botocore 1.44.x and pip takes the newest (1.44.18 when this was
+# written): pinned to 1.44.8, the version .ci/run loads every model from.
+BOTOCORE_VERSION=1.44.8
 DYNALITE_VERSION=4.0.0
 # 0.14.1 is the newest s3s-fs that builds with rustc 1.95: 0.15.0 and later need rustc 1.96.
 S3S_FS_VERSION=0.14.1
@@ -40,7 +43,7 @@ die() {
 
 moto_installed() {
   [ -x "$VENV/bin/python" ] && [ -x "$VENV/bin/moto_server" ] &&
-    [ "$("$VENV/bin/python" -c 'import importlib.metadata as m; print(m.version("moto"), m.version("boto3"))' 2>/dev/null)" = "$MOTO_VERSION $BOTO3_VERSION" ]
+    [ "$("$VENV/bin/python" -c 'import importlib.metadata as m; print(m.version("moto"), m.version("boto3"), m.version("botocore"))' 2>/dev/null)" = "$MOTO_VERSION $BOTO3_VERSION $BOTOCORE_VERSION" ]
 }
 
 dynalite_installed() {
@@ -60,14 +63,14 @@ install() {
   command -v cargo >/dev/null || die "cargo is needed to install s3s-fs"
 
   if moto_installed; then
-    say "moto $MOTO_VERSION and boto3 $BOTO3_VERSION: already in $VENV"
+    say "moto $MOTO_VERSION, boto3 $BOTO3_VERSION and botocore $BOTOCORE_VERSION: already in $VENV"
   else
     start=$SECONDS
     [ -x "$VENV/bin/python" ] || python3 -m venv "$VENV"
     "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check \
-      "moto[server]==$MOTO_VERSION" "boto3==$BOTO3_VERSION"
-    moto_installed || die "pip did not install moto $MOTO_VERSION and boto3 $BOTO3_VERSION into $VENV"
-    say "moto $MOTO_VERSION and boto3 $BOTO3_VERSION: installed in $((SECONDS - start))s"
+      "moto[server]==$MOTO_VERSION" "boto3==$BOTO3_VERSION" "botocore==$BOTOCORE_VERSION"
+    moto_installed || die "pip did not install moto $MOTO_VERSION, boto3 $BOTO3_VERSION and botocore $BOTOCORE_VERSION into $VENV"
+    say "moto $MOTO_VERSION, boto3 $BOTO3_VERSION and botocore $BOTOCORE_VERSION: installed in $((SECONDS - start))s"
   fi
 
   if dynalite_installed; then
@@ -137,7 +140,7 @@ $(tail -n 20 "$RUN/$name.log")"
 
 start() {
   command -v curl >/dev/null || die "curl is needed to poll the servers until they answer"
-  moto_installed || die "moto $MOTO_VERSION / boto3 $BOTO3_VERSION are not installed in $VENV: run \`peers/peers.sh install\`"
+  moto_installed || die "moto $MOTO_VERSION / boto3 $BOTO3_VERSION / botocore $BOTOCORE_VERSION are not installed in $VENV: run \`peers/peers.sh install\`"
   dynalite_installed || die "dynalite $DYNALITE_VERSION is not installed in $NPM: run \`peers/peers.sh install\`"
   s3s_fs_installed || die "s3s-fs $S3S_FS_VERSION is not installed in $DIR/bin: run \`peers/peers.sh install\`"
   mkdir -p "$RUN"
@@ -230,7 +233,7 @@ stop() {
 }
 
 status() {
-  moto_installed && say "moto $MOTO_VERSION + boto3 $BOTO3_VERSION installed" || say "moto/boto3 not installed"
+  moto_installed && say "moto $MOTO_VERSION + boto3 $BOTO3_VERSION + botocore $BOTOCORE_VERSION installed" || say "moto/boto3 not installed"
   dynalite_installed && say "dynalite $DYNALITE_VERSION installed" || say "dynalite not installed"
   s3s_fs_installed && say "s3s-fs $S3S_FS_VERSION installed" || say "s3s-fs not installed"
   local name

@@ -2,7 +2,7 @@
 //!
 //! This package holds paginate transports for two AWS wire protocols, made of the project's
 //! ready HTTP transports (`paginated::http`, over `reqwest` on plain HTTP), and the
-//! end-to-end tests (`tests/peers.rs` with its modules in `tests/peers/`, and
+//! end-to-end tests (`tests/peers/`, a module per service, and
 //! `tests/parallel_scan.rs` for fan-out) that run paginate with botocore's
 //! real models against independent implementations of those APIs on `127.0.0.1`:
 //!
