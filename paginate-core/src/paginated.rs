@@ -82,7 +82,7 @@ pub trait Paginated: __private::SerializeRequest {
     /// declaration that compiles builds its model. The `Result` is for implementations written
     /// by hand, whose failure (an [`Error::InvalidModel`], typically) is what the first page
     /// of [`paginate`](Paginated::paginate) and [`paginate_async`](Paginated::paginate_async)
-    /// then reports, without sending anything; such a run's [`Pages::model`] has the operation's
+    /// then reports, without sending anything; such a run's [`Pages::model`](blocking::Pages::model) has the operation's
     /// name and no tokens or keys.
     fn pagination_model() -> Result<&'static Model, Error>;
 
