@@ -20,8 +20,8 @@ use crate::transport::Transport;
 
 impl Model {
     /// Starts a run of this operation with `params` (a JSON object, or `null` for none) over
-    /// `transport`: anything that dereferences to a [`Transport`] (`&api`, `Arc<Api>`, …).
-    /// For an [`AsyncTransport`](crate::nonblocking::Transport), use [`Model::paginate_async`].
+    /// `transport`: anything that dereferences to a [`blocking::Transport`](crate::blocking::Transport) (`&api`, `Arc<Api>`, …).
+    /// For an [`nonblocking::Transport`](crate::nonblocking::Transport), use [`Model::paginate_async`].
     ///
     /// Nothing is sent until the first page is asked for.
     ///

@@ -17,10 +17,10 @@ use crate::{blocking, nonblocking};
 /// Implement it with [`#[derive(Paginated)]`](derive@crate::Paginated), whose documentation is
 /// the reference for the `#[paginate(...)]` attributes. What the implementation gives:
 ///
-/// - [`paginate`](Paginated::paginate) starts a blocking run over a [`Transport`](blocking::Transport) and returns
+/// - [`paginate`](Paginated::paginate) starts a blocking run over a [`blocking::Transport`] and returns
 ///   its [`Pages`](blocking::Pages), with every option of a run (`max_items`, `page_size`, `starting_token`)
 ///   and every view of it (`items`, `search`, `build_full_result`, `resume_token`);
-/// - [`paginate_async`](Paginated::paginate_async) is the same over an [`Transport`](nonblocking::Transport),
+/// - [`paginate_async`](Paginated::paginate_async) is the same over a [`nonblocking::Transport`],
 ///   as a [`Pages`](nonblocking::Pages) stream;
 /// - [`pagination_model`](Paginated::pagination_model) is the [`Model`] the runs follow,
 ///   built once per type;
@@ -87,7 +87,7 @@ pub trait Paginated: __private::SerializeRequest {
     fn pagination_model() -> Result<&'static Model, Error>;
 
     /// Starts a run with this request as the first page's params, over `transport`:
-    /// anything that dereferences to a [`Transport`](blocking::Transport) (`&api`, `Arc<Api>`, …). All the
+    /// anything that dereferences to a [`blocking::Transport`] (`&api`, `Arc<Api>`, …). All the
     /// options of [`Pages`](blocking::Pages) apply: `max_items`, `page_size`, `starting_token`, `items`,
     /// `search`, `build_full_result`, `resume_token`.
     ///
@@ -104,7 +104,7 @@ pub trait Paginated: __private::SerializeRequest {
         }
     }
 
-    /// The async counterpart of [`Paginated::paginate`], over an [`Transport`](nonblocking::Transport).
+    /// The async counterpart of [`Paginated::paginate`], over a [`nonblocking::Transport`].
     fn paginate_async<'a, H>(
         &self,
         transport: H,

@@ -45,7 +45,7 @@ macro_rules! stream_methods {
 
 impl Model {
     /// Starts an async run of this operation with `params` over `transport`: anything that
-    /// dereferences to an [`AsyncTransport`] and can be cloned into each request (`&client`,
+    /// dereferences to an [`nonblocking::Transport`](crate::nonblocking::Transport) and can be cloned into each request (`&client`,
     /// `Arc<Client>`). The stream is `Send` when the transport is, and dropping it cancels the
     /// request in flight.
     pub fn paginate_async<'a, H>(&self, transport: H, params: Value) -> Pages<'a, H>

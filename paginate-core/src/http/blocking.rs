@@ -8,7 +8,7 @@ use super::{Hooks, HttpError, HttpRequest, hook_setters};
 use crate::body::Reply;
 use crate::transport::{PageRequest, Transport};
 
-/// A [`Transport`] that sends each page request to the model's route under a base URL, with a
+/// A [`blocking::Transport`](crate::blocking::Transport) that sends each page request to the model's route under a base URL, with a
 /// `reqwest::blocking::Client` you build. See the [module docs](crate::http) for what it
 /// sends and how blocking programs get retries.
 ///

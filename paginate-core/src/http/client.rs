@@ -12,7 +12,7 @@ use crate::body::Reply;
 use crate::error::BoxError;
 use crate::transport::{AsyncTransport, PageRequest};
 
-/// An [`AsyncTransport`] that sends each page request to the model's route under a base URL.
+/// An [`nonblocking::Transport`](crate::nonblocking::Transport) that sends each page request to the model's route under a base URL.
 ///
 /// `S` is what sends a `reqwest::Request`: a `reqwest::Client` ([`HttpTransport::new`]) or a
 /// `tower` service around one ([`HttpTransport::with_service`]), so retries, timeouts, rate
