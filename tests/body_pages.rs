@@ -6,7 +6,8 @@
 //! async streams, with and without lookahead, and asserts that both paths hand out the same
 //! pages, items, search results, full results, typed values, errors, requests and resume
 //! tokens after every step; a case also asserts what SEMANTICS.md says the common answer is,
-//! so that the two paths cannot agree on a wrong one.
+//! so that the two paths cannot agree on a wrong one. The runs and the comparison are the
+//! driver matrix's (`matrix::record`): `observe` is one run, `both` its `every_way`.
 //!
 //! - `not_json`: bodies that are not UTF-8 JSON (G8, L7);
 //! - `shapes`: pages that are not objects, result keys of the wrong type, duplicate keys,
@@ -21,9 +22,19 @@ use std::collections::VecDeque;
 use std::sync::{Arc, Mutex};
 
 use paginate_tests::{FakeError, Wire};
-use paginated::{Body, DuplicateTokenPolicy, Error, Model, PageRequest, Reply, blocking};
-use serde::Deserialize;
+use paginated::{
+    Body, DuplicateTokenPolicy, Model, PageRequest, PaginationConfig, Reply, blocking,
+};
 use serde_json::{Value, json};
+
+// Each test target uses its own part of the driver layer.
+#[allow(dead_code)]
+#[path = "matrix/mod.rs"]
+mod matrix;
+
+use matrix::Driver;
+use matrix::record;
+pub(crate) use matrix::record::{Item, Listing, Seen, View, shown};
 
 #[path = "body_pages/not_json.rs"]
 mod not_json;
@@ -58,11 +69,10 @@ pub(crate) fn texts(pages: &[&str]) -> Vec<Answer> {
     pages.iter().map(|p| text(p)).collect()
 }
 
-/// Answers a script in order over one wire, and records the params of every request.
+/// Answers a script in order over one wire (the matrix records the requests).
 #[derive(Debug)]
 pub(crate) struct Texts {
     answers: Mutex<VecDeque<Answer>>,
-    calls: Mutex<Vec<Value>>,
     wire: Wire,
 }
 
@@ -70,14 +80,8 @@ impl Texts {
     pub(crate) fn new(wire: Wire, answers: &[Answer]) -> Arc<Texts> {
         Arc::new(Texts {
             answers: Mutex::new(answers.iter().cloned().collect()),
-            calls: Mutex::new(Vec::new()),
             wire,
         })
-    }
-
-    /// The params of every request, in order.
-    pub(crate) fn calls(&self) -> Vec<Value> {
-        self.calls.lock().unwrap().clone()
     }
 }
 
@@ -85,10 +89,6 @@ impl blocking::Transport for Texts {
     type Error = FakeError;
 
     fn fetch(&self, request: PageRequest<'_>) -> Result<Reply, FakeError> {
-        self.calls
-            .lock()
-            .unwrap()
-            .push(Value::Object(request.params().clone()));
         let answer = self.answers.lock().unwrap().pop_front();
         match (answer, self.wire) {
             (Some(Answer::Text(page)), Wire::Value) => Ok(Reply::Value(
@@ -105,56 +105,6 @@ impl blocking::Transport for Texts {
 
 paginate_tests::answers_at_once!(Texts);
 
-/// What a run is read through.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum View {
-    Pages,
-    Items,
-    ItemsOf(&'static str),
-    Search(&'static str),
-    Full,
-    /// `typed::<Listing, Item>()` pages.
-    TypedPages,
-    /// `items().typed::<Item>()`.
-    TypedItems,
-    /// `build_full_result_as::<Listing>()`.
-    TypedFull,
-}
-
-impl View {
-    /// Every view; `ItemsOf` and `Search` with the given key and expression.
-    pub(crate) fn all(secondary: &'static str, search: &'static str) -> [View; 8] {
-        [
-            View::Pages,
-            View::Items,
-            View::ItemsOf(secondary),
-            View::Search(search),
-            View::Full,
-            View::TypedPages,
-            View::TypedItems,
-            View::TypedFull,
-        ]
-    }
-}
-
-/// The typed item of the typed views: an S3-style object.
-#[derive(Debug, Deserialize, PartialEq)]
-pub(crate) struct Item {
-    #[serde(rename = "Key")]
-    pub(crate) key: String,
-    #[serde(rename = "Size")]
-    pub(crate) size: Option<u64>,
-}
-
-/// The typed page and full result of the typed views.
-#[derive(Debug, Deserialize, PartialEq)]
-pub(crate) struct Listing {
-    #[serde(rename = "Contents", default)]
-    pub(crate) contents: Vec<Item>,
-    #[serde(rename = "NextMarker")]
-    pub(crate) next_marker: Option<String>,
-}
-
 /// The options of a run.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Opts {
@@ -163,234 +113,51 @@ pub(crate) struct Opts {
     pub(crate) policy: Option<DuplicateTokenPolicy>,
 }
 
-/// How a run is driven.
-#[derive(Debug, Clone, Copy)]
-pub(crate) struct Mode {
-    pub(crate) asynchronous: bool,
-    pub(crate) lookahead: bool,
+impl Opts {
+    /// These options as a run's configuration.
+    fn config(&self) -> PaginationConfig {
+        let mut config = PaginationConfig::default().starting_token(self.token.clone());
+        if let Some(n) = self.max_items {
+            config = config.max_items(n);
+        }
+        if let Some(policy) = self.policy {
+            config = config.duplicate_tokens(policy);
+        }
+        config
+    }
 }
 
 /// The four drivers.
-pub(crate) const MODES: [Mode; 4] = [
-    Mode {
-        asynchronous: false,
-        lookahead: false,
-    },
-    Mode {
-        asynchronous: true,
-        lookahead: false,
-    },
-    Mode {
-        asynchronous: false,
-        lookahead: true,
-    },
-    Mode {
-        asynchronous: true,
-        lookahead: true,
-    },
-];
+pub(crate) const MODES: [Driver; 4] = Driver::ALL;
 
-/// Everything one run handed out, as text: each step's result and the resume token after
-/// it, how the run ended (the token once it ended, a full result, the state of the pages),
-/// then the requests it sent.
-#[derive(Debug, Clone, PartialEq)]
-pub(crate) struct Seen {
-    pub(crate) steps: Vec<(String, Option<String>)>,
-    pub(crate) end: String,
-    pub(crate) calls: Vec<Value>,
+/// The params of every run.
+fn params() -> Value {
+    json!({"Fixed": "param"})
 }
 
-impl Seen {
-    /// The step results alone.
-    pub(crate) fn results(&self) -> Vec<&str> {
-        self.steps.iter().map(|(r, _)| r.as_str()).collect()
-    }
-
-    /// The resume token once the run ended (after its last step, or before any).
-    pub(crate) fn last_token(&self) -> Option<String> {
-        let end = self.end.strip_prefix("token ")?;
-        let token = end.split(';').next().unwrap_or(end);
-        (token != "None").then(|| token.to_owned())
-    }
-}
-
-/// An error as compared between the paths: its message, except that serde's position in
-/// the text (` at line 1 column 9`), which a `Value` has not, is left out of a reason.
-pub(crate) fn describe(e: &Error) -> String {
-    let message = e.to_string();
-    match e {
-        Error::Deserialize { .. } | Error::DeserializeFullResult { .. } => {
-            match message.rfind(" at line ") {
-                Some(at) if message[at..].contains(" column ") => message[..at].to_owned(),
-                _ => message,
-            }
-        }
-        _ => message,
-    }
-}
-
-/// A result as text: `Ok(Debug of the value)` or `Err(describe)`.
-pub(crate) fn shown<T: std::fmt::Debug>(result: Result<T, Error>) -> String {
-    match result {
-        Ok(v) => format!("Ok({v:?})"),
-        Err(e) => format!("Err({})", describe(&e)),
-    }
-}
-
-/// Reads a run to its end: every result with the token after it, and the token once it
-/// ended (`token …`). A run longer than 64 steps is a run that does not end.
-macro_rules! steps {
-    ($it:ident, $($aw:tt)*) => {{
-        let mut steps = Vec::new();
-        while let Some(next) = $it.next() $($aw)* {
-            steps.push((shown(next), $it.resume_token()));
-            assert!(steps.len() <= 64, "the run does not end: {steps:?}");
-        }
-        let end = match $it.resume_token() {
-            Some(token) => format!("token {token}"),
-            None => "token None".to_owned(),
-        };
-        (steps, end)
-    }};
-}
-
-/// Reads `$pages` (`blocking::Pages` or `nonblocking::Pages`) through `$view`.
-macro_rules! read {
-    ($pages:expr, $view:expr, $($aw:tt)*) => {{
-        let mut pages = $pages;
-        match $view {
-            View::Pages => {
-                let (steps, end) = steps!(pages, $($aw)*);
-                let end = format!(
-                    "{end}; stopped by max_items: {}, non-aggregate part: {:?}",
-                    pages.stopped_by_max_items(),
-                    pages.non_aggregate_part()
-                );
-                (steps, end)
-            }
-            View::Items => {
-                let mut it = pages.items();
-                steps!(it, $($aw)*)
-            }
-            View::ItemsOf(key) => match pages.items_of(key) {
-                Ok(mut it) => steps!(it, $($aw)*),
-                Err(e) => (Vec::new(), shown::<()>(Err(e))),
-            },
-            View::Search(expression) => match pages.search(expression) {
-                Ok(mut it) => steps!(it, $($aw)*),
-                Err(e) => (Vec::new(), shown::<()>(Err(e))),
-            },
-            View::Full => (Vec::new(), shown(pages.build_full_result() $($aw)*)),
-            View::TypedPages => {
-                let mut it = pages.typed::<Listing, Item>();
-                steps!(it, $($aw)*)
-            }
-            View::TypedItems => {
-                let mut it = pages.items().typed::<Item>();
-                steps!(it, $($aw)*)
-            }
-            View::TypedFull => (Vec::new(), shown(pages.build_full_result_as::<Listing>() $($aw)*)),
-        }
-    }};
-}
-
-/// Applies `Opts` to `blocking::Pages` or `nonblocking::Pages`.
-macro_rules! configure {
-    ($pages:expr, $opts:expr) => {{
-        let (mut pages, opts) = ($pages, $opts);
-        if let Some(n) = opts.max_items {
-            pages = pages.max_items(n);
-        }
-        if let Some(policy) = opts.policy {
-            pages = pages.duplicate_tokens(policy);
-        }
-        pages.starting_token(opts.token.clone())
-    }};
-}
-
-/// One run of `model` over `answers`, carried over `wire`, driven as `mode`, read through
-/// `view`.
+/// One run of `model` over `answers`, carried over `wire`, driven by `driver`, read through
+/// `view` (the matrix's `observe`).
 pub(crate) fn observe(
     model: &Model,
     answers: &[Answer],
     opts: &Opts,
     view: View,
     wire: Wire,
-    mode: Mode,
+    driver: Driver,
 ) -> Seen {
     let api = Texts::new(wire, answers);
-    let params = json!({"Fixed": "param"});
-    let (steps, end) = if mode.asynchronous {
-        let runtime = tokio::runtime::Builder::new_current_thread()
-            .build()
-            .unwrap();
-        let mut pages = model.paginate_async(api.clone(), params);
-        if mode.lookahead {
-            pages = pages.lookahead();
-        }
-        runtime.block_on(async { read!(configure!(pages, opts), view, .await) })
-    } else {
-        let mut pages = model.paginate(api.clone(), params);
-        if mode.lookahead {
-            pages = pages.lookahead();
-        }
-        read!(configure!(pages, opts), view,)
-    };
-    Seen {
-        steps,
-        end,
-        calls: api.calls(),
-    }
+    record::observe(model, api, params(), &opts.config(), view, driver)
 }
 
 /// Runs `answers` over both wires with every driver, asserts that the body path hands out
 /// exactly what the Value path does, with the same driver and with the blocking one, and
-/// returns what they agree on. Lookahead sends exactly the requests of the blocking driver
-/// (G7), also when an error comes from reading a page the run accepted.
+/// returns what they agree on (the matrix's `every_way`). Lookahead sends exactly the
+/// requests of the blocking driver (G7), also when an error comes from reading a page the
+/// run accepted.
 pub(crate) fn both(model: &Model, answers: &[Answer], opts: &Opts, view: View) -> Seen {
-    let reference = observe(model, answers, opts, view, Wire::Value, MODES[0]);
-    for mode in MODES {
-        let [value, body] = Wire::ALL.map(|wire| observe(model, answers, opts, view, wire, mode));
-        assert_eq!(
-            serde_reasons_left_out(&body),
-            serde_reasons_left_out(&value),
-            "{view:?} over bodies with {mode:?} differs from the Value path; {opts:?}, script {answers:?}"
-        );
-        assert_eq!(
-            value, reference,
-            "{view:?} with {mode:?} differs from the blocking driver; {opts:?}, script {answers:?}"
-        );
-    }
-    reference
-}
-
-/// `seen` with the reasons of deserialization errors left out. Which page or item failed to
-/// deserialize, and into what type, is the same on both paths; serde's wording of why depends
-/// on what it reads from (text or a `Value`: "invalid length 3, expected struct Item with 2
-/// elements" against "invalid length 3, expected fewer elements in array").
-fn serde_reasons_left_out(seen: &Seen) -> Seen {
-    let cut = |text: &str| -> String {
-        const READ_AS: &str = "could not be read as `";
-        match text.find(READ_AS) {
-            Some(at) => {
-                let after = at + READ_AS.len();
-                match text[after..].find('`') {
-                    Some(end) => format!("{}`: …", &text[..after + end]),
-                    None => text.to_owned(),
-                }
-            }
-            None => text.to_owned(),
-        }
-    };
-    Seen {
-        steps: seen
-            .steps
-            .iter()
-            .map(|(step, token)| (cut(step), token.clone()))
-            .collect(),
-        end: cut(&seen.end),
-        calls: seen.calls.clone(),
-    }
+    let what = format!("{opts:?}, script {answers:?}");
+    let fresh = |wire| Texts::new(wire, answers);
+    record::every_way(fresh, model, &params(), &opts.config(), view, &what)
 }
 
 /// `both` for a run with default options.

@@ -1,28 +1,39 @@
-//! One table of scenarios, two drivers: every scenario runs through the blocking iterators
-//! and through the async streams (on a multi-threaded runtime, spawned), and both must give
-//! exactly the expected pages, requests, items, tokens and full result (SEMANTICS G6). Each
-//! driver runs every scenario twice, once with the pages as `Value`s and once as their
-//! response bodies (`Wire::Body`, G8), against the same expectations.
+//! One table of scenarios, every driver: each scenario runs through the driver matrix
+//! (`matrix::record::every_way`): the blocking iterators and the async streams (read in a
+//! task spawned on a multi-threaded runtime), each with and without lookahead, each over
+//! `Value` replies and over body replies (SEMANTICS G6, G7, G8). All must give exactly the
+//! expected pages, items, errors in their place, tokens, full result, and requests of every
+//! run. The tests after the table are about streams and lookahead themselves: sending early,
+//! spawning mid-run, and dropping.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+// Each test target uses its own part of the driver layer.
+#[allow(dead_code)]
+#[path = "matrix/mod.rs"]
+mod matrix;
 
 use std::sync::Arc;
 
+use matrix::record::{View, every_way};
 use paginate_tests::{FakeError, Scripted, Wire, Wired, enc, model};
 use paginated::{DuplicateTokenPolicy, Model, PaginationConfig};
 use serde_json::{Value, json};
 
-/// What one driver observed of one scenario: three runs over fresh copies of the service.
+/// What every driver must observe of one scenario: three runs (pages, items, full result)
+/// over fresh copies of the service.
 #[derive(Debug, PartialEq)]
 struct Outcome {
-    /// Pages, then the error that ended the run (as its message), if any.
+    /// Pages, then the error that ended the run (its message, then its sources), if any.
     pages: Vec<Value>,
     error: Option<String>,
+    /// The params of every request, the same for each of the three runs.
     calls: Vec<Value>,
     resume_token: Option<String>,
-    /// Items of the primary key, then the item run's final resume token.
+    /// Items of the primary key (followed by `error` in its place), then the item run's
+    /// final resume token.
     items: Vec<Value>,
     items_token: Option<String>,
-    /// `build_full_result`, or its error message.
+    /// `build_full_result`, or its error (message and sources).
     full: Result<Value, String>,
 }
 
@@ -245,7 +256,31 @@ fn scenarios() -> Vec<Scenario> {
                 resume_token: Some(enc(r#"{"Marker": "m1"}"#)),
                 items: vec![json!("a")],
                 items_token: Some(enc(r#"{"Marker": "m1"}"#)),
-                full: Err("ListUsers: the transport failed on page 2".into()),
+                full: Err(
+                    "ListUsers: the transport failed on page 2: fake transport error: reset".into(),
+                ),
+            },
+        },
+        Scenario {
+            name: "O5: max_pages ends the run before the next request; the token fetches it",
+            model: users,
+            params: json!({}),
+            responses: || ok(vec![page(&["a", "b"], Some("m1")), page(&["c"], None)]),
+            config: || PaginationConfig::default().max_pages(1),
+            expect: || Outcome {
+                pages: vec![page(&["a", "b"], Some("m1"))],
+                error: Some(
+                    "ListUsers: stopped after 1 page (the run's max_pages) with more to come"
+                        .into(),
+                ),
+                calls: vec![json!({})],
+                resume_token: Some(enc(r#"{"Marker": "m1"}"#)),
+                items: vec![json!("a"), json!("b")],
+                items_token: Some(enc(r#"{"Marker": "m1"}"#)),
+                full: Err(
+                    "ListUsers: stopped after 1 page (the run's max_pages) with more to come"
+                        .into(),
+                ),
             },
         },
         Scenario {
@@ -313,167 +348,72 @@ fn scenarios() -> Vec<Scenario> {
     ]
 }
 
-/// The message and, after `: `, every source below it.
-fn chain(e: &dyn std::error::Error) -> String {
-    let mut text = e.to_string();
-    let mut source = e.source();
-    while let Some(cause) = source {
-        text.push_str(&format!(": {cause}"));
-        source = cause.source();
+/// A new service answering `responses` in order, over the wire each run asks for.
+fn fresh(
+    responses: fn() -> Vec<Result<Value, FakeError>>,
+) -> impl Fn(Wire) -> Arc<Wired<Arc<Scripted>>> {
+    move |wire| {
+        let api = Arc::new(Scripted::with_results(responses()));
+        Arc::new(Wired::new(api, wire))
     }
-    text
 }
 
-fn fresh(s: &Scenario) -> Arc<Scripted> {
-    Arc::new(Scripted::with_results((s.responses)()))
+/// `Ok(value)` as the matrix shows a step.
+fn ok_step(value: &Value) -> String {
+    format!("Ok({value:?})")
 }
 
-/// The transport handle of a run over `api`, its pages travelling over `wire`.
-type Handle = Arc<Wired<Arc<Scripted>>>;
+/// Every driver, over both wires, reads the scenario's pages, items and full result, each
+/// run over a fresh copy of the service; what they agree on (`every_way`) must be what the
+/// scenario expects: the steps in order with the error that ended the run in its place (an
+/// item run ends with the page run's error after the items it handed out), the tokens, and
+/// every request of every run.
+fn check(s: &Scenario) {
+    let expect = (s.expect)();
+    let (model, config) = ((s.model)(), (s.config)());
+    let seen = |view| every_way(fresh(s.responses), &model, &s.params, &config, view, s.name);
+    let error = expect.error.iter().map(|e| format!("Err({e})"));
 
-fn over(wire: Wire, api: &Arc<Scripted>) -> Handle {
-    Arc::new(Wired::new(api.clone(), wire))
-}
+    let pages = seen(View::Pages);
+    let wanted: Vec<String> = expect
+        .pages
+        .iter()
+        .map(ok_step)
+        .chain(error.clone())
+        .collect();
+    assert_eq!(pages.results(), wanted, "{}: pages", s.name);
+    assert_eq!(
+        pages.last_token(),
+        expect.resume_token,
+        "{}: page token",
+        s.name
+    );
+    assert_eq!(pages.calls, expect.calls, "{}: page requests", s.name);
 
-fn blocking(s: &Scenario, wire: Wire) -> Outcome {
-    blocking_with(s, wire, false)
-}
+    let items = seen(View::Items);
+    let wanted: Vec<String> = expect.items.iter().map(ok_step).chain(error).collect();
+    assert_eq!(items.results(), wanted, "{}: items", s.name);
+    assert_eq!(
+        items.last_token(),
+        expect.items_token,
+        "{}: item token",
+        s.name
+    );
+    assert_eq!(items.calls, expect.calls, "{}: item requests", s.name);
 
-/// The blocking driver over `wire`, with lookahead (a thread per request) when `lookahead`
-/// is set.
-fn blocking_with(s: &Scenario, wire: Wire, lookahead: bool) -> Outcome {
-    let ahead = |pages: paginated::blocking::Pages<Handle>| {
-        if lookahead { pages.lookahead() } else { pages }
+    let full = seen(View::Full);
+    let wanted = match &expect.full {
+        Ok(value) => ok_step(value),
+        Err(e) => format!("Err({e})"),
     };
-    let model = (s.model)();
-    let api = fresh(s);
-    let mut pages = ahead(model.paginate(over(wire, &api), s.params.clone())).config((s.config)());
-    let (mut got, mut error) = (Vec::new(), None);
-    for page in &mut pages {
-        match page {
-            Ok(p) => got.push(p),
-            Err(e) => error = Some(chain(&e)),
-        }
-    }
-    let resume_token = pages.resume_token();
-    let item_api = fresh(s);
-    let mut items = ahead(model.paginate(over(wire, &item_api), s.params.clone()))
-        .config((s.config)())
-        .items();
-    let item_list: Vec<Value> = items.by_ref().filter_map(Result::ok).collect();
-    let full = ahead(model.paginate(over(wire, &fresh(s)), s.params.clone()))
-        .config((s.config)())
-        .build_full_result()
-        .map_err(|e| e.to_string());
-    Outcome {
-        pages: got,
-        error,
-        calls: api.calls(),
-        resume_token,
-        items: item_list,
-        items_token: items.resume_token(),
-        full,
-    }
-}
-
-async fn asynchronous(s: &Scenario, wire: Wire) -> Outcome {
-    asynchronous_with(s, wire, false).await
-}
-
-/// The async driver over `wire`, with lookahead when `lookahead` is set.
-async fn asynchronous_with(s: &Scenario, wire: Wire, lookahead: bool) -> Outcome {
-    let ahead = |pages: paginated::nonblocking::Pages<'static, Handle>| {
-        if lookahead { pages.lookahead() } else { pages }
-    };
-    let model = (s.model)();
-    let api = fresh(s);
-    let mut pages =
-        ahead(model.paginate_async(over(wire, &api), s.params.clone())).config((s.config)());
-    let (mut got, mut error) = (Vec::new(), None);
-    while let Some(page) = pages.next().await {
-        match page {
-            Ok(p) => got.push(p),
-            Err(e) => error = Some(chain(&e)),
-        }
-    }
-    let resume_token = pages.resume_token();
-    let mut items = ahead(model.paginate_async(over(wire, &fresh(s)), s.params.clone()))
-        .config((s.config)())
-        .items();
-    let mut item_list = Vec::new();
-    while let Some(item) = items.next().await {
-        if let Ok(item) = item {
-            item_list.push(item);
-        }
-    }
-    // The full result comes from a spawned task: the run is `Send` and `'static` over an Arc.
-    let stream =
-        ahead(model.paginate_async(over(wire, &fresh(s)), s.params.clone())).config((s.config)());
-    let full = tokio::spawn(stream.build_full_result())
-        .await
-        .unwrap()
-        .map_err(|e| e.to_string());
-    Outcome {
-        pages: got,
-        error,
-        calls: api.calls(),
-        resume_token,
-        items: item_list,
-        items_token: items.resume_token(),
-        full,
-    }
+    assert_eq!(full.end, wanted, "{}: full result", s.name);
+    assert_eq!(full.calls, expect.calls, "{}: full result requests", s.name);
 }
 
 #[test]
-fn g6_blocking_driver_runs_every_scenario() {
-    for wire in Wire::ALL {
-        for s in scenarios() {
-            assert_eq!(blocking(&s, wire), (s.expect)(), "{} over {wire:?}", s.name);
-        }
-    }
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn g6_async_driver_runs_every_scenario_on_a_multi_threaded_runtime() {
-    for wire in Wire::ALL {
-        for s in scenarios() {
-            assert_eq!(
-                asynchronous(&s, wire).await,
-                (s.expect)(),
-                "{} over {wire:?}",
-                s.name
-            );
-        }
-    }
-}
-
-/// Lookahead is scheduling only: every scenario gives the same pages, items, tokens, errors,
-/// full result and, above all, the same requests as without it (nothing the run did not need).
-#[test]
-fn lookahead_blocking_driver_runs_every_scenario_unchanged() {
-    for wire in Wire::ALL {
-        for s in scenarios() {
-            assert_eq!(
-                blocking_with(&s, wire, true),
-                (s.expect)(),
-                "{} over {wire:?}",
-                s.name
-            );
-        }
-    }
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn lookahead_async_driver_runs_every_scenario_unchanged() {
-    for wire in Wire::ALL {
-        for s in scenarios() {
-            assert_eq!(
-                asynchronous_with(&s, wire, true).await,
-                (s.expect)(),
-                "{} over {wire:?}",
-                s.name
-            );
-        }
+fn g6_g7_g8_every_driver_over_both_wires_runs_every_scenario() {
+    for s in scenarios() {
+        check(&s);
     }
 }
 
@@ -553,31 +493,24 @@ async fn g6_dropping_a_stream_sends_nothing_more() {
     assert_eq!(token, Some(enc(r#"{"Marker": "m1"}"#)));
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn g6_search_streams_match_blocking_search() {
+#[test]
+fn g6_search_streams_match_blocking_search() {
     let responses = || {
-        [
+        ok(vec![
             json!({"Contents": [{"Key": "a", "Size": 1}, {"Key": "b", "Size": 900}], "IsTruncated": true}),
             json!({"Contents": [{"Key": "c", "Size": 700}], "IsTruncated": false}),
-        ]
+        ])
     };
-    let blocking_api = Scripted::new(responses());
-    let blocking: Vec<Value> = s3()
-        .paginate(&blocking_api, json!({"Bucket": "b"}))
-        .search("Contents[?Size > `500`].Key")
-        .unwrap()
-        .map(Result::unwrap)
-        .collect();
-    let async_api = Arc::new(Scripted::new(responses()));
-    let mut search = s3()
-        .paginate_async(async_api.clone(), json!({"Bucket": "b"}))
-        .search("Contents[?Size > `500`].Key")
-        .unwrap();
-    let mut streamed = Vec::new();
-    while let Some(v) = search.next().await {
-        streamed.push(v.unwrap());
-    }
-    assert_eq!(blocking, [json!("b"), json!("c")]);
-    assert_eq!(streamed, blocking);
-    assert_eq!(async_api.calls(), blocking_api.calls());
+    let search = View::Search("Contents[?Size > `500`].Key");
+    let config = PaginationConfig::default();
+    let params = json!({"Bucket": "b"});
+    let seen = every_way(fresh(responses), &s3(), &params, &config, search, "G3");
+    assert_eq!(seen.results(), [ok_step(&json!("b")), ok_step(&json!("c"))]);
+    assert_eq!(
+        seen.calls,
+        [
+            json!({"Bucket": "b"}),
+            json!({"Bucket": "b", "Marker": "b"})
+        ]
+    );
 }

@@ -221,3 +221,25 @@ fn e3_compliance_suite_through_search_and_as_output_token() {
         failures.join("\n")
     );
 }
+
+/// E4: where Python's `jmespath` departs from the specification, the specification wins.
+/// Python reads `foo.*.bar.baz` as `(foo.*.bar).baz` and answers `null`; the specification
+/// applies `bar.baz` to each value of `foo`, so the answer is `[1]`, through `search` and as
+/// an output token alike.
+#[test]
+fn e4_the_specification_wins_where_python_jmespath_departs_from_it() {
+    let case = Case {
+        file: "SEMANTICS E4".to_owned(),
+        given: json!({"foo": {"a": {"bar": {"baz": 1}}}}),
+        expression: "foo.*.bar.baz".to_owned(),
+        expected: Ok(json!([1])),
+    };
+    assert_eq!(through_search(&one_page_model(), &case), None);
+    assert_eq!(as_output_token(&case), None);
+    // Not vacuous: Python's answer is a different one.
+    let python = Case {
+        expected: Ok(Value::Null),
+        ..case
+    };
+    assert!(through_search(&one_page_model(), &python).is_some());
+}

@@ -101,6 +101,8 @@ fn cycles_of_any_length_end_with_an_error() {
 
 #[test]
 fn a_server_that_never_stops_is_bounded_by_max_pages_and_resumable() {
+    // O5: the run fetches 1000 pages, fails with `PageLimit` before the 1001st request, and
+    // its resume token fetches that page.
     let calls = AtomicU64::new(0);
     let endless = from_fn(|_request| {
         let i = calls.fetch_add(1, Ordering::SeqCst);

@@ -1,11 +1,14 @@
-//! Every rule id the project cites is defined in `paginate-core/SEMANTICS.md`.
+//! Every rule id the project cites is defined in `paginate-core/SEMANTICS.md`, and every
+//! rule it defines is cited by a test.
 //!
 //! The documentation, the README, the tests and the comments cite rules as `L6`, `R2`,
 //! `SEMANTICS §5`. This test collects those citations from the sources, collects the rules the
 //! document defines (`- **R2.** …`) and its numbered sections (`## 5. …`), and fails, listing
-//! each undefined id and where it is cited, when a citation points nowhere. It also checks the
-//! document itself: each id defined once, each family numbered without gaps, and every rule
-//! marked [ours] present in the README's table of differences from botocore.
+//! each undefined id and where it is cited, when a citation points nowhere; and, the other
+//! way, listing each rule no test cites (in `tests/`, or in the core's unit tests), since a
+//! rule no test names is a rule nobody can tell is tested. It also checks the document
+//! itself: each id defined once, each family numbered without gaps, and every rule marked
+//! [ours] present in the README's table of differences from botocore.
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
@@ -158,6 +161,80 @@ fn citations() -> (Vec<Citation>, BTreeMap<&'static str, usize>) {
     (all, per_root)
 }
 
+/// The lines of a core source file that are test code: all of a unit-test file (`tests.rs`,
+/// or a file under a `tests/` folder), else the items marked `#[cfg(test)]` that have a body
+/// (`mod tests { … }`, a test-only `fn`), from the attribute to the brace that closes them.
+fn test_lines(path: &Path, text: &str) -> Vec<bool> {
+    let lines: Vec<&str> = text.lines().collect();
+    let whole = path.file_name().is_some_and(|n| n == "tests.rs")
+        || path.components().any(|c| c.as_os_str() == "tests");
+    if whole {
+        return vec![true; lines.len()];
+    }
+    let mut test = vec![false; lines.len()];
+    let mut n = 0;
+    while n < lines.len() {
+        if !lines[n].trim_start().starts_with("#[cfg(test)]") {
+            n += 1;
+            continue;
+        }
+        // The item the attribute is on: up to its `;` (no body here) or through its body.
+        let (mut depth, mut opened, mut end) = (0i32, false, n);
+        'item: for (at, line) in lines.iter().enumerate().skip(n) {
+            end = at;
+            for c in line.chars() {
+                match c {
+                    '{' => (depth, opened) = (depth + 1, true),
+                    '}' => depth -= 1,
+                    ';' if !opened => break 'item,
+                    _ => {}
+                }
+                if opened && depth == 0 {
+                    break 'item;
+                }
+            }
+        }
+        if opened {
+            test[n..=end].iter_mut().for_each(|t| *t = true);
+        }
+        n = end + 1;
+    }
+    test
+}
+
+/// Every citation made by a test: anywhere in `tests/` (this file aside), and in the test
+/// code of `paginate-core/src`.
+fn test_citations() -> Vec<Citation> {
+    let root = root();
+    let mut found = Vec::new();
+    for (scanned, only_tests) in [("tests", false), ("paginate-core/src", true)] {
+        let mut files = Vec::new();
+        files_under(&root.join(scanned), &mut files);
+        for file in files {
+            if file.ends_with("tests/semantics_ids.rs") {
+                continue;
+            }
+            let Ok(text) = fs::read_to_string(&file) else {
+                continue;
+            };
+            let name = file.strip_prefix(&root).unwrap_or(&file);
+            let test = if only_tests {
+                test_lines(name, &text)
+            } else {
+                vec![true; text.lines().count()]
+            };
+            for (n, line) in text.lines().enumerate().filter(|(n, _)| test[*n]) {
+                found.extend(ids_in(line).into_iter().map(|id| Citation {
+                    id,
+                    file: name.display().to_string(),
+                    line: n + 1,
+                }));
+            }
+        }
+    }
+    found
+}
+
 /// A rule the document defines: its id, the line, and its text up to the next rule or heading,
 /// with Markdown's bracket escapes removed (`\[ours\]` reads `[ours]`).
 #[derive(Debug)]
@@ -266,6 +343,54 @@ fn every_cited_rule_id_is_defined_in_the_semantics() {
         undefined.is_empty(),
         "rule ids cited but not defined in paginate-core/SEMANTICS.md:\n{message}"
     );
+}
+
+#[test]
+fn every_rule_is_cited_by_a_test() {
+    let rules: Vec<Definition> = definitions(&semantics())
+        .into_iter()
+        .filter(|d| !d.id.starts_with('§'))
+        .collect();
+    let cited = test_citations();
+    // Not vacuous: the tests cite rules, and the core's unit tests are seen.
+    assert!(
+        cited.len() >= 100,
+        "only {} citations in tests",
+        cited.len()
+    );
+    assert!(
+        cited
+            .iter()
+            .any(|c| c.file.starts_with("paginate-core/src")),
+        "no citation found in the core's unit tests: the scan is broken"
+    );
+    let by_tests: BTreeSet<&str> = cited.iter().map(|c| c.id.as_str()).collect();
+    let uncited: Vec<String> = rules
+        .iter()
+        .filter(|d| !by_tests.contains(d.id.as_str()))
+        .map(|d| format!("  {} (SEMANTICS.md line {})", d.id, d.line))
+        .collect();
+    assert!(
+        uncited.is_empty(),
+        "rules defined in paginate-core/SEMANTICS.md that no test cites (name the rule in \
+         the test that proves it, in tests/ or in the core's unit tests):\n{}",
+        uncited.join("\n")
+    );
+}
+
+#[test]
+fn test_code_of_the_core_is_found_by_its_attribute() {
+    let text = "//! L1 in docs\nfn f() {} // L2\n#[cfg(test)]\nmod tests;\n#[cfg(test)]\nmod inline {\n    fn g() { h() } // L3\n    // L4\n}\nfn after() {} // L5\n";
+    let test = test_lines(Path::new("paginate-core/src/x.rs"), text);
+    let cited: Vec<String> = text
+        .lines()
+        .zip(test)
+        .filter(|(_, t)| *t)
+        .flat_map(|(line, _)| ids_in(line))
+        .collect();
+    assert_eq!(cited, ["L3", "L4"]);
+    let whole = test_lines(Path::new("paginate-core/src/engine/tests.rs"), "// O5\n");
+    assert_eq!(whole, [true]);
 }
 
 #[test]

@@ -22,6 +22,12 @@
 //! `serde_json::to_vec` of that page unparsed. A test target declares one module per driver
 //! and wire, each setting its `DRIVER` and `WIRE`: one scenario table, both paths, the same
 //! expected pages, items, tokens, errors and requests.
+//!
+//! The parity harness is in `record`: one run read whole (every step, error and token in
+//! its place, every request), and `every_way`, which runs a scenario with every driver over
+//! both wires and asserts they agree. `drivers.rs` and `body_pages.rs` compare through it.
+
+pub(crate) mod record;
 
 use std::future::poll_fn;
 use std::pin::Pin;
@@ -44,6 +50,16 @@ pub(crate) enum Driver {
     LookaheadBlocking,
     /// `Model::paginate_async(..).lookahead()`.
     LookaheadAsync,
+}
+
+impl Driver {
+    /// Every driver, the blocking one first.
+    pub(crate) const ALL: [Driver; 4] = [
+        Driver::Blocking,
+        Driver::Async,
+        Driver::LookaheadBlocking,
+        Driver::LookaheadAsync,
+    ];
 }
 
 /// A service every driver can use: blocking and async, shared across threads.
@@ -177,7 +193,7 @@ impl<B, A> Driven<B, A> {
 }
 
 /// Runs `future` as a task on a runtime worker and waits for it on this thread.
-fn on_worker<F>(future: F) -> F::Output
+pub(crate) fn on_worker<F>(future: F) -> F::Output
 where
     F: Future + Send + 'static,
     F::Output: Send + 'static,
