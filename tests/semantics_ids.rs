@@ -25,6 +25,7 @@ const FAMILIES: &str = "SOLMREG";
 const SCANNED: &[&str] = &[
     "paginate-core/src",
     "paginate-derive/src",
+    "paginate-rules/src",
     "README.md",
     "tests",
     "examples",

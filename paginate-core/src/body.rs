@@ -12,8 +12,8 @@ use serde_json::Value;
 
 /// A response body: the bytes of one page, a JSON document.
 ///
-/// Make one from whatever the HTTP client hands back (`Vec<u8>`, `String`, `&str`, `&[u8]`,
-/// `bytes::Bytes`). Nothing is checked here: a body that is not
+/// Make one from whatever the HTTP client hands back: `Vec<u8>`, `String`, `&str`, `&[u8]`
+/// (a `bytes::Bytes` through `Vec::from` or `&bytes[..]`). Nothing is checked here: a body that is not
 /// UTF-8 JSON is reported by the run as [`Error::PageNotJson`](crate::Error::PageNotJson),
 /// naming the page.
 #[derive(Clone, PartialEq, Eq, Default)]

@@ -173,6 +173,7 @@ impl ModelBuilder {
 fn model_problem(problem: paginated_rules::Problem) -> ModelProblem {
     use paginated_rules::Reason;
     let field = problem.key.as_str();
+    let worded = problem.to_string();
     match problem.reason {
         Reason::Missing | Reason::Empty => ModelProblem::Missing { field },
         Reason::Duplicate { .. } => ModelProblem::Duplicate {
@@ -197,17 +198,18 @@ fn model_problem(problem: paginated_rules::Problem) -> ModelProblem {
         },
         reason => ModelProblem::BadExpression {
             field,
-            reason: expression_reason(&reason),
+            reason: expression_reason(&reason).unwrap_or(worded),
             expression: problem.value,
         },
     }
 }
 
 /// What is wrong with an expression, and where: the reason part of
-/// [`ModelProblem::BadExpression`].
-fn expression_reason(reason: &paginated_rules::Reason) -> String {
+/// [`ModelProblem::BadExpression`]. `None` for a reason that is not about an expression's
+/// text, which the caller words as the shared checks do.
+fn expression_reason(reason: &paginated_rules::Reason) -> Option<String> {
     use paginated_rules::{Bound, MAX_INDEX, MAX_SLICE_STEP, Reason};
-    match reason {
+    Some(match reason {
         Reason::TooDeep(e) => e.to_string(),
         Reason::Syntax { message, offset } => format!("{message} (at character {offset})"),
         Reason::UnknownFunction {
@@ -236,6 +238,6 @@ fn expression_reason(reason: &paginated_rules::Reason) -> String {
             };
             format!("{what} `{value}` is out of range, beyond ±{limit} (at character {offset})")
         }
-        other => format!("{other:?}"),
-    }
+        _ => return None,
+    })
 }

@@ -1,7 +1,7 @@
 //! A page as the engine holds it: JSON the transport parsed, or a body read without a tree
-//! ([`BodyPage`], G8). The rules read and change pages only through [`Page`], so each rule is
-//! written once and holds the same on both. The driver reads a transport's reply into a
-//! `Page` (`driver/read.rs`); the engine takes it from there.
+//! ([`BodyPage`], G8). The rules read and change pages only through [`TakenPage`], so each rule
+//! is written once and holds the same on both. The driver reads a transport's reply into a
+//! `TakenPage` (`driver/read.rs`); the engine takes it from there.
 
 use std::any::TypeId;
 

@@ -297,5 +297,21 @@ mod tests {
                 .is_some_and(|r| r.is_err())
         );
         assert!(Broken.paginate(&api).build_full_result().is_err());
+
+        // The run's model stands for the declaration that failed: a run started from it
+        // again reports that, sends nothing and indexes no result key.
+        let unavailable = Broken.paginate(&api).model().clone();
+        let mut again = unavailable.paginate(&api, serde_json::json!({}));
+        assert!(matches!(
+            again.next(),
+            Some(Err(Error::InvalidModel {
+                problem: ModelProblem::Missing {
+                    field: "result_key"
+                },
+                ..
+            }))
+        ));
+        let items = unavailable.paginate(&api, serde_json::json!({})).items();
+        assert!(items.take(2).all(|item| item.is_err()));
     }
 }

@@ -1,7 +1,7 @@
 //! Reading a transport's reply into the page the engine takes (G8): a `Value` is the page as
 //! it is; a body is read once, without a `Value` tree, its result lists split and a typed item
 //! cursor's elements deserialized on that same pass ([`ItemSink`]). The engine's `Run` only
-//! ever sees the [`Page`] read here, never a reply or its bytes.
+//! ever sees the [`TakenPage`] read here, never a reply or its bytes.
 
 use crate::body::Reply;
 use crate::error::preview;

@@ -7,7 +7,7 @@
 //! with the token for that position (R2, R8).
 //!
 //! The run takes pages already read: the driver reads the transport's reply, a `Value` or a
-//! body (G8), and hands the run a [`Page`]; the run never sees a reply or its bytes.
+//! body (G8), and hands the run a [`TakenPage`]; the run never sees a reply or its bytes.
 //!
 //! - `mod.rs`: [`Run`], its calling protocol, the start of a run (L1, O2, O3) and its tokens.
 //! - `state.rs`: where a run stands, and every move between its phases.
@@ -76,7 +76,10 @@ pub(crate) enum Step<'a> {
 ///    further `step` is `Finished`.
 ///
 /// [`Run::resume_token`] may be asked at any moment. Options set after the run started are a
-/// caller's choice through the public API, not a breach: they apply from the next page on.
+/// caller's choice through the public API, not a breach: `page_size` and `starting_token` are
+/// read once, when the run starts, and have no effect later; `max_items`, `max_pages` and the
+/// duplicate-token policy are read at each page, except that a request lookahead has already
+/// decided is sent as decided.
 ///
 /// A driver that breaks steps 2–3 (an answer with no request out, a second request before the
 /// first was answered) has a bug no user or server can cause: debug builds stop on a
@@ -103,6 +106,23 @@ pub(crate) struct Run {
 
 impl Run {
     pub(crate) fn new(model: Model, params: Value) -> Run {
+        // S1: only a checked model has result keys and tokens. The one model without them
+        // stands for a declaration that could not be built (`Model::unavailable`); a run of
+        // it, started again from `pages.model()`, reports that and sends nothing.
+        if model.inner().result_keys.is_empty() {
+            let error = Error::InvalidModel {
+                operation: model.operation().to_owned(),
+                problem: crate::error::ModelProblem::Missing {
+                    field: "result_key",
+                },
+            };
+            return Run::failed(model, error);
+        }
+        Run::unchecked(model, params)
+    }
+
+    /// A run of `model`, which must be one the rules accepted (S1).
+    fn unchecked(model: Model, params: Value) -> Run {
         let tokens = model.input_tokens().len();
         Run {
             model,
@@ -120,7 +140,7 @@ impl Run {
 
     /// A run that reports `error` on its first step and sends nothing.
     pub(crate) fn failed(model: Model, error: Error) -> Run {
-        let mut run = Run::new(model, Value::Null);
+        let mut run = Run::unchecked(model, Value::Null);
         run.state = State::failing(error);
         run
     }

@@ -64,8 +64,8 @@ impl From<paginated_rules::Reason> for ParseFailure {
                 column: offset,
             },
             // `parse_expression` refuses text only; any other reason is worded as it is.
-            other => ParseFailure {
-                message: format!("{other:?}"),
+            _ => ParseFailure {
+                message: "the expression is refused by the declaration checks (S1)".to_owned(),
                 column: 0,
             },
         }
