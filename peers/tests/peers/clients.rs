@@ -77,8 +77,8 @@ async fn async_streams_list_what_the_blocking_clients_list() {
     sorted.sort();
     assert_eq!(keys, sorted.iter().map(|k| json!(k)).collect::<Vec<_>>());
     assert_eq!(keys, blocking_keys);
-    // Each page one reply: DynamoDB's JSON read by the run from the body, S3's XML decoded by
-    // the client into a value.
+    // Each page one reply, a body: DynamoDB's JSON as it came, S3's XML decoded by the client
+    // and written out as JSON text.
     assert_eq!(
         dynamo.replies(),
         Replies {
@@ -89,8 +89,8 @@ async fn async_streams_list_what_the_blocking_clients_list() {
     assert_eq!(
         s3_async.replies(),
         Replies {
-            bodies: 0,
-            values: KEYS.len().div_ceil(5) as u64
+            bodies: KEYS.len().div_ceil(5) as u64,
+            values: 0
         }
     );
 }

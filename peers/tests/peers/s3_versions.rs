@@ -166,8 +166,8 @@ fn s3_list_object_versions_on_moto() {
             + p["CommonPrefixes"].as_array().map_or(0, Vec::len)
             > 1
     }));
-    tally.assert_all_values("S3 ListObjectVersions on moto");
-    assert_eq!(api.replies().bodies, 0, "{:?}", api.replies());
+    tally.assert_all_bodies("S3 ListObjectVersions on moto");
+    assert_eq!(api.replies().values, 0, "{:?}", api.replies());
     tally.print("s3_list_object_versions_on_moto", "");
 }
 

@@ -167,8 +167,9 @@ fn compare_run(
 
 /// A transport that removes some keys from every page, on the way from the server to
 /// paginate; the oracle removes the same ones for boto3 (its `drop`). With no key to remove
-/// it hands the client's reply on as it is, a body unparsed. It counts what the runs got, by
-/// kind, for [`Tally::bodies`] and [`Tally::values`].
+/// it hands the client's reply on as it is, a body unparsed; with keys to remove it writes
+/// the page out again as a body, so the run still reads it through the body path. It counts
+/// what the runs got, by kind, for [`Tally::bodies`] and [`Tally::values`].
 struct Without<'a, T> {
     inner: &'a T,
     keys: &'a [&'static str],
@@ -203,7 +204,11 @@ impl<'a, T: Transport<Error = PeerError>> Without<'a, T> {
                 object.remove(*key);
             }
         }
-        Ok(Reply::Value(page))
+        let text = serde_json::to_vec(&page).map_err(|e| PeerError::NotJson {
+            operation: operation.to_owned(),
+            reason: e.to_string(),
+        })?;
+        Ok(Reply::Body(paginated::Body::from(text)))
     }
 }
 
