@@ -173,7 +173,6 @@ impl ModelBuilder {
 fn model_problem(problem: paginated_rules::Problem) -> ModelProblem {
     use paginated_rules::Reason;
     let field = problem.key.as_str();
-    let worded = problem.to_string();
     match problem.reason {
         Reason::Missing | Reason::Empty => ModelProblem::Missing { field },
         Reason::Duplicate { .. } => ModelProblem::Duplicate {
@@ -187,19 +186,14 @@ fn model_problem(problem: paginated_rules::Problem) -> ModelProblem {
             field,
             expression: problem.value,
         },
-        Reason::Route(_) => ModelProblem::BadRoute {
-            // The route's own error, worded as `Route::parse` words it.
-            reason: match Route::parse(&problem.value) {
-                Err(e) => e,
-                Ok(_) => RouteError::Shape {
-                    route: problem.value,
-                },
-            },
+        // The route's own error, worded as `Route::parse` words it.
+        Reason::Route(route) => ModelProblem::BadRoute {
+            reason: RouteError::from_problem(&problem.value, route),
         },
-        reason => ModelProblem::BadExpression {
+        ref reason => ModelProblem::BadExpression {
             field,
-            reason: expression_reason(&reason).unwrap_or(worded),
-            expression: problem.value,
+            reason: expression_reason(reason).unwrap_or_else(|| problem.to_string()),
+            expression: problem.value.clone(),
         },
     }
 }

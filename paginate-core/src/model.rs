@@ -9,10 +9,6 @@
 //! `builder.rs`, whole files in `registry.rs`.
 
 use std::fmt;
-
-pub use crate::builder::ModelBuilder;
-pub use crate::error::ModelProblem;
-pub use crate::registry::Registry;
 use std::sync::Arc;
 
 use serde_json::Value;
@@ -21,6 +17,10 @@ use crate::error::Error;
 use crate::expr::{Expr, Path};
 use crate::route::Route;
 use crate::token::json_type;
+
+pub use crate::builder::ModelBuilder;
+pub use crate::error::ModelProblem;
+pub use crate::registry::Registry;
 
 /// How a page size is written into the limit parameter (O2).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]

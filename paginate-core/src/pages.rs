@@ -227,9 +227,14 @@ where
     /// Items are `I`: `serde_json::Value` unless typed ([`Pages::typed`], the derive's
     /// `item`); [`Items::typed`] deserializes JSON items into a type of your choice.
     pub fn items(self) -> Items<H, I> {
+        self.items_at(0)
+    }
+
+    /// The items of the result key at `key` in the model's list, as `J`.
+    fn items_at<J>(self, key: usize) -> Items<H, J> {
         Items {
             pages: self.typed(),
-            cursor: ItemCursor::new(0),
+            cursor: ItemCursor::new(key),
             item: PhantomData,
         }
     }
@@ -265,11 +270,7 @@ where
     /// ```
     pub fn items_of(self, result_key: &str) -> Result<Items<H, Value>, Error> {
         let key = self.driver.run.result_key_index(result_key)?;
-        Ok(Items {
-            pages: self.typed(),
-            cursor: ItemCursor::new(key),
-            item: PhantomData,
-        })
+        Ok(self.items_at(key))
     }
 
     /// Evaluates a JMESPath expression on every page (G3): a list result gives its elements

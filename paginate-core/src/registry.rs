@@ -4,7 +4,7 @@
 
 use std::collections::BTreeMap;
 
-use paginated_rules::{did_you_mean, fold};
+use paginated_rules::{did_you_mean_within, fold};
 use serde_json::Value;
 
 use crate::error::Error;
@@ -112,7 +112,9 @@ impl Registry {
             return Ok(m.1);
         }
         // The workspace's one did-you-mean (`paginated-rules`), as the derive suggests keys.
-        let did_you_mean = did_you_mean(operation, self.models.keys().map(String::as_str));
+        // S2: an operation name is suggested within two edits, however short it is.
+        let did_you_mean =
+            did_you_mean_within(operation, self.models.keys().map(String::as_str), 2);
         Err(Error::UnknownOperation {
             operation: operation.to_owned(),
             did_you_mean: did_you_mean.map(str::to_owned),
@@ -184,6 +186,15 @@ mod tests {
             ),
             other => panic!("{other:?}"),
         }
+        // Two edits in a short name are still a suggestion.
+        let short = Registry::from_value(&json!({"pagination": {
+            "Scan": {"input_token": "ExclusiveStartKey", "output_token": "LastEvaluatedKey", "result_key": "Items"}
+        }}))
+        .unwrap();
+        assert!(matches!(
+            short.get("Sacn"),
+            Err(Error::UnknownOperation { did_you_mean: Some(name), .. }) if name == "Scan"
+        ));
         match reg.get("DescribeInstances") {
             Err(Error::UnknownOperation {
                 operation,

@@ -197,6 +197,25 @@ impl RenderError {
     }
 }
 
+impl RouteError {
+    /// The shared grammar's `problem` with `route`, the text it was found in, worded as this
+    /// crate's error.
+    pub(crate) fn from_problem(route: &str, problem: RouteProblem) -> RouteError {
+        let route = route.to_owned();
+        match problem {
+            RouteProblem::Method { method, .. } => RouteError::Method { route, method },
+            RouteProblem::Path { .. } => RouteError::Path { route },
+            RouteProblem::Braces { problem, at, .. } => RouteError::Braces {
+                route,
+                problem: problem.as_str(),
+                at,
+            },
+            // `Shape`, and any problem a later grammar adds.
+            _ => RouteError::Shape { route },
+        }
+    }
+}
+
 /// A route filled from one request's params: the path, and the params it did not use.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -211,21 +230,8 @@ impl Route {
     /// Parses `METHOD /path/{Placeholder}/…`. The method is one of GET, POST, PUT, PATCH and
     /// DELETE; the path starts with `/`; every `{` has its `}` and holds a name.
     pub fn parse(text: &str) -> Result<Route, RouteError> {
-        let route = || text.to_owned();
-        let parsed = paginated_rules::parse_route(text).map_err(|problem| match problem {
-            RouteProblem::Method { method, .. } => RouteError::Method {
-                route: route(),
-                method,
-            },
-            RouteProblem::Path { .. } => RouteError::Path { route: route() },
-            RouteProblem::Braces { problem, at, .. } => RouteError::Braces {
-                route: route(),
-                problem: problem.as_str(),
-                at,
-            },
-            // `Shape`, and any problem a later grammar adds.
-            _ => RouteError::Shape { route: route() },
-        })?;
+        let parsed = paginated_rules::parse_route(text)
+            .map_err(|problem| RouteError::from_problem(text, problem))?;
         let pieces = parsed
             .pieces
             .iter()

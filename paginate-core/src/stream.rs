@@ -113,9 +113,14 @@ where
 {
     /// Streams the items of the primary result key (G2), with a resume token after each.
     pub fn items(self) -> Items<'a, H, I> {
+        self.items_at(0)
+    }
+
+    /// The items of the result key at `key` in the model's list, as `J`.
+    fn items_at<J>(self, key: usize) -> Items<'a, H, J> {
         Items {
             pages: self.typed(),
-            cursor: ItemCursor::new(0),
+            cursor: ItemCursor::new(key),
             item: PhantomData,
         }
     }
@@ -124,11 +129,7 @@ where
     /// [`blocking::Pages::items_of`](crate::blocking::Pages::items_of).
     pub fn items_of(self, result_key: &str) -> Result<Items<'a, H, Value>, Error> {
         let key = self.driver.run.result_key_index(result_key)?;
-        Ok(Items {
-            pages: self.typed(),
-            cursor: ItemCursor::new(key),
-            item: PhantomData,
-        })
+        Ok(self.items_at(key))
     }
 
     /// Evaluates a JMESPath expression on every page (G3).

@@ -26,7 +26,7 @@ pub fn parse_expression(source: &str) -> Result<Ast, Reason> {
 
 /// The parser's reason without its jargon: "Parse error: Unexpected nud token -- found Eof"
 /// becomes "unexpected end of expression".
-pub fn syntax_message(e: &jmespath::JmespathError) -> String {
+pub(crate) fn syntax_message(e: &jmespath::JmespathError) -> String {
     let text = e.reason.to_string();
     let text = text.strip_prefix("Parse error: ").unwrap_or(&text);
     if text.ends_with("found Eof") {
@@ -72,7 +72,7 @@ pub fn expression_problems(source: &str) -> Vec<Reason> {
 /// The reason to refuse `source` as a result or non-aggregate key, if any: nesting, syntax,
 /// or not a dotted path of identifiers. Nothing is called on a path, so functions and indices
 /// are simply not dotted paths.
-pub fn dotted_path_problem(source: &str) -> Option<Reason> {
+pub(crate) fn dotted_path_problem(source: &str) -> Option<Reason> {
     match parse_expression(source) {
         Ok(ast) => dotted_path(&ast)
             .is_none()

@@ -26,17 +26,18 @@ mod route;
 mod suggest;
 
 pub use expression::{
-    dotted_path, dotted_path_problem, expression_problems, index_in_range, parse_expression,
-    slice_problem, syntax_message,
+    dotted_path, expression_problems, index_in_range, parse_expression, slice_problem,
 };
 pub use functions::{Arity, FUNCTIONS, Signature, function, function_names};
-pub use nesting::{MAX_DEPTH, TooDeep, check_nesting, check_nesting_with};
+pub use nesting::{MAX_DEPTH, TooDeep};
 pub use problem::{Bound, Key, MAX_INDEX, MAX_SLICE_STEP, Problem, Reason};
 pub use route::{
-    BraceProblem, METHODS, Method, ParsedRoute, Piece, RouteProblem, parse_route, placeholders,
+    BraceProblem, Method, ParsedRoute, Piece, RouteProblem, parse_route, placeholders,
     route_problems,
 };
-pub use suggest::{did_you_mean, fold};
+pub use suggest::{did_you_mean, did_you_mean_within, fold};
+
+use expression::dotted_path_problem;
 
 /// A pagination declaration as written, before any check: the fields of a botocore
 /// `paginators-1.json` entry, plus the operation's name and HTTP route.

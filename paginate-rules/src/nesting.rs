@@ -19,7 +19,7 @@
 
 use std::fmt;
 
-/// The deepest nesting accepted, in levels as [`check_nesting`] counts them.
+/// The deepest nesting accepted, in levels as the nesting check counts them.
 ///
 /// Real expressions are shallow: botocore's paginators nest at most a few levels, and the
 /// compliance suite's cases with an expected answer far fewer than this. Measured on this
@@ -78,12 +78,12 @@ impl Level {
 /// Runs in time linear in the text and without recursion, so it is safe on any input. Text
 /// the parser would reject (an unclosed quote, a stray bracket) is scanned leniently and left
 /// for the parser to report.
-pub fn check_nesting(source: &str) -> Result<(), TooDeep> {
+pub(crate) fn check_nesting(source: &str) -> Result<(), TooDeep> {
     check_nesting_with(source, MAX_DEPTH)
 }
 
 /// [`check_nesting`] with another limit (for measuring the bound).
-pub fn check_nesting_with(source: &str, limit: usize) -> Result<(), TooDeep> {
+pub(crate) fn check_nesting_with(source: &str, limit: usize) -> Result<(), TooDeep> {
     let mut stack = vec![Level::default()];
     // Sum over the open brackets below the top of (ops + child + 1): what the top's depth adds to.
     let mut below = 0usize;

@@ -11,7 +11,7 @@ use std::fmt;
 use crate::suggest::did_you_mean;
 
 /// The methods a route may name, as written.
-pub const METHODS: [&str; 5] = ["GET", "POST", "PUT", "PATCH", "DELETE"];
+pub(crate) const METHODS: [&str; 5] = ["GET", "POST", "PUT", "PATCH", "DELETE"];
 
 /// A route's HTTP method.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -90,7 +90,7 @@ impl BraceProblem {
 
 impl BraceProblem {
     /// [`BraceProblem::as_str`] after "a" or "an".
-    pub fn with_article(self) -> String {
+    pub(crate) fn with_article(self) -> String {
         let article = if self == BraceProblem::Empty {
             "an"
         } else {
@@ -112,7 +112,7 @@ impl fmt::Display for BraceProblem {
 pub enum RouteProblem {
     /// Not a method and a path separated by one space.
     Shape,
-    /// A method that is not one of [`METHODS`].
+    /// A method that is not one of `GET`, `POST`, `PUT`, `PATCH` and `DELETE`.
     Method {
         /// The method as written.
         method: String,

@@ -12,11 +12,21 @@ pub fn did_you_mean<'a, I>(name: &str, candidates: I) -> Option<&'a str>
 where
     I: IntoIterator<Item = &'a str>,
 {
+    did_you_mean_within(name, candidates, 1)
+}
+
+/// [`did_you_mean`] with at least `floor` edits allowed, whatever the candidate's length:
+/// `Registry::get` allows 2, so a short operation name with two letters swapped (`Sacn`)
+/// still finds `Scan`.
+pub fn did_you_mean_within<'a, I>(name: &str, candidates: I, floor: usize) -> Option<&'a str>
+where
+    I: IntoIterator<Item = &'a str>,
+{
     let wanted = fold(name);
     candidates
         .into_iter()
         .map(|c| (edit_distance(&fold(c), &wanted), c))
-        .filter(|(d, c)| *d <= (c.chars().count() / 3).max(1))
+        .filter(|(d, c)| *d <= (c.chars().count() / 3).max(floor))
         .min()
         .map(|(_, c)| c)
 }
@@ -59,7 +69,12 @@ mod tests {
         assert_eq!(did_you_mean("nope", ["not_null", "abs"]), None);
         assert_eq!(did_you_mean("lenght", ["length", "abs"]), Some("length"));
         assert_eq!(did_you_mean("GT", ["GET", "PUT"]), Some("GET"));
-        assert_eq!(did_you_mean("", ["a"]), Some("a"));
         assert_eq!(edit_distance("kitten", "sitting"), 3);
+        // Two edits: too many for a name of four letters, unless the floor allows them.
+        assert_eq!(did_you_mean("Sacn", ["Scan", "Query"]), None);
+        assert_eq!(
+            did_you_mean_within("Sacn", ["Scan", "Query"], 2),
+            Some("Scan")
+        );
     }
 }
