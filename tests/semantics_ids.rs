@@ -203,29 +203,87 @@ fn test_lines(path: &Path, text: &str) -> Vec<bool> {
     test
 }
 
-/// Every citation made by a test: anywhere in `tests/` (this file aside), and in the test
-/// code of `paginate-core/src`.
+/// Rule ids a test function's name starts with, as tests name them: `fn r2_resumes…`,
+/// `fn g6_g7_g8_…` cite R2, and G6, G7 and G8.
+fn ids_in_test_name(line: &str) -> Vec<String> {
+    let Some((_, rest)) = line.trim_start().split_once("fn ") else {
+        return Vec::new();
+    };
+    let name: String = rest
+        .chars()
+        .take_while(|c| c.is_alphanumeric() || *c == '_')
+        .collect();
+    name.split('_')
+        .map(str::to_uppercase)
+        .take_while(|part| ids_in(part) == [part.clone()])
+        .collect()
+}
+
+/// The files of `dir` that a `#[cfg(test)] mod name;` declares: all of them is test code
+/// (`engine/breaches.rs` from `#[cfg(test)] mod breaches;` in `engine/mod.rs`).
+fn test_module_files(files: &[PathBuf]) -> BTreeSet<PathBuf> {
+    let mut found = BTreeSet::new();
+    for file in files {
+        let Ok(text) = fs::read_to_string(file) else {
+            continue;
+        };
+        let lines: Vec<&str> = text.lines().map(str::trim).collect();
+        for pair in lines.windows(2) {
+            let [attribute, item] = pair else { continue };
+            let Some(name) = item
+                .strip_prefix("mod ")
+                .and_then(|rest| rest.strip_suffix(';'))
+            else {
+                continue;
+            };
+            if *attribute != "#[cfg(test)]" {
+                continue;
+            }
+            // A module's files are beside `mod.rs` and `lib.rs`, else in a folder of its name.
+            let Some(parent) = file.parent() else {
+                continue;
+            };
+            let stem = file.file_stem().and_then(|s| s.to_str()).unwrap_or("");
+            let dir = if matches!(stem, "mod" | "lib") {
+                parent.to_path_buf()
+            } else {
+                parent.join(stem)
+            };
+            found.insert(dir.join(format!("{name}.rs")));
+            found.insert(dir.join(name).join("mod.rs"));
+        }
+    }
+    found
+}
+
+/// Every citation made by a test: in `tests/` (this file and the shared harness of
+/// `tests/support/` aside), and in the test code of `paginate-core/src` (its `#[cfg(test)]`
+/// items and the files of its `#[cfg(test)]` modules), in text or in a test's name.
 fn test_citations() -> Vec<Citation> {
     let root = root();
     let mut found = Vec::new();
     for (scanned, only_tests) in [("tests", false), ("paginate-core/src", true)] {
         let mut files = Vec::new();
         files_under(&root.join(scanned), &mut files);
-        for file in files {
-            if file.ends_with("tests/semantics_ids.rs") {
+        let test_modules = test_module_files(&files);
+        for file in &files {
+            if file.ends_with("tests/semantics_ids.rs")
+                || file.starts_with(root.join("tests/support"))
+            {
                 continue;
             }
-            let Ok(text) = fs::read_to_string(&file) else {
+            let Ok(text) = fs::read_to_string(file) else {
                 continue;
             };
-            let name = file.strip_prefix(&root).unwrap_or(&file);
-            let test = if only_tests {
+            let name = file.strip_prefix(&root).unwrap_or(file);
+            let test = if only_tests && !test_modules.contains(file) {
                 test_lines(name, &text)
             } else {
                 vec![true; text.lines().count()]
             };
             for (n, line) in text.lines().enumerate().filter(|(n, _)| test[*n]) {
-                found.extend(ids_in(line).into_iter().map(|id| Citation {
+                let ids = ids_in(line).into_iter().chain(ids_in_test_name(line));
+                found.extend(ids.map(|id| Citation {
                     id,
                     file: name.display().to_string(),
                     line: n + 1,
@@ -496,4 +554,35 @@ fn definitions_are_parsed_with_their_text() {
     assert!(defs[1].text.contains("[ours]") && defs[1].text.contains("more"));
     assert!(!defs[2].text.contains("[ours]"));
     assert_eq!(defs[4].line, 8);
+}
+
+#[test]
+fn test_names_and_the_files_of_test_modules_are_test_code() {
+    assert_eq!(
+        ids_in_test_name("fn g6_g7_g8_lookahead_waits() {"),
+        ["G6", "G7", "G8"]
+    );
+    assert_eq!(
+        ids_in_test_name("    fn r2_resumes_after_the_item() {"),
+        ["R2"]
+    );
+    assert!(ids_in_test_name("fn errors_name_the_page() {").is_empty());
+    assert!(ids_in_test_name("let r2_token = 1;").is_empty());
+
+    let core = root().join("paginate-core/src");
+    let mut files = Vec::new();
+    files_under(&core, &mut files);
+    let modules = test_module_files(&files);
+    assert!(
+        modules.contains(&core.join("engine/breaches.rs")),
+        "{modules:?}"
+    );
+    assert!(
+        modules.contains(&core.join("engine/tests.rs")),
+        "{modules:?}"
+    );
+    assert!(
+        !modules.contains(&core.join("engine/state.rs")),
+        "{modules:?}"
+    );
 }

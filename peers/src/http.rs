@@ -300,7 +300,7 @@ fn read_error<P: Protocol>(protocol: &P, error: HttpError) -> PeerError {
 }
 
 /// The page of a reply as JSON: a body is parsed, a value is the page.
-fn page_of(operation: &str, reply: Reply) -> Result<Value, PeerError> {
+pub fn page_of(operation: &str, reply: Reply) -> Result<Value, PeerError> {
     match reply {
         Reply::Body(body) => body.parse().map_err(|e| PeerError::NotJson {
             operation: operation.to_owned(),

@@ -31,8 +31,8 @@
 //! [`paginated::nonblocking::Transport`]. Their `fetch` answers as the ready transports do:
 //! an AWS JSON body goes to the run unparsed ([`paginated::Reply::Body`], the path users of
 //! the ready transports take), and S3's XML, which botocore's models cannot read, is decoded
-//! into a [`paginated::Reply::Value`]. Each client counts the two ([`Replies`]), so the tests
-//! assert which path their pages took.
+//! into botocore's JSON shape and handed on as JSON text, a body too. Each client counts its
+//! bodies and values ([`Replies`]), so the tests assert which path their pages took.
 //!
 //! A run goes to its model's route; botocore's models carry none, so add the protocol's
 //! ([`AwsJson::route_of`], [`S3Rest::route_of`]) with `Model::with_route`, or let the client
@@ -75,7 +75,9 @@ mod sigv4;
 mod xml;
 
 pub use error::PeerError;
-pub use http::{AsyncClient, BlockingClient, Endpoint, HttpRequest, HttpResponse, Protocol, Wire};
+pub use http::{
+    AsyncClient, BlockingClient, Endpoint, HttpRequest, HttpResponse, Protocol, Wire, page_of,
+};
 pub use json::AwsJson;
 pub use replies::Replies;
 pub use s3::S3Rest;

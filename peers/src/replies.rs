@@ -11,8 +11,8 @@ use paginated::Reply;
 pub struct Replies {
     /// Response bodies handed on unparsed ([`Reply::Body`]): the run read them.
     pub bodies: u64,
-    /// Pages handed on as a `serde_json::Value` ([`Reply::Value`]): decoded by the protocol,
-    /// or the empty page of an empty body.
+    /// Pages handed on as a `serde_json::Value` ([`Reply::Value`]): the empty page of an
+    /// empty body.
     pub values: u64,
 }
 
@@ -24,11 +24,6 @@ impl Replies {
             bodies: self.bodies.saturating_sub(earlier.bodies),
             values: self.values.saturating_sub(earlier.values),
         }
-    }
-
-    /// All replies, bodies and values.
-    pub fn total(self) -> u64 {
-        self.bodies + self.values
     }
 }
 

@@ -1,5 +1,5 @@
-//! The async clients list what the blocking ones list (DynamoDB on dynalite as bodies, S3 on
-//! s3s-fs as decoded values), and a server's error reaches the user naming the operation,
+//! The async clients list what the blocking ones list (DynamoDB on dynalite, S3 on s3s-fs,
+//! every page a body), and a server's error reaches the user naming the operation,
 //! the URL and the status.
 
 use paginate_peers::{AsyncClient, AwsJson, PeerError, Replies, S3Rest};

@@ -20,7 +20,8 @@
 //!   answer JSON, which the clients hand to the run as the response body (`Reply::Body`, read
 //!   by the run as users of the ready HTTP transports have it read), and every page of those
 //!   tests must have been a body; S3 answers XML, which the client decodes into botocore's
-//!   JSON shape, so every page of the S3 tests must have been a `Reply::Value`.
+//!   JSON shape and hands to the run as JSON text, so every page of the S3 tests must have
+//!   been a body too.
 //!
 //! One module per service: [`dynamodb`], [`s3`] (its fixtures and the `+` keys),
 //! [`s3_listings`] (ListObjects, ListObjectsV2), [`s3_versions`] (ListObjectVersions),

@@ -1,14 +1,13 @@
 //! S3 fixtures the S3 modules share (the keys, buckets, the listing S3 should give, the
 //! view compared), and keys with `+` signs on moto and s3s-fs, where boto3 goes wrong on
 //! s3s-fs and paginate does not. S3 answers XML, which the client decodes into botocore's
-//! JSON shape: every page reaches paginate as a decoded value, not a body (asserted).
+//! JSON shape and writes out as JSON text: every page reaches paginate as a body (asserted).
 
 use std::collections::BTreeSet;
 
-use paginated::{BoxError, Reply, blocking};
 use serde_json::{Value, json};
 
-use crate::support::{self, S3, Server, View, model, s3, setup, unique};
+use crate::support::{self, S3, Server, View, Without, model, s3, setup, unique};
 
 /// Keys with nested prefixes, spaces and letters outside ASCII (tokens then carry `\u`
 /// escapes), listed by S3 in UTF-8 byte order.
@@ -105,17 +104,7 @@ pub(crate) fn fallback_token(
     bucket: &str,
     page_size: u64,
 ) -> String {
-    let without_next_marker = blocking::from_fn(|request| {
-        let mut page = match blocking::Transport::fetch(api, request)? {
-            Reply::Body(body) => body.parse()?,
-            Reply::Value(page) => page,
-            other => return Err(BoxError::from(format!("an unknown reply: {other:?}"))),
-        };
-        if let Some(page) = page.as_object_mut() {
-            page.remove("NextMarker");
-        }
-        Ok::<_, BoxError>(page)
-    });
+    let without_next_marker = Without::new(api, &["NextMarker"]);
     let mut run = model
         .paginate(&without_next_marker, json!({"Bucket": bucket}))
         .page_size(page_size);

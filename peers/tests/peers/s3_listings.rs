@@ -1,6 +1,7 @@
 //! S3 ListObjects and ListObjectsV2 on moto and s3s-fs, against boto3: with and without a
 //! delimiter, the `NextMarker || Contents[-1].Key` fallback, StartAfter, and where each
-//! server departs from AWS. Every page reaches paginate as a decoded value (S3 is XML).
+//! server departs from AWS. Every page reaches paginate as a body: S3's XML, decoded by the
+//! client and written out as JSON text.
 
 use std::collections::BTreeSet;
 

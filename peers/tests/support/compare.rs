@@ -3,9 +3,8 @@
 //! results and searches compared ([`check_against_boto3`]).
 
 use std::collections::HashMap;
-use std::sync::atomic::{AtomicUsize, Ordering};
 
-use paginate_peers::PeerError;
+use paginate_peers::{BlockingClient, PeerError, Protocol, page_of};
 use paginated::blocking::Transport;
 use paginated::{Model, PageRequest, Reply};
 use serde_json::{Value, json};
@@ -168,47 +167,16 @@ fn compare_run(
 /// A transport that removes some keys from every page, on the way from the server to
 /// paginate; the oracle removes the same ones for boto3 (its `drop`). With no key to remove
 /// it hands the client's reply on as it is, a body unparsed; with keys to remove it writes
-/// the page out again as a body, so the run still reads it through the body path. It counts
-/// what the runs got, by kind, for [`Tally::bodies`] and [`Tally::values`].
-struct Without<'a, T> {
+/// the page out again as a body, so the run still reads it through the body path. What the
+/// client itself answered is counted by the client ([`BlockingClient::replies`]).
+pub(crate) struct Without<'a, T> {
     inner: &'a T,
     keys: &'a [&'static str],
-    bodies: AtomicUsize,
-    values: AtomicUsize,
 }
 
 impl<'a, T: Transport<Error = PeerError>> Without<'a, T> {
-    fn new(inner: &'a T, keys: &'a [&'static str]) -> Without<'a, T> {
-        Without {
-            inner,
-            keys,
-            bodies: AtomicUsize::new(0),
-            values: AtomicUsize::new(0),
-        }
-    }
-
-    fn strip(&self, reply: Reply, operation: &str) -> Result<Reply, PeerError> {
-        if self.keys.is_empty() {
-            return Ok(reply);
-        }
-        let mut page = match reply {
-            Reply::Body(body) => body.parse().map_err(|e| PeerError::NotJson {
-                operation: operation.to_owned(),
-                reason: e.to_string(),
-            })?,
-            Reply::Value(page) => page,
-            other => panic!("{operation}: a reply of an unknown kind: {other:?}"),
-        };
-        if let Some(object) = page.as_object_mut() {
-            for key in self.keys {
-                object.remove(*key);
-            }
-        }
-        let text = serde_json::to_vec(&page).map_err(|e| PeerError::NotJson {
-            operation: operation.to_owned(),
-            reason: e.to_string(),
-        })?;
-        Ok(Reply::Body(paginated::Body::from(text)))
+    pub(crate) fn new(inner: &'a T, keys: &'a [&'static str]) -> Without<'a, T> {
+        Without { inner, keys }
     }
 }
 
@@ -218,13 +186,21 @@ impl<T: Transport<Error = PeerError>> Transport for Without<'_, T> {
     /// Forwards the run's request as it is, the model's route with it.
     fn fetch(&self, request: PageRequest<'_>) -> Result<Reply, PeerError> {
         let operation = request.operation().to_owned();
-        let reply = self.strip(self.inner.fetch(request)?, &operation)?;
-        let kind = match reply {
-            Reply::Body(_) => &self.bodies,
-            _ => &self.values,
-        };
-        kind.fetch_add(1, Ordering::Relaxed);
-        Ok(reply)
+        let reply = self.inner.fetch(request)?;
+        if self.keys.is_empty() {
+            return Ok(reply);
+        }
+        let mut page = page_of(&operation, reply)?;
+        if let Some(object) = page.as_object_mut() {
+            for key in self.keys {
+                object.remove(*key);
+            }
+        }
+        let text = serde_json::to_vec(&page).map_err(|e| PeerError::NotJson {
+            operation,
+            reason: e.to_string(),
+        })?;
+        Ok(Reply::Body(paginated::Body::from(text)))
     }
 }
 
@@ -295,7 +271,7 @@ fn secondary(view: &View, pages: &[Value]) -> Vec<Vec<Value>> {
 ///    is byte-identical to boto3's; together the runs list every item once;
 /// 3. tokens only paginate makes (after one item, in the middle of a page, after the first
 ///    page) given to boto3 as `StartingToken`: boto3 resumes exactly where paginate stopped.
-pub(crate) fn check_against_boto3<T: Transport<Error = PeerError>>(case: &Case<'_, T>) -> Outcome {
+pub(crate) fn check_against_boto3<P: Protocol>(case: &Case<'_, BlockingClient<P>>) -> Outcome {
     let view = &case.view;
     assert_eq!(
         case.model.result_keys().next(),
@@ -315,6 +291,9 @@ pub(crate) fn check_against_boto3<T: Transport<Error = PeerError>>(case: &Case<'
         job["drop"] = json!(case.drop);
         job
     };
+    // The client counts the replies it gives: those of this comparison's runs are the ones
+    // after this.
+    let before = case.api.replies();
     let api = Without::new(case.api, &case.drop);
     let run = |config: &Config| paginate_run(&case.model, &api, &case.params, config, case.search);
 
@@ -496,8 +475,9 @@ pub(crate) fn check_against_boto3<T: Transport<Error = PeerError>>(case: &Case<'
         "{}: more oracle results than jobs",
         case.label
     );
-    tally.bodies = api.bodies.load(Ordering::Relaxed);
-    tally.values = api.values.load(Ordering::Relaxed);
+    let replies = case.api.replies().since(before);
+    tally.bodies = replies.bodies;
+    tally.values = replies.values;
     Outcome {
         tally,
         listings: listings

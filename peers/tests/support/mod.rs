@@ -10,7 +10,7 @@
 //! - [`oracle`]: botocore's models and boto3's runs, through `python/oracle.py`;
 //! - [`view`]: what a page is compared on, and the options of one run;
 //! - [`compare`]: the comparison of one listing with boto3, and which path (response bodies
-//!   or decoded values) paginate's pages took;
+//!   or values) paginate's pages took;
 //! - [`tally`]: what a test covered, for the line `.ci/run` sums, and token decoding.
 #![allow(dead_code, unused_imports)]
 
@@ -20,7 +20,7 @@ pub(crate) mod servers;
 pub(crate) mod tally;
 pub(crate) mod view;
 
-pub(crate) use compare::{Case, Outcome, check_against_boto3, paginate_run};
+pub(crate) use compare::{Case, Outcome, Without, check_against_boto3, paginate_run};
 pub(crate) use oracle::{boto3_job, botocore_version, model, oracle, route, run_oracle};
 pub(crate) use servers::{
     Env, Json, S3, Server, dynamodb, env, logs, poll, s3, secrets_manager, setup, unique,

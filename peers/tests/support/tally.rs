@@ -41,12 +41,13 @@ pub(crate) struct Tally {
     pub(crate) lost_by_botocore: usize,
     /// Of `tokens`, those whose JSON escapes characters outside ASCII (`\u00e9`).
     pub(crate) escaped_tokens: usize,
-    /// Pages paginate's runs got as a body, which the run read itself (`Reply::Body`: the AWS
-    /// JSON protocols' bodies, S3's decoded pages written out as JSON text).
-    pub(crate) bodies: usize,
-    /// Pages paginate's runs got as a `serde_json::Value` (`Reply::Value`); the tests require
-    /// none.
-    pub(crate) values: usize,
+    /// Replies the client gave the comparison's runs as a body, for the run to read itself
+    /// (`Reply::Body`: the AWS JSON protocols' bodies, S3's decoded pages written out as JSON
+    /// text).
+    pub(crate) bodies: u64,
+    /// Replies the client gave the comparison's runs as a `serde_json::Value`
+    /// (`Reply::Value`); the tests require none.
+    pub(crate) values: u64,
 }
 
 impl Tally {
@@ -91,7 +92,7 @@ impl Tally {
             self.values
         );
         assert!(
-            self.pages > 0 && self.bodies >= self.pages,
+            self.pages > 0 && self.bodies >= self.pages as u64,
             "{test}: {} bodies read for {} pages compared",
             self.bodies,
             self.pages
