@@ -11,7 +11,7 @@ use jmespath::ast::Ast;
 
 use crate::functions::function;
 use crate::nesting::check_nesting;
-use crate::problem::{Bound, MAX_SLICE_STEP, Reason};
+use crate::problem::{Bound, MAX_INDEX, MAX_SLICE_STEP, Reason};
 use crate::suggest::did_you_mean;
 
 /// Parses `source` after the nesting bound (E5), so that the recursive parser cannot run out
@@ -42,10 +42,10 @@ pub(crate) fn syntax_message(e: &jmespath::JmespathError) -> String {
     }
 }
 
-/// True when the engine evaluates the array index `idx`: every `i32` but `i32::MIN`, which
-/// cannot be negated (E5).
+/// True when the engine evaluates the array index `idx`: within ±[`MAX_INDEX`], so it can be
+/// negated (E5).
 pub fn index_in_range(idx: i32) -> bool {
-    idx != i32::MIN
+    (-MAX_INDEX..=MAX_INDEX).contains(&idx)
 }
 
 /// What of a slice the engine does not evaluate, if anything: a bound of `i32::MIN`, or a step
