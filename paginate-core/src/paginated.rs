@@ -312,7 +312,10 @@ mod tests {
             }))
         ));
         let mut items = unavailable.paginate(&api, serde_json::json!({})).items();
-        assert!(matches!(items.next(), Some(Err(Error::InvalidModel { .. }))));
+        assert!(matches!(
+            items.next(),
+            Some(Err(Error::InvalidModel { .. }))
+        ));
         assert!(items.next().is_none());
     }
 }
