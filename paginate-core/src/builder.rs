@@ -21,6 +21,14 @@ pub struct ModelBuilder {
     pub(crate) more_results: Option<String>,
     pub(crate) non_aggregate_keys: Vec<String>,
     pub(crate) route: Option<String>,
+    pub(crate) next_url: Option<String>,
+    pub(crate) resend: Vec<String>,
+    pub(crate) offset: Option<String>,
+    pub(crate) page_number: Option<String>,
+    pub(crate) first: Option<String>,
+    pub(crate) stop: Vec<String>,
+    pub(crate) total: Option<String>,
+    pub(crate) continue_route: Option<String>,
 }
 
 impl ModelBuilder {
@@ -75,6 +83,63 @@ impl ModelBuilder {
         self
     }
 
+    /// P2: the next request goes to the URL this source gives, instead of re-sending the
+    /// params: `link('next')` (a `Link` relation), `header('Location')`, or a JMESPath
+    /// expression on the body (`"@odata.nextLink"`, `next`). A relative URL is resolved
+    /// against the URL that fetched the page.
+    pub fn next_url(mut self, source: impl Into<String>) -> Self {
+        self.next_url = Some(source.into());
+        self
+    }
+
+    /// P3: a param re-sent on every `next_url` or `continue_route` request (Azure's
+    /// `api-version`); no other param of the first request is sent again.
+    pub fn resend(mut self, param: impl Into<String>) -> Self {
+        self.resend.push(param.into());
+        self
+    }
+
+    /// P4: the position is an item offset in the param `name`; it advances by the items each
+    /// page returned.
+    pub fn offset(mut self, name: impl Into<String>) -> Self {
+        self.offset = Some(name.into());
+        self
+    }
+
+    /// P5: the position is a page number in the param `name`; it advances by one, or to the
+    /// output token's value when one is declared.
+    pub fn page_number(mut self, name: impl Into<String>) -> Self {
+        self.page_number = Some(name.into());
+        self
+    }
+
+    /// P6: the value the first request sends for the offset or page number, as JSON text
+    /// (`"1"`, `"0"`); 0 for an offset and 1 for a page number unless told otherwise.
+    pub fn first(mut self, json: impl Into<String>) -> Self {
+        self.first = Some(json.into());
+        self
+    }
+
+    /// P7: adds a stop rule by name: `empty_page` or `short_page`.
+    pub fn stop(mut self, rule: impl Into<String>) -> Self {
+        self.stop.push(rule.into());
+        self
+    }
+
+    /// P8: a source giving the listing's total number of items (`meta.total`,
+    /// `header('X-Total-Count')`); with an offset or a page number.
+    pub fn total(mut self, source: impl Into<String>) -> Self {
+        self.total = Some(source.into());
+        self
+    }
+
+    /// P9: every request after the first goes to this route, `METHOD /path`, with only the
+    /// input tokens and the re-sent params (Dropbox's `/continue`).
+    pub fn continue_route(mut self, route: impl Into<String>) -> Self {
+        self.continue_route = Some(route.into());
+        self
+    }
+
     /// Validates and compiles the model (S1, S3).
     ///
     /// The checks are `paginated-rules`' [`check`](paginated_rules::check), the ones the
@@ -98,6 +163,14 @@ impl ModelBuilder {
         declaration.more_results = self.more_results.as_deref();
         declaration.non_aggregate_keys = &self.non_aggregate_keys;
         declaration.route = self.route.as_deref();
+        declaration.next_url = self.next_url.as_deref();
+        declaration.resend = &self.resend;
+        declaration.offset = self.offset.as_deref();
+        declaration.page_number = self.page_number.as_deref();
+        declaration.first = self.first.as_deref();
+        declaration.stop = &self.stop;
+        declaration.total = self.total.as_deref();
+        declaration.continue_route = self.continue_route.as_deref();
         if let Some(problem) = paginated_rules::check(&declaration).into_iter().next() {
             return Err(invalid(model_problem(problem)));
         }

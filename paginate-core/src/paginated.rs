@@ -187,6 +187,14 @@ pub mod __private {
         pub more_results: Option<&'static str>,
         pub non_aggregate_keys: &'static [&'static str],
         pub route: Option<&'static str>,
+        pub next_url: Option<&'static str>,
+        pub resend: &'static [&'static str],
+        pub offset: Option<&'static str>,
+        pub page_number: Option<&'static str>,
+        pub first: Option<&'static str>,
+        pub stop: &'static [&'static str],
+        pub total: Option<&'static str>,
+        pub continue_route: Option<&'static str>,
     }
 
     /// The once-per-type model cell behind `Paginated::pagination_model`.
@@ -235,6 +243,30 @@ pub mod __private {
         }
         if let Some(r) = spec.route {
             b = b.route(r);
+        }
+        if let Some(s) = spec.next_url {
+            b = b.next_url(s);
+        }
+        for p in spec.resend {
+            b = b.resend(*p);
+        }
+        if let Some(p) = spec.offset {
+            b = b.offset(p);
+        }
+        if let Some(p) = spec.page_number {
+            b = b.page_number(p);
+        }
+        if let Some(v) = spec.first {
+            b = b.first(v);
+        }
+        for s in spec.stop {
+            b = b.stop(*s);
+        }
+        if let Some(s) = spec.total {
+            b = b.total(s);
+        }
+        if let Some(r) = spec.continue_route {
+            b = b.continue_route(r);
         }
         b.build_or_problem()
     }

@@ -38,6 +38,14 @@ pub(crate) fn expand(input: &DeriveInput, model: &Checked) -> TokenStream {
             more_results: #more_results,
             non_aggregate_keys: &[#(#non_aggregate_keys),*],
             route: #route,
+            next_url: ::core::option::Option::None,
+            resend: &[],
+            offset: ::core::option::Option::None,
+            page_number: ::core::option::Option::None,
+            first: ::core::option::Option::None,
+            stop: &[],
+            total: ::core::option::Option::None,
+            continue_route: ::core::option::Option::None,
         })
     };
     let json = quote!(::paginated::serde_json::Value);

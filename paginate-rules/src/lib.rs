@@ -23,6 +23,7 @@ mod functions;
 mod nesting;
 mod problem;
 mod route;
+mod styles;
 mod suggest;
 
 pub use expression::{
@@ -35,6 +36,7 @@ pub use route::{
     BraceProblem, Method, ParsedRoute, Piece, RouteProblem, parse_route, placeholders,
     route_problems,
 };
+pub use styles::{SOURCE_FUNCTIONS, Source, Stop, Target, WHOLE_PAGE, call};
 pub use suggest::{did_you_mean, did_you_mean_within, fold};
 
 use expression::dotted_path_problem;
@@ -74,6 +76,22 @@ pub struct Declaration<'a> {
     pub non_aggregate_keys: &'a [String],
     /// The HTTP route, `METHOD /path/{Placeholder}`.
     pub route: Option<&'a str>,
+    /// P2: a source giving the URL of the next request.
+    pub next_url: Option<&'a str>,
+    /// P3: params re-sent on a `next_url` or `continue_route` request.
+    pub resend: &'a [String],
+    /// P4: the param carrying an item offset.
+    pub offset: Option<&'a str>,
+    /// P5: the param carrying a page number.
+    pub page_number: Option<&'a str>,
+    /// P6: the first request's value of `offset` or `page_number`, as JSON text.
+    pub first: Option<&'a str>,
+    /// P7: stop rules, by name (`empty_page`, `short_page`).
+    pub stop: &'a [String],
+    /// P8: a source giving the listing's total number of items.
+    pub total: Option<&'a str>,
+    /// P9: the route of every request after the first.
+    pub continue_route: Option<&'a str>,
 }
 
 impl<'a> Declaration<'a> {
@@ -88,6 +106,14 @@ impl<'a> Declaration<'a> {
             more_results: None,
             non_aggregate_keys: &[],
             route: None,
+            next_url: None,
+            resend: &[],
+            offset: None,
+            page_number: None,
+            first: None,
+            stop: &[],
+            total: None,
+            continue_route: None,
         }
     }
 }
