@@ -2,7 +2,7 @@
 //! itself. Bodies that are not JSON end the run with `Error::PageNotJson` naming the page,
 //! resumably (L7); everything else a body can say, the same page given as a `Value` says too,
 //! so every other case here runs a script of page *texts* twice, once parsed into `Value`s
-//! (`Reply::Value`) and once as bodies (`Reply::Body`), through the blocking iterators and the
+//! (`Content::Value`) and once as bodies (`Content::Body`), through the blocking iterators and the
 //! async streams, with and without lookahead, and asserts that both paths hand out the same
 //! pages, items, search results, full results, typed values, errors, requests and resume
 //! tokens after every step; a case also asserts what SEMANTICS.md says the common answer is,
@@ -91,11 +91,11 @@ impl blocking::Transport for Texts {
     fn fetch(&self, request: PageRequest<'_>) -> Result<Reply, FakeError> {
         let answer = self.answers.lock().unwrap().pop_front();
         match (answer, self.wire) {
-            (Some(Answer::Text(page)), Wire::Value) => Ok(Reply::Value(
+            (Some(Answer::Text(page)), Wire::Value) => Ok(Reply::value(
                 serde_json::from_str(&page).expect("a page text of the script is JSON"),
             )),
-            (Some(Answer::Text(page)), Wire::Body) => Ok(Reply::Body(Body::from(page))),
-            (Some(Answer::Raw(bytes)), Wire::Body) => Ok(Reply::Body(Body::from(bytes))),
+            (Some(Answer::Text(page)), Wire::Body) => Ok(Reply::body(page)),
+            (Some(Answer::Raw(bytes)), Wire::Body) => Ok(Reply::body(bytes)),
             (Some(Answer::Raw(_)), Wire::Value) => panic!("bytes that are not JSON have no Value"),
             (Some(Answer::Fail(why)), _) => Err(FakeError(why.to_owned())),
             (None, _) => Err(FakeError(format!("no answer scripted for {request:?}"))),

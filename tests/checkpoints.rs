@@ -247,7 +247,7 @@ impl blocking::Transport for Service {
     type Error = FakeError;
     fn fetch(&self, request: PageRequest<'_>) -> Result<Reply, FakeError> {
         let params = request.params();
-        self.page(params).map(Reply::Value).ok_or_else(|| {
+        self.page(params).map(Reply::value).ok_or_else(|| {
             let request = Value::Object(params.clone());
             self.strays.lock().unwrap().push(request.clone());
             FakeError(format!("no page for {request}"))

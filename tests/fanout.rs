@@ -127,7 +127,7 @@ fn apis(server: &Arc<Server>, wires: &[Wire]) -> Vec<Arc<Api>> {
     let api = |wire: Wire| {
         let server = server.clone();
         let answer: Answer = Box::new(move |request| {
-            let page = server.answer(request.params()).map(Reply::Value);
+            let page = server.answer(request.params()).map(Reply::value);
             std::future::ready(page.map(|reply| wire.carry(reply)))
         });
         Arc::new(nonblocking::from_fn(answer))

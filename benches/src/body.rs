@@ -1,4 +1,4 @@
-//! The cases over a transport that answers with the response body ([`Reply::Body`]): the same
+//! The cases over a transport that answers with the response body ([`Content::Body`](paginated::Content::Body)): the same
 //! canned bodies as [`Canned`], unparsed. Each page hands out a copy of its bytes, as the
 //! `Value` transport hands out a freshly parsed page, and every hand-written loop here makes
 //! the same copy before it deserializes, so both sides pay for one buffer a page.
@@ -31,7 +31,7 @@ impl Transport for Bodies<'_> {
     type Error = String;
     fn fetch(&self, request: PageRequest<'_>) -> Result<Reply, String> {
         self.bytes(marker(request.params()))
-            .map(|bytes| Reply::Body(Body::from(bytes)))
+            .map(|bytes| Reply::body(bytes))
     }
 }
 

@@ -203,7 +203,10 @@ pub(crate) async fn hand_async_items(api: &Canned) -> usize {
         let params: Map<String, Value> = [("Marker".to_owned(), Value::String(marker.clone()))]
             .into_iter()
             .collect();
-        let Ok(Reply::Value(mut page)) = api.fetch(PageRequest::new("ListObjects", &params)).await
+        let Ok(paginated::Content::Value(mut page)) = api
+            .fetch(PageRequest::new("ListObjects", &params))
+            .await
+            .map(Reply::into_content)
         else {
             return n;
         };

@@ -3,7 +3,7 @@
 //! One workload: a transport that parses canned S3 ListObjects response bodies (pages of 100
 //! and of 1,000 objects with `Key`, `Size`, `ETag`, `StorageClass`; no `NextMarker`, so the
 //! token comes from `Contents[-1].Key`; `IsTruncated`), and one that answers with the same
-//! bodies unparsed (`Reply::Body`, the `*_body` cases, [`mod@body`]). Each case runs through
+//! bodies unparsed (`Content::Body`, the `*_body` cases, [`mod@body`]). Each case runs through
 //! paginate and through a hand-written loop over the same transport, alternating within every
 //! round, and both the ratio of the medians and the median of the per-round ratios are
 //! reported: ratios, not wall-clock limits, are what travel between machines.
@@ -101,7 +101,7 @@ impl blocking::Transport for Canned {
     type Error = String;
     fn fetch(&self, request: PageRequest<'_>) -> Result<Reply, String> {
         let marker = request.params().get("Marker").and_then(Value::as_str);
-        self.page(marker.unwrap_or("")).map(Reply::Value)
+        self.page(marker.unwrap_or("")).map(Reply::value)
     }
 }
 
@@ -109,7 +109,7 @@ impl nonblocking::Transport for Canned {
     type Error = String;
     async fn fetch(&self, request: PageRequest<'_>) -> Result<Reply, String> {
         let marker = request.params().get("Marker").and_then(Value::as_str);
-        self.page(marker.unwrap_or("")).map(Reply::Value)
+        self.page(marker.unwrap_or("")).map(Reply::value)
     }
 }
 

@@ -34,20 +34,18 @@ impl Transport for Generated {
     fn fetch(&self, request: PageRequest<'_>) -> Result<Reply, String> {
         let text = self.text(request.params())?;
         serde_json::from_str(&text)
-            .map(Reply::Value)
+            .map(Reply::value)
             .map_err(|e| e.to_string())
     }
 }
 
-/// The same pages, answered as bodies ([`Reply::Body`]).
+/// The same pages, answered as bodies ([`Content::Body`](paginated::Content::Body)).
 struct GeneratedBodies(Generated);
 
 impl Transport for GeneratedBodies {
     type Error = String;
     fn fetch(&self, request: PageRequest<'_>) -> Result<Reply, String> {
-        self.0
-            .text(request.params())
-            .map(|text| Reply::Body(Body::from(text)))
+        self.0.text(request.params()).map(|text| Reply::body(text))
     }
 }
 

@@ -8,7 +8,9 @@
 
 use std::fmt;
 
+use http::{HeaderMap, StatusCode};
 use serde_json::Value;
+use url::Url;
 
 /// A response body: the bytes of one page, a JSON document.
 ///
@@ -82,16 +84,21 @@ impl From<&[u8]> for Body {
     }
 }
 
-/// What a transport answers for one page: JSON it has parsed, or the body to be read by the
-/// engine. [`blocking::Transport::fetch`](crate::blocking::Transport::fetch) and
+/// What a transport answers for one page: the page's [`Content`] (JSON it has parsed, or
+/// the body for the engine to read) and, where a pagination style reads them, the response's
+/// status, headers and the URL that fetched it (SEMANTICS P10).
+/// [`blocking::Transport::fetch`](crate::blocking::Transport::fetch) and
 /// [`nonblocking::Transport::fetch`](crate::nonblocking::Transport::fetch) return it.
 ///
-/// Anything that is one converts into it: a `serde_json::Value` is [`Reply::Value`]; a
-/// [`Body`], a `String`, a `Vec<u8>`, a `&str` or a `&[u8]` of JSON text is [`Reply::Body`],
-/// read lazily, so typed results are deserialized straight from the text:
+/// Anything that is content converts into it, with status 200, no headers and no URL: a
+/// `serde_json::Value` is [`Content::Value`]; a [`Body`], a `String`, a `Vec<u8>`, a `&str`
+/// or a `&[u8]` of JSON text is [`Content::Body`], read lazily, so typed results are
+/// deserialized straight from the text. An `http::Response` converts with its status and
+/// headers; [`Reply::with_url`] adds the URL, which a relative next URL or `Link` target is
+/// resolved against.
 ///
 /// ```
-/// use paginated::{Model, Reply};
+/// use paginated::{Content, Model, Reply};
 /// use paginated::blocking::from_fn;
 /// use serde_json::json;
 ///
@@ -107,13 +114,29 @@ impl From<&[u8]> for Body {
 /// }));
 /// let users: Vec<User> = model.paginate(&api, json!({})).items().typed().collect::<Result<_, _>>()?;
 /// assert_eq!(users[2], User { name: "cy".into() });
-/// assert!(matches!(Reply::from(json!({"Users": []})), Reply::Value(_)));
-/// assert!(matches!(Reply::from("{}"), Reply::Body(_)));
-/// # Ok::<(), paginated::Error>(())
+/// assert!(matches!(Reply::from(json!({"Users": []})).content(), Content::Value(_)));
+/// assert!(matches!(Reply::from("{}").content(), Content::Body(_)));
+///
+/// let response = http::Response::builder()
+///     .header("Link", r#"<https://api.example.com/users?page=2>; rel="next""#)
+///     .body("[]")?;
+/// let reply = Reply::from(response);
+/// assert_eq!(reply.status(), http::StatusCode::OK);
+/// assert!(reply.headers().contains_key("link"));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
+#[derive(Debug, Clone, PartialEq)]
+pub struct Reply {
+    content: Content,
+    status: StatusCode,
+    headers: HeaderMap,
+    url: Option<Url>,
+}
+
+/// The page in a [`Reply`].
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq)]
-pub enum Reply {
+pub enum Content {
     /// A page already parsed (or built) as JSON.
     Value(Value),
     /// The response body, unparsed: the engine reads only what it needs from it and typed
@@ -121,38 +144,142 @@ pub enum Reply {
     Body(Body),
 }
 
+impl Reply {
+    /// A reply of JSON already parsed, status 200, no headers, no URL.
+    pub fn value(value: Value) -> Reply {
+        Reply::of(Content::Value(value))
+    }
+
+    /// A reply of a response body, status 200, no headers, no URL.
+    pub fn body(body: impl Into<Body>) -> Reply {
+        Reply::of(Content::Body(body.into()))
+    }
+
+    fn of(content: Content) -> Reply {
+        Reply {
+            content,
+            status: StatusCode::OK,
+            headers: HeaderMap::new(),
+            url: None,
+        }
+    }
+
+    /// The same reply with the response's status.
+    #[must_use]
+    pub fn with_status(mut self, status: StatusCode) -> Reply {
+        self.status = status;
+        self
+    }
+
+    /// The same reply with the response's headers (`header('…')` and `link('…')` sources
+    /// read them, P10).
+    #[must_use]
+    pub fn with_headers(mut self, headers: HeaderMap) -> Reply {
+        self.headers = headers;
+        self
+    }
+
+    /// The same reply with the URL that fetched the page: a relative next URL or `Link`
+    /// target is resolved against it (P2).
+    #[must_use]
+    pub fn with_url(mut self, url: Url) -> Reply {
+        self.url = Some(url);
+        self
+    }
+
+    /// The page.
+    pub fn content(&self) -> &Content {
+        &self.content
+    }
+
+    /// The page, taken out.
+    pub fn into_content(self) -> Content {
+        self.content
+    }
+
+    /// The response's status (200 unless the transport said otherwise).
+    pub fn status(&self) -> StatusCode {
+        self.status
+    }
+
+    /// The response's headers (none unless the transport gave them).
+    pub fn headers(&self) -> &HeaderMap {
+        &self.headers
+    }
+
+    /// The URL that fetched the page, if the transport gave it.
+    pub fn url(&self) -> Option<&Url> {
+        self.url.as_ref()
+    }
+
+    /// The content, and the status, headers and URL apart.
+    pub(crate) fn into_parts(self) -> (Content, ReplyMeta) {
+        let meta = ReplyMeta {
+            status: self.status,
+            headers: self.headers,
+            url: self.url,
+        };
+        (self.content, meta)
+    }
+}
+
+/// What a reply says besides its page, as the engine reads it (P10).
+#[derive(Debug, Clone, Default)]
+pub(crate) struct ReplyMeta {
+    #[allow(dead_code)]
+    pub(crate) status: StatusCode,
+    pub(crate) headers: HeaderMap,
+    pub(crate) url: Option<Url>,
+}
+
 impl From<Value> for Reply {
     fn from(value: Value) -> Reply {
-        Reply::Value(value)
+        Reply::value(value)
     }
 }
 
 impl From<Body> for Reply {
     fn from(body: Body) -> Reply {
-        Reply::Body(body)
+        Reply::body(body)
     }
 }
 
 impl From<Vec<u8>> for Reply {
     fn from(bytes: Vec<u8>) -> Reply {
-        Reply::Body(Body::from(bytes))
+        Reply::body(bytes)
     }
 }
 
 impl From<String> for Reply {
     fn from(text: String) -> Reply {
-        Reply::Body(Body::from(text))
+        Reply::body(text)
     }
 }
 
 impl From<&str> for Reply {
     fn from(text: &str) -> Reply {
-        Reply::Body(Body::from(text))
+        Reply::body(text)
     }
 }
 
 impl From<&[u8]> for Reply {
     fn from(bytes: &[u8]) -> Reply {
-        Reply::Body(Body::from(bytes))
+        Reply::body(bytes)
+    }
+}
+
+impl From<Content> for Reply {
+    fn from(content: Content) -> Reply {
+        Reply::of(content)
+    }
+}
+
+/// A response with a body of text or bytes: its status and headers come along.
+impl<B: Into<Body>> From<http::Response<B>> for Reply {
+    fn from(response: http::Response<B>) -> Reply {
+        let (parts, body) = response.into_parts();
+        Reply::body(body)
+            .with_status(parts.status)
+            .with_headers(parts.headers)
     }
 }

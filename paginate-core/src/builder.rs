@@ -7,6 +7,9 @@ use crate::error::{Error, ModelProblem};
 use crate::expr::{Expr, Path};
 use crate::model::{Inner, LimitType, Model};
 use crate::route::{Route, RouteError};
+use crate::style::{Advance, Source, Stops, Style, Target};
+use http::HeaderName;
+use paginated_rules::{Stop, WHOLE_PAGE};
 
 /// Builds a [`Model`] field by field; [`ModelBuilder::build`] validates it (S1).
 #[derive(Debug, Clone, Default)]
@@ -201,11 +204,21 @@ impl ModelBuilder {
                 })
             })
         };
+        let source = |field: &'static str, src: &str| {
+            Source::compile(src).map_err(|reason| {
+                invalid(ModelProblem::BadExpression {
+                    field,
+                    expression: src.to_owned(),
+                    reason,
+                })
+            })
+        };
         let output_tokens = self
             .output_tokens
             .iter()
-            .map(|s| expr("output_token", s))
+            .map(|s| source("output_token", s))
             .collect::<Result<_, _>>()?;
+        let whole_page = self.result_keys.first().map(String::as_str) == Some(WHOLE_PAGE);
         let result_keys = self
             .result_keys
             .iter()
@@ -221,15 +234,90 @@ impl ModelBuilder {
             .as_deref()
             .map(|s| expr("more_results", s))
             .transpose()?;
-        let route = self
-            .route
-            .as_deref()
-            .map(Route::parse)
-            .transpose()
-            .map_err(|e| invalid(ModelProblem::BadRoute { reason: e }))?;
+        let route_of = |text: Option<&str>| {
+            text.map(Route::parse)
+                .transpose()
+                .map_err(|e| invalid(ModelProblem::BadRoute { reason: e }))
+        };
+        let first = match self.first.as_deref() {
+            None => None,
+            Some(text) => Some(serde_json::from_str(text).map_err(|e| {
+                invalid(ModelProblem::BadExpression {
+                    field: "first",
+                    expression: text.to_owned(),
+                    reason: e.to_string(),
+                })
+            })?),
+        };
+        let (advance, input_tokens, targets) = if let Some(src) = &self.next_url {
+            let names = vec![NEXT_URL.to_owned()];
+            (
+                Advance::NextUrl(source("next_url", src)?),
+                names,
+                vec![Target::Url],
+            )
+        } else if let Some(name) = &self.offset {
+            let targets = vec![Target::Param(name.clone())];
+            (Advance::Offset, vec![name.clone()], targets)
+        } else if let Some(name) = &self.page_number {
+            let mut names = vec![name.clone()];
+            let mut targets = vec![Target::Param(name.clone())];
+            if let Some(limit) = &self.limit_key {
+                names.push(limit.clone());
+                targets.push(Target::Param(limit.clone()));
+            }
+            let sized = self.limit_key.is_some();
+            (Advance::PageNumber { sized }, names, targets)
+        } else {
+            let targets = self
+                .input_tokens
+                .iter()
+                .map(|entry| match paginated_rules::Target::parse(entry) {
+                    paginated_rules::Target::Param(name) => Ok(Target::Param(name.to_owned())),
+                    paginated_rules::Target::Header(name) => {
+                        HeaderName::from_bytes(name.as_bytes())
+                            .map(Target::Header)
+                            .map_err(|e| {
+                                invalid(ModelProblem::BadExpression {
+                                    field: "input_token",
+                                    expression: entry.clone(),
+                                    reason: e.to_string(),
+                                })
+                            })
+                    }
+                })
+                .collect::<Result<_, _>>()?;
+            (Advance::Tokens, self.input_tokens, targets)
+        };
+        let stops = Stops {
+            empty_page: self
+                .stop
+                .iter()
+                .any(|s| Stop::parse(s) == Some(Stop::EmptyPage)),
+            short_page: self
+                .stop
+                .iter()
+                .any(|s| Stop::parse(s) == Some(Stop::ShortPage)),
+            total: self
+                .total
+                .as_deref()
+                .map(|s| source("total", s))
+                .transpose()?,
+        };
+        let route = route_of(self.route.as_deref())?;
+        let continue_route = route_of(self.continue_route.as_deref())?;
+        let style = Style {
+            advance,
+            targets,
+            stops,
+            resend: self.resend,
+            first,
+            continue_route,
+            whole_page,
+        };
         Ok(Model(Arc::new(Inner {
             operation,
-            input_tokens: self.input_tokens,
+            input_tokens,
             output_tokens,
             result_keys,
             limit_key: self.limit_key,
@@ -237,9 +325,13 @@ impl ModelBuilder {
             more_results,
             non_aggregate_keys,
             route,
+            style,
         })))
     }
 }
+
+/// The name a URL position's value has in resume tokens (P2).
+pub(crate) const NEXT_URL: &str = "next_url";
 
 /// The core's wording of a problem the shared checks found (S1): the existing
 /// [`ModelProblem`]s, which name the field and the value at fault.

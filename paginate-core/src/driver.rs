@@ -149,7 +149,7 @@ impl<F: Fetch> Driver<F> {
             // (G8); a body that is not JSON is the run's to report, naming the page (L7).
             let outcome = match answer {
                 Ok(reply) => match read_reply(reply, self.run.model(), sink) {
-                    Ok(page) => self.run.accept(page),
+                    Ok((page, meta)) => self.run.accept(page, &meta),
                     Err(NotJson { reason, body }) => Err(self.run.page_not_json(reason, body)),
                 },
                 Err(e) => Err(self.run.transport_failed(e)),

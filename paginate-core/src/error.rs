@@ -169,6 +169,50 @@ pub enum Error {
         found: &'static str,
     },
 
+    /// A page of a model whose result is the whole page (`result_key = "@"`, P1) is not a
+    /// JSON array.
+    #[error(
+        "{operation}: page {page} is {found}, not a JSON array; the model's `result_key = \"@\"` says the page itself is the list (declare the key that holds the list instead)"
+    )]
+    PageNotArray {
+        /// The operation being paginated.
+        operation: String,
+        /// The page number (from 1).
+        page: u64,
+        /// The JSON type of the page.
+        found: &'static str,
+    },
+
+    /// The next position could not be read from a page (P2, P4, P5, P10): a next URL that
+    /// is not a URL, or is relative with no URL to resolve it against; a `Link` header that
+    /// does not parse; an offset or page number that is not a whole number.
+    #[error(
+        "{operation}: page {page}: the next position from `{from}` is refused: {reason} (value: {value})"
+    )]
+    BadPosition {
+        /// The operation being paginated.
+        operation: String,
+        /// The page number (from 1).
+        page: u64,
+        /// The declaration it was read with: `link('next')`, `next`, an offset parameter.
+        from: String,
+        /// The value found.
+        value: String,
+        /// What is wrong with it.
+        reason: String,
+    },
+
+    /// A stop rule or total needs the page size, and the run has none (P7, P8).
+    #[error(
+        "{operation}: the model ends a listing on a short page or a total, which needs the page size: set `page_size` in the config or `{limit_key}` in the params"
+    )]
+    PageSizeUnknown {
+        /// The operation being paginated.
+        operation: String,
+        /// The model's `limit_key`.
+        limit_key: String,
+    },
+
     /// A result key holds a value that cannot be counted, cut or iterated as asked
     /// (M1, M2: an object cannot be cut; a number cannot be counted).
     #[error(
@@ -432,6 +476,23 @@ pub enum TokenError {
     BadEncodedKeys {
         /// The value found, as JSON.
         found: String,
+    },
+    /// A page-number token was made under another page size (P5): resuming would skip or
+    /// repeat items.
+    #[error(
+        "the token was made with page size {recorded} and the run asks for {requested}; a page number means nothing under another page size: resume with page size {recorded}, or start the listing again"
+    )]
+    PageSizeChanged {
+        /// The page size the token records (`default` for the server's).
+        recorded: String,
+        /// The page size of the run (`default` for the server's).
+        requested: String,
+    },
+    /// A `next_url` token's value is not an absolute URL (P2).
+    #[error("the token's `next_url` is not an absolute URL: {reason}")]
+    BadUrl {
+        /// Why.
+        reason: String,
     },
     /// A legacy `___` token has more parts than the model has input tokens.
     #[error(

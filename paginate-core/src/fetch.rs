@@ -44,6 +44,8 @@ pub(crate) enum Answered {
 }
 
 /// Blocking fetches: on the consumer's thread, or on a thread per request with lookahead.
+// One per run: the inline answer's size (a reply with its headers) costs nothing worth a box.
+#[allow(clippy::large_enum_variant)]
 pub(crate) enum Blocking<H> {
     Inline {
         transport: H,

@@ -26,6 +26,8 @@ pub(crate) struct FullResult {
     merged: Map<String, Value>,
     /// The keys merged as text, with their elements' text joined by commas.
     text: Vec<(String, TextList)>,
+    /// P1: the elements of a model whose pages are bare arrays; the full result is this list.
+    whole: Vec<Value>,
 }
 
 /// A list merged as text: `[`, the elements' texts joined by commas, and, once closed, `]`;
@@ -261,6 +263,21 @@ impl FullResult {
         if value.is_null() {
             return Ok(());
         }
+        if key.is_whole() {
+            // P1: the run took only arrays.
+            return match value {
+                Value::Array(items) => {
+                    self.whole.extend(items);
+                    Ok(())
+                }
+                other => Err(Self::mismatch(
+                    run,
+                    key.as_str(),
+                    "array",
+                    json_type(&other),
+                )),
+            };
+        }
         if key.is_top_level()
             && let Some(at) = self.text.iter().position(|(k, _)| k == key.top())
         {
@@ -317,13 +334,17 @@ impl FullResult {
             type_name: std::any::type_name::<T>(),
             reason,
         };
-        if self.text.is_empty() || TypeId::of::<T>() == TypeId::of::<Value>() {
+        if self.text.is_empty()
+            || TypeId::of::<T>() == TypeId::of::<Value>()
+            || run.model().inner().style.whole_page
+        {
             return from_json(self.finish(run)).map_err(|e| failed(e.to_string()));
         }
-        let FullResult { merged, text } = self;
+        let FullResult { merged, text, .. } = self;
         let Value::Object(merged) = (FullResult {
             merged,
             text: Vec::new(),
+            whole: Vec::new(),
         })
         .finish(run) else {
             // `finish` always makes an object.
@@ -344,7 +365,12 @@ impl FullResult {
 
     /// Adds the non-aggregate part (result keys win where they overlap) and, when the run was
     /// cut by `max_items`, `NextToken`.
+    /// P1: for a model whose pages are bare arrays, the concatenated arrays (a cut run's
+    /// resume token is the run's, there is no object to carry `NextToken`).
     pub(crate) fn finish(mut self, run: &Run) -> Value {
+        if run.model().inner().style.whole_page {
+            return Value::Array(self.whole);
+        }
         for (key, list) in std::mem::take(&mut self.text) {
             self.merged.insert(key, list.into_value());
         }

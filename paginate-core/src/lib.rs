@@ -161,6 +161,7 @@ mod results;
 pub mod route;
 mod slicing;
 mod stream;
+mod style;
 mod token;
 mod trace;
 mod transport;
@@ -193,7 +194,7 @@ pub mod nonblocking {
     pub use crate::transport::nonblocking::{FromFn, Transport, from_fn};
 }
 
-pub use body::{Body, Reply};
+pub use body::{Body, Content, Reply};
 pub use error::{BoxError, Error, TokenError};
 pub use model::Model;
 pub use options::{DuplicateTokenPolicy, PaginationConfig, Progress};

@@ -16,6 +16,7 @@ use serde_json::Value;
 use crate::error::Error;
 use crate::expr::{Expr, Path};
 use crate::route::Route;
+use crate::style::{Source, Style};
 use crate::token::json_type;
 
 pub use crate::builder::ModelBuilder;
@@ -58,13 +59,16 @@ pub struct Model(pub(crate) Arc<Inner>);
 pub(crate) struct Inner {
     pub(crate) operation: String,
     pub(crate) input_tokens: Vec<String>,
-    pub(crate) output_tokens: Vec<Expr>,
+    /// Where each position value comes from; empty for an offset or next-URL style, whose
+    /// values are computed or come from `style` (P4, P2).
+    pub(crate) output_tokens: Vec<Source>,
     pub(crate) result_keys: Vec<Path>,
     pub(crate) limit_key: Option<String>,
     pub(crate) limit_type: LimitType,
     pub(crate) more_results: Option<Expr>,
     pub(crate) non_aggregate_keys: Vec<Path>,
     pub(crate) route: Option<Route>,
+    pub(crate) style: Style,
 }
 
 impl fmt::Debug for Model {
@@ -159,14 +163,20 @@ impl Model {
         &self.0.operation
     }
 
-    /// The request parameters that carry the continuation, in model order.
+    /// The names of the values a position holds, in model order, as resume tokens write
+    /// them (R1): the request parameters that carry the continuation (an entry written
+    /// `header('Name')` goes in that request header, P11); `next_url` for a model that
+    /// follows URLs (P2); the offset or page-number parameter (P4, P5), and after a page
+    /// number the `limit_key`, whose value a page-number token records.
     pub fn input_tokens(&self) -> &[String] {
         &self.0.input_tokens
     }
 
-    /// The output token expressions, paired with [`Model::input_tokens`] by position.
+    /// The output token sources (JMESPath expressions, or `header('…')` / `link('…')`),
+    /// paired with [`Model::input_tokens`] by position; empty for an offset or next-URL
+    /// style, and at most one for a page number.
     pub fn output_tokens(&self) -> impl ExactSizeIterator<Item = &str> {
-        self.0.output_tokens.iter().map(Expr::as_str)
+        self.0.output_tokens.iter().map(Source::as_str)
     }
 
     /// The result keys; the first is the primary key, the one `max_items` counts (M1).
@@ -239,6 +249,7 @@ impl Model {
             more_results: m.more_results.clone(),
             non_aggregate_keys: m.non_aggregate_keys.clone(),
             route: m.route.clone(),
+            style: m.style.clone(),
         }
     }
 
@@ -258,6 +269,7 @@ impl Model {
             more_results: None,
             non_aggregate_keys: Vec::new(),
             route: None,
+            style: Style::tokens(&[]),
         }))
     }
 

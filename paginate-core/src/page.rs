@@ -30,6 +30,15 @@ impl TakenPage {
         }
     }
 
+    /// The JSON type of a page that is not an array; `None` for an array (P1).
+    pub(crate) fn not_array(&self) -> Option<&'static str> {
+        match self {
+            TakenPage::Value(Value::Array(_)) => None,
+            TakenPage::Value(other) => Some(crate::token::json_type(other)),
+            TakenPage::Body(page) => page.not_array(),
+        }
+    }
+
     /// Evaluates `expr` on the page: on a body, on a view of just what it reads.
     pub(crate) fn search(&self, expr: &Expr) -> Result<Option<Value>, SearchFailed> {
         let found = match self {

@@ -12,7 +12,6 @@ use base64::engine::general_purpose::STANDARD;
 use serde_json::{Map, Value};
 
 use crate::error::{TokenError, preview};
-use crate::expr::is_absent;
 
 /// The largest token accepted, in bytes (R5).
 pub(crate) const MAX_TOKEN_LEN: usize = 64 * 1024;
@@ -344,24 +343,6 @@ fn write_py_float(out: &mut String, f: f64) {
             out.push_str(&digits[1..]);
         }
         let _ = write!(out, "e{}{:02}", if exp < 0 { '-' } else { '+' }, exp.abs());
-    }
-}
-
-/// L3: each input token set to its value, or removed when it has none.
-pub(crate) fn set_tokens(
-    params: &mut Map<String, Value>,
-    names: &[String],
-    values: &[Option<Value>],
-) {
-    for (name, value) in names.iter().zip(values) {
-        match value {
-            Some(v) if !is_absent(Some(v)) => {
-                params.insert(name.clone(), v.clone());
-            }
-            _ => {
-                params.remove(name);
-            }
-        }
     }
 }
 

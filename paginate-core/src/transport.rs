@@ -5,14 +5,24 @@
 
 use std::borrow::Cow;
 
+use http::HeaderMap;
 use serde_json::{Map, Value};
+use url::Url;
 
 use crate::body::Reply;
 use crate::error::BoxError;
 use crate::route::Route;
 
 /// One page request, as a run hands it to a transport: the operation, the params of this
-/// page, the model's HTTP route if it has one, and the page's number.
+/// page, the HTTP route it goes to if the model has one, and the page's number; for some
+/// pagination styles also a URL to send it to and request headers (SEMANTICS P2, P11).
+///
+/// A transport that serves a model with `next_url` must send a request that has a
+/// [`url`](PageRequest::url) to that URL, with [`params`](PageRequest::params) set as query
+/// parameters over its own (replacing same-named ones), and **must check it against the
+/// origin it was configured with** before sending: the URL comes from a page or from a resume
+/// token, and a transport that carries credentials must not send them elsewhere.
+/// [`Origin`](crate::Origin) does that check; the ready HTTP transports use it.
 ///
 /// Its parts are read through accessors, as with `http::Request`, so that what a pagination
 /// style needs can be added without breaking a transport. A request borrows from the run;
@@ -35,8 +45,13 @@ pub struct PageRequest<'a> {
     operation: Cow<'a, str>,
     params: Cow<'a, Map<String, Value>>,
     route: Option<Cow<'a, Route>>,
+    url: Option<Cow<'a, Url>>,
+    headers: Cow<'a, HeaderMap>,
     page: u64,
 }
+
+/// The request headers of a request that sets none.
+static NO_HEADERS: std::sync::LazyLock<HeaderMap> = std::sync::LazyLock::new(HeaderMap::new);
 
 impl<'a> PageRequest<'a> {
     /// A request for page 1 of `operation` with `params` and no route: for calling a
@@ -46,6 +61,8 @@ impl<'a> PageRequest<'a> {
             operation: Cow::Borrowed(operation),
             params: Cow::Borrowed(params),
             route: None,
+            url: None,
+            headers: Cow::Borrowed(&NO_HEADERS),
             page: 1,
         }
     }
@@ -53,16 +70,32 @@ impl<'a> PageRequest<'a> {
     /// The request a run sends for page `page`.
     pub(crate) fn for_page(
         operation: &'a str,
-        params: &'a Map<String, Value>,
+        params: Cow<'a, Map<String, Value>>,
         route: Option<&'a Route>,
         page: u64,
     ) -> PageRequest<'a> {
         PageRequest {
             operation: Cow::Borrowed(operation),
-            params: Cow::Borrowed(params),
+            params,
             route: route.map(Cow::Borrowed),
+            url: None,
+            headers: Cow::Borrowed(&NO_HEADERS),
             page,
         }
+    }
+
+    /// The same request sent to `url` (P2).
+    #[must_use]
+    pub fn with_url(mut self, url: &'a Url) -> PageRequest<'a> {
+        self.url = Some(Cow::Borrowed(url));
+        self
+    }
+
+    /// The same request with the request headers `headers` (P11).
+    #[must_use]
+    pub fn with_headers(mut self, headers: &'a HeaderMap) -> PageRequest<'a> {
+        self.headers = Cow::Borrowed(headers);
+        self
     }
 
     /// The same request with `route`.
@@ -95,6 +128,19 @@ impl<'a> PageRequest<'a> {
         self.route.as_deref()
     }
 
+    /// The URL to send this request to, when the model follows URLs (`next_url`, P2) and this
+    /// is not the first page: absolute, from a page or a resume token. Check it against your
+    /// transport's origin before sending ([`Origin::check`](crate::Origin::check)).
+    pub fn url(&self) -> Option<&Url> {
+        self.url.as_deref()
+    }
+
+    /// Request headers the model sets (an `input_token` written `header('Name')`, P11);
+    /// empty for most models.
+    pub fn headers(&self) -> &HeaderMap {
+        &self.headers
+    }
+
     /// The number of the page being fetched, from 1 (a resumed run counts from its first
     /// request).
     pub fn page(&self) -> u64 {
@@ -107,6 +153,8 @@ impl<'a> PageRequest<'a> {
             operation: Cow::Owned(self.operation.into_owned()),
             params: Cow::Owned(self.params.into_owned()),
             route: self.route.map(|route| Cow::Owned(route.into_owned())),
+            url: self.url.map(|url| Cow::Owned(url.into_owned())),
+            headers: Cow::Owned(self.headers.into_owned()),
             page: self.page,
         }
     }
@@ -120,7 +168,7 @@ pub(crate) mod blocking {
     ///
     /// Implement it once for your API client: one method, [`fetch`](Transport::fetch). The
     /// request says which operation, with which params, to which route; answer with the page
-    /// as JSON ([`Reply::Value`]) or as the response body ([`Reply::Body`]), or with your own
+    /// as JSON ([`Content::Value`](crate::Content::Value)) or as the response body ([`Content::Body`](crate::Content::Body)), with the response's status and headers where the model's style reads them, or with your own
     /// error, which stays reachable as the [`Error::Transport`](crate::Error::Transport)
     /// source. A body is read lazily: the engine reads only what its rules need and
     /// deserializes typed pages and items straight from the text, without building a
@@ -143,13 +191,13 @@ pub(crate) mod blocking {
     ///         Ok(format!(r#"{{"Operation": "{}", "Items": []}}"#, request.operation()).into())
     ///     }
     /// }
-    /// assert!(matches!(Api.fetch(PageRequest::new("ListThings", &Map::new()))?, Reply::Body(_)));
+    /// assert!(matches!(Api.fetch(PageRequest::new("ListThings", &Map::new()))?.content(), paginated::Content::Body(_)));
     ///
     /// let echo = from_fn(|request| {
     ///     Ok::<_, std::io::Error>(json!({"op": request.operation(), "n": request.params().len()}))
     /// });
     /// let reply = echo.fetch(PageRequest::new("ListThings", &Map::new()))?;
-    /// assert_eq!(reply, Reply::Value(json!({"op": "ListThings", "n": 0})));
+    /// assert_eq!(reply, Reply::from(json!({"op": "ListThings", "n": 0})));
     /// # Ok::<(), std::io::Error>(())
     /// ```
     #[diagnostic::on_unimplemented(

@@ -8,11 +8,11 @@
 //!    S3's parameter names, S3's bodies);
 //! 3. a second one, last, signs the final request with AWS Signature Version 4;
 //! 4. a success body is the page: a protocol whose bodies are the page's JSON
-//!    ([`Wire::Json`], AWS JSON) hands it to the run unparsed, as a [`Reply::Body`], so the
+//!    ([`Wire::Json`], AWS JSON) hands it to the run unparsed, as a [`Content::Body`](paginated::Content::Body), so the
 //!    run takes the body path every user of the ready transports takes; a protocol whose
 //!    bodies are another format ([`Wire::Decoded`], S3's XML) reads it in a `decode_with`
 //!    hook ([`Protocol::decode`]) and hands the run that page written out as JSON text, also
-//!    a [`Reply::Body`], so every peer test reads its pages through the body path;
+//!    a [`Content::Body`](paginated::Content::Body), so every peer test reads its pages through the body path;
 //! 5. an error status becomes a [`PeerError::Status`] with the AWS error code of its body
 //!    ([`Protocol::error_code`]).
 //!
@@ -24,7 +24,7 @@ use std::time::{Duration, SystemTime};
 
 use paginated::http::{BlockingHttpTransport, HttpError, HttpTransport};
 use paginated::route::Route;
-use paginated::{BoxError, PageRequest, Reply, blocking, nonblocking};
+use paginated::{BoxError, Content, PageRequest, Reply, blocking, nonblocking};
 use reqwest::Url;
 use serde_json::{Map, Value};
 
@@ -109,15 +109,15 @@ pub trait Protocol: Send + Sync + 'static {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Wire {
     /// The page itself, as a JSON object (AWS JSON): the client hands the body to the run
-    /// unparsed ([`Reply::Body`]), and the run reads only what its rules need from the text.
+    /// unparsed ([`Content::Body`](paginated::Content::Body)), and the run reads only what its rules need from the text.
     /// An empty body (an operation without output, such as CloudWatch Logs' CreateLogGroup)
     /// is the empty page `{}`.
     Json,
     /// Another format (S3's XML), read into the JSON page botocore's models describe by
     /// [`Protocol::decode`]. The client writes that page out as JSON text and answers it as a
-    /// [`Reply::Body`], so the run reads S3's pages, with their odd keys and escapes, through
+    /// [`Content::Body`](paginated::Content::Body), so the run reads S3's pages, with their odd keys and escapes, through
     /// the same body reader as every other service's (G8); the decode hook's own
-    /// [`Reply::Value`] path is tested without a peer, in `tests/http`.
+    /// [`Content::Value`](paginated::Content::Value) path is tested without a peer, in `tests/http`.
     Decoded,
 }
 
@@ -277,19 +277,19 @@ fn read_reply<P: Protocol>(
     protocol: &P,
     answer: Result<Reply, HttpError>,
 ) -> Result<Reply, PeerError> {
-    match answer {
-        Ok(Reply::Value(page)) if protocol.wire() == Wire::Decoded => {
+    match answer.map(Reply::into_content) {
+        Ok(Content::Value(page)) if protocol.wire() == Wire::Decoded => {
             let text = serde_json::to_vec(&page).map_err(|e| PeerError::NotJson {
                 operation: "a decoded page".to_owned(),
                 reason: e.to_string(),
             })?;
-            Ok(Reply::Body(paginated::Body::from(text)))
+            Ok(Reply::body(text))
         }
-        Ok(reply) => Ok(reply),
+        Ok(content) => Ok(Reply::from(content)),
         Err(HttpError::NotJson { body, source, .. })
             if protocol.wire() == Wire::Json && source.is_eof() && body.trim().is_empty() =>
         {
-            Ok(Reply::Value(Value::Object(Map::new())))
+            Ok(Reply::value(Value::Object(Map::new())))
         }
         Err(error) => Err(read_error(protocol, error)),
     }
@@ -301,12 +301,12 @@ fn read_error<P: Protocol>(protocol: &P, error: HttpError) -> PeerError {
 
 /// The page of a reply as JSON: a body is parsed, a value is the page.
 pub fn page_of(operation: &str, reply: Reply) -> Result<Value, PeerError> {
-    match reply {
-        Reply::Body(body) => body.parse().map_err(|e| PeerError::NotJson {
+    match reply.into_content() {
+        Content::Body(body) => body.parse().map_err(|e| PeerError::NotJson {
             operation: operation.to_owned(),
             reason: e.to_string(),
         }),
-        Reply::Value(page) => Ok(page),
+        Content::Value(page) => Ok(page),
         other => Err(PeerError::NotJson {
             operation: operation.to_owned(),
             reason: format!("a reply of a kind this client does not know: {other:?}"),
@@ -485,7 +485,7 @@ mod tests {
         )
         .unwrap();
         // AWS JSON: the body as it came, for the run to read.
-        assert_eq!(page, Reply::Body(paginated::Body::from("{\"Count\": 0}")));
+        assert_eq!(page, Reply::body("{\"Count\": 0}"));
         assert_eq!(client.call("Scan", &params).unwrap(), json!({"Count": 0}));
         assert_eq!(
             client.replies(),

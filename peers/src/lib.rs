@@ -29,7 +29,7 @@
 //! [`paginated::http::HttpTransport`] with those hooks and a last one that signs the final
 //! request with AWS Signature Version 4, as a [`paginated::blocking::Transport`] and a
 //! [`paginated::nonblocking::Transport`]. Their `fetch` answers as the ready transports do:
-//! an AWS JSON body goes to the run unparsed ([`paginated::Reply::Body`], the path users of
+//! an AWS JSON body goes to the run unparsed ([`paginated::Content::Body`], the path users of
 //! the ready transports take), and S3's XML, which botocore's models cannot read, is decoded
 //! into botocore's JSON shape and handed on as JSON text, a body too. Each client counts its
 //! bodies and values ([`Replies`]), so the tests assert which path their pages took.

@@ -9,9 +9,9 @@ use paginated::Reply;
 /// How many replies a client gave, by kind, since it was made (its clones share the count).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Replies {
-    /// Response bodies handed on unparsed ([`Reply::Body`]): the run read them.
+    /// Response bodies handed on unparsed ([`Content::Body`](paginated::Content::Body)): the run read them.
     pub bodies: u64,
-    /// Pages handed on as a `serde_json::Value` ([`Reply::Value`]): the empty page of an
+    /// Pages handed on as a `serde_json::Value` ([`Content::Value`](paginated::Content::Value)): the empty page of an
     /// empty body.
     pub values: u64,
 }
@@ -36,8 +36,8 @@ pub(crate) struct Counter {
 
 impl Counter {
     pub(crate) fn count(&self, reply: &Reply) {
-        let kind = match reply {
-            Reply::Body(_) => &self.bodies,
+        let kind = match reply.content() {
+            paginated::Content::Body(_) => &self.bodies,
             _ => &self.values,
         };
         kind.fetch_add(1, Ordering::Relaxed);

@@ -132,8 +132,8 @@ fn the_body_wire_hands_the_run_bytes_and_the_value_wire_the_value() {
     for wire in Wire::ALL {
         let api = Wired::new(Arc::new(Scripted::new([page.clone(), page.clone()])), wire);
         let expected = match wire {
-            Wire::Value => Reply::Value(page.clone()),
-            Wire::Body => Reply::Body(Body::from(serde_json::to_vec(&page).unwrap())),
+            Wire::Value => Reply::value(page.clone()),
+            Wire::Body => Reply::body(serde_json::to_vec(&page).unwrap()),
         };
         assert_eq!(
             blocking::Transport::fetch(&api, request.clone()).unwrap(),

@@ -8,7 +8,7 @@ use std::sync::Mutex;
 
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
-use paginated::{Body, Model, PageRequest, Reply, blocking, nonblocking};
+use paginated::{Body, Content, Model, PageRequest, Reply, blocking, nonblocking};
 use serde_json::{Value, json};
 
 /// The error a scripted transport returns.
@@ -79,7 +79,7 @@ impl blocking::Transport for Scripted {
             .unwrap()
             .pop_front()
             .unwrap_or_else(|| Err(FakeError(format!("no response scripted for {params:?}"))))
-            .map(Reply::Value)
+            .map(Reply::value)
     }
 }
 
@@ -183,7 +183,7 @@ impl blocking::Transport for Bucket {
 
     fn fetch(&self, request: PageRequest<'_>) -> Result<Reply, FakeError> {
         self.list(request.operation(), request.params())
-            .map(Reply::Value)
+            .map(Reply::value)
     }
 }
 
@@ -267,9 +267,9 @@ pub fn proptest_cases(default: u32) -> u32 {
 /// response body, unparsed. Every rule holds the same over both.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Wire {
-    /// `Reply::Value`: the page as JSON the transport parsed.
+    /// `Content::Value`: the page as JSON the transport parsed.
     Value,
-    /// `Reply::Body`: the page as the bytes `serde_json::to_vec` writes for it.
+    /// `Content::Body`: the page as the bytes `serde_json::to_vec` writes for it.
     Body,
 }
 
@@ -279,9 +279,14 @@ impl Wire {
 
     /// The reply as this wire carries it: a `Value` reply becomes its body on `Body`.
     pub fn carry(self, reply: Reply) -> Reply {
-        match (self, reply) {
-            (Wire::Body, Reply::Value(page)) => Reply::Body(body_of(&page)),
-            (_, reply) => reply,
+        match (self, reply.content()) {
+            (Wire::Body, Content::Value(page)) => {
+                let body = body_of(page);
+                Reply::body(body)
+                    .with_status(reply.status())
+                    .with_headers(reply.headers().clone())
+            }
+            _ => reply,
         }
     }
 }

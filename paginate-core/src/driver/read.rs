@@ -3,7 +3,7 @@
 //! cursor's elements deserialized on that same pass ([`ItemSink`]). The engine's `Run` only
 //! ever sees the [`TakenPage`] read here, never a reply or its bytes.
 
-use crate::body::Reply;
+use crate::body::{Content, Reply, ReplyMeta};
 use crate::error::preview;
 use crate::model::Model;
 use crate::page::TakenPage;
@@ -27,10 +27,19 @@ pub(crate) fn read_reply(
     reply: Reply,
     model: &Model,
     sink: Option<&mut dyn ItemSink>,
+) -> Result<(TakenPage, ReplyMeta), NotJson> {
+    let (content, meta) = reply.into_parts();
+    read_content(content, model, sink).map(|page| (page, meta))
+}
+
+fn read_content(
+    content: Content,
+    model: &Model,
+    sink: Option<&mut dyn ItemSink>,
 ) -> Result<TakenPage, NotJson> {
-    let body = match reply {
-        Reply::Value(value) => return Ok(TakenPage::Value(value)),
-        Reply::Body(body) => body,
+    let body = match content {
+        Content::Value(value) => return Ok(TakenPage::Value(value)),
+        Content::Body(body) => body,
     };
     let text = String::from_utf8(body.into_bytes()).map_err(|e| NotJson {
         reason: format!("the body is not UTF-8 ({})", e.utf8_error()),
@@ -79,18 +88,18 @@ mod tests {
     }
 
     fn read(reply: Reply) -> Result<TakenPage, NotJson> {
-        read_reply(reply, &model(), None)
+        read_reply(reply, &model(), None).map(|(page, _)| page)
     }
 
     #[test]
     fn a_value_is_the_page_as_it_is() {
-        let page = read(Reply::Value(json!({"Items": [1]})));
+        let page = read(Reply::from(json!({"Items": [1]})));
         assert!(matches!(page, Ok(TakenPage::Value(v)) if v == json!({"Items": [1]})));
     }
 
     #[test]
     fn g8_a_body_is_read_without_a_value_tree() {
-        let page = read(Reply::Body(Body::from(r#"{"Items": [1, 2], "Next": "a"}"#)));
+        let page = read(Reply::body(Body::from(r#"{"Items": [1, 2], "Next": "a"}"#)));
         let Ok(TakenPage::Body(page)) = page else {
             panic!("expected a body page, got {page:?}");
         };
@@ -105,14 +114,14 @@ mod tests {
     #[test]
     fn g8_l7_json_not_an_object_and_text_not_json_are_told_apart() {
         assert!(matches!(
-            read(Reply::Body(Body::from("[1, 2]"))),
+            read(Reply::body(Body::from("[1, 2]"))),
             Ok(TakenPage::Value(Value::Array(_)))
         ));
-        match read(Reply::Body(Body::from("<html>oops"))) {
+        match read(Reply::body(Body::from("<html>oops"))) {
             Err(NotJson { body, .. }) => assert_eq!(body, "<html>oops"),
             other => panic!("expected NotJson, got {other:?}"),
         }
-        match read(Reply::Body(Body::new(vec![b'{', 0xff, b'}']))) {
+        match read(Reply::body(Body::new(vec![b'{', 0xff, b'}']))) {
             Err(NotJson { reason, .. }) => assert!(reason.contains("not UTF-8"), "{reason}"),
             other => panic!("expected NotJson, got {other:?}"),
         }

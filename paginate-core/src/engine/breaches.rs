@@ -11,10 +11,11 @@
 
 use serde_json::json;
 
-#[cfg(debug_assertions)]
 use super::Run;
 use super::tests::{page, position, request, run};
 use super::{Held, Step, protocol_breach};
+#[cfg(debug_assertions)]
+use crate::body::ReplyMeta;
 use crate::error::Error;
 
 /// Takes pages until the run is done: one page with no next token.
@@ -22,7 +23,7 @@ use crate::error::Error;
 fn ended() -> Run {
     let mut run = run();
     request(&mut run);
-    let _ = run.accept(page(json!([1]), None));
+    let _ = run.accept(page(json!([1]), None), &ReplyMeta::default());
     run
 }
 
@@ -31,9 +32,9 @@ fn ended() -> Run {
 fn failed() -> Run {
     let mut run = run();
     request(&mut run);
-    let _ = run.accept(page(json!([1]), Some("a")));
+    let _ = run.accept(page(json!([1]), Some("a")), &ReplyMeta::default());
     request(&mut run);
-    let _ = run.accept(page(json!([2]), Some("a")));
+    let _ = run.accept(page(json!([2]), Some("a")), &ReplyMeta::default());
     let _ = run.step();
     run
 }
@@ -43,7 +44,7 @@ fn failed() -> Run {
 #[should_panic(expected = "answer: a page was handed to a run with no request out (it was fresh)")]
 fn a_page_before_any_request_stops_debug_builds() {
     let mut run = run();
-    let _ = run.accept(page(json!([1]), None));
+    let _ = run.accept(page(json!([1]), None), &ReplyMeta::default());
 }
 
 #[cfg(debug_assertions)]
@@ -52,22 +53,22 @@ fn a_page_before_any_request_stops_debug_builds() {
 fn a_second_page_for_one_request_stops_debug_builds() {
     let mut run = run();
     request(&mut run);
-    let _ = run.accept(page(json!([1]), Some("a")));
-    let _ = run.accept(page(json!([2]), Some("b")));
+    let _ = run.accept(page(json!([1]), Some("a")), &ReplyMeta::default());
+    let _ = run.accept(page(json!([2]), Some("b")), &ReplyMeta::default());
 }
 
 #[cfg(debug_assertions)]
 #[test]
 #[should_panic(expected = "answer: a page was handed to a run with no request out (it was done)")]
 fn a_page_after_the_end_stops_debug_builds() {
-    let _ = ended().accept(page(json!([2]), None));
+    let _ = ended().accept(page(json!([2]), None), &ReplyMeta::default());
 }
 
 #[cfg(debug_assertions)]
 #[test]
 #[should_panic(expected = "answer: a page was handed to a run with no request out (it was done)")]
 fn a_page_after_a_failure_stops_debug_builds() {
-    let _ = failed().accept(page(json!([3]), None));
+    let _ = failed().accept(page(json!([3]), None), &ReplyMeta::default());
 }
 
 #[cfg(debug_assertions)]
@@ -78,10 +79,10 @@ fn a_page_after_a_failure_stops_debug_builds() {
 fn a_page_before_the_waiting_error_is_reported_stops_debug_builds() {
     let mut run = run();
     request(&mut run);
-    let _ = run.accept(page(json!([1]), Some("a")));
+    let _ = run.accept(page(json!([1]), Some("a")), &ReplyMeta::default());
     request(&mut run);
-    let _ = run.accept(page(json!([2]), Some("a")));
-    let _ = run.accept(page(json!([3]), None));
+    let _ = run.accept(page(json!([2]), Some("a")), &ReplyMeta::default());
+    let _ = run.accept(page(json!([3]), None), &ReplyMeta::default());
 }
 
 #[cfg(debug_assertions)]
@@ -160,7 +161,7 @@ mod release {
     fn a_page_with_no_request_out_is_refused_and_changes_nothing() {
         let mut run = run();
         let before = run.resume_token(Held::Nothing);
-        let refused = run.accept(page(json!([1]), Some("a")));
+        let refused = run.accept(page(json!([1]), Some("a")), &ReplyMeta::default());
         assert!(matches!(refused, Err(Error::Transport { page: 1, .. })));
         assert_eq!(run.resume_token(Held::Nothing), before);
         assert_eq!(run.pages_taken(), 0);
@@ -171,8 +172,11 @@ mod release {
     fn a_page_after_the_end_is_refused_and_the_run_stays_ended() {
         let mut run = run();
         request(&mut run);
-        let _ = run.accept(page(json!([1]), None));
-        assert!(run.accept(page(json!([2]), Some("b"))).is_err());
+        let _ = run.accept(page(json!([1]), None), &ReplyMeta::default());
+        assert!(
+            run.accept(page(json!([2]), Some("b")), &ReplyMeta::default())
+                .is_err()
+        );
         assert!(matches!(run.step(), Step::Finished));
         assert_eq!(run.resume_token(Held::Nothing), None);
     }
@@ -182,7 +186,7 @@ mod release {
         let mut run = run();
         let first = request(&mut run);
         assert_eq!(request(&mut run), first);
-        let _ = run.accept(page(json!([1]), None));
+        let _ = run.accept(page(json!([1]), None), &ReplyMeta::default());
         assert_eq!(run.pages_taken(), 1);
     }
 
@@ -190,7 +194,7 @@ mod release {
     fn a_transport_error_with_no_request_out_is_reported_and_changes_nothing() {
         let mut run = run();
         request(&mut run);
-        let _ = run.accept(page(json!([1]), Some("a")));
+        let _ = run.accept(page(json!([1]), Some("a")), &ReplyMeta::default());
         let error = run.transport_failed("reset".into());
         assert!(matches!(error, Error::Transport { page: 2, .. }));
         assert_eq!(request(&mut run).0, 2);

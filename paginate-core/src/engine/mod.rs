@@ -18,6 +18,7 @@
 #[cfg(test)]
 mod breaches;
 mod next;
+mod position;
 mod state;
 mod take;
 #[cfg(test)]
@@ -25,7 +26,11 @@ mod tests;
 
 use std::borrow::Cow;
 
+use http::HeaderMap;
 use serde_json::{Map, Value};
+use url::Url;
+
+use crate::body::ReplyMeta;
 
 use crate::cycle::CycleGuard;
 use crate::error::{BoxError, Error, preview};
@@ -33,7 +38,8 @@ use crate::expr::is_absent;
 use crate::model::{LimitType, Model};
 use crate::options::{HookFn, PaginationConfig, ProgressHook};
 use crate::page::{SearchFailed, TakenPage};
-use crate::token::{Position, json_type, set_tokens};
+use crate::style::Advance;
+use crate::token::{Position, json_type};
 use crate::transport::PageRequest;
 use state::{End, Phase, State};
 
@@ -102,6 +108,14 @@ pub(crate) struct Run {
     seen: CycleGuard,
     non_aggregate: Option<Value>,
     progress: Option<ProgressHook>,
+    /// The URL of the next request, for a model that follows URLs (P2).
+    url: Option<Url>,
+    /// Request headers the position sets (P11).
+    headers: HeaderMap,
+    /// True once the position has a value: the next request continues a listing (P2, P9).
+    continued: bool,
+    /// The page size requests ask for, known when the run starts (P7, P8).
+    page_size: Option<u64>,
 }
 
 impl Run {
@@ -135,6 +149,10 @@ impl Run {
             seen: CycleGuard::default(),
             non_aggregate: None,
             progress: None,
+            url: None,
+            headers: HeaderMap::new(),
+            continued: false,
+            page_size: None,
         }
     }
 
@@ -236,12 +254,22 @@ impl Run {
     /// The request for page `self.pages + 1`, with the params as the rules left them.
     fn request(&self) -> Step<'_> {
         match &self.params {
-            Value::Object(params) => Step::Request(PageRequest::for_page(
-                self.model.operation(),
-                params,
-                self.model.route(),
-                self.pages + 1,
-            )),
+            Value::Object(params) => {
+                let parts = self.request_parts(params);
+                let mut request = PageRequest::for_page(
+                    self.model.operation(),
+                    parts.params,
+                    parts.route,
+                    self.pages + 1,
+                );
+                if let Some(url) = parts.url {
+                    request = request.with_url(url);
+                }
+                if !self.headers.is_empty() {
+                    request = request.with_headers(&self.headers);
+                }
+                Step::Request(request)
+            }
             _ => {
                 // L1: `start` made the params an object, or refused them before any request.
                 debug_assert!(
@@ -282,8 +310,39 @@ impl Run {
             };
             params.insert(limit_key.to_owned(), value);
         }
+        let mut position = position;
+        let styled = !matches!(self.model.inner().style.advance, Advance::Tokens);
         if resuming {
-            set_tokens(params, self.model.input_tokens(), &position.values);
+            self.check_recorded_size(&position)?;
+        } else if let Some(first) = self.first_values() {
+            position.values = first;
+        }
+        if let Advance::PageNumber { sized: true } = self.model.inner().style.advance
+            && let Some(limit_key) = self.model.limit_key()
+        {
+            // P5: the position records the page size its requests ask for.
+            position.values.truncate(1);
+            position.values.push(self.params.get(limit_key).cloned());
+        }
+        if resuming || styled {
+            let token = self.starting_token().map(preview).unwrap_or_default();
+            self.apply_position(&position.values)
+                .map_err(|reason| Error::InvalidToken {
+                    operation: self.operation(),
+                    token,
+                    reason: crate::error::TokenError::BadUrl { reason },
+                })?;
+        }
+        self.page_size = self.requested_page_size();
+        let stops = &self.model.inner().style.stops;
+        let needs_size = stops.short_page
+            || (stops.total.is_some()
+                && matches!(self.model.inner().style.advance, Advance::PageNumber { .. }));
+        if needs_size && self.page_size.is_none() {
+            return Err(Error::PageSizeUnknown {
+                operation: self.operation(),
+                limit_key: self.model.limit_key().unwrap_or_default().to_owned(),
+            });
         }
         Ok(position)
     }
@@ -350,7 +409,11 @@ impl Run {
 
     /// Takes one page, read from the transport's reply by the driver, and returns it as the
     /// caller should see it.
-    pub(crate) fn accept(&mut self, mut page: TakenPage) -> Result<TakenPage, Error> {
+    pub(crate) fn accept(
+        &mut self,
+        mut page: TakenPage,
+        meta: &ReplyMeta,
+    ) -> Result<TakenPage, Error> {
         let Some(fetched_by) = self.state.answer() else {
             // No request out: a driver's breach (`answer` stops debug builds).
             return Err(protocol_breach(
@@ -359,7 +422,7 @@ impl Run {
                 self.state.name(),
             ));
         };
-        match self.take_page(&mut page, &fetched_by) {
+        match self.take_page(&mut page, meta, &fetched_by) {
             Ok(taken) => {
                 self.pages += 1;
                 self.state.took(taken);

@@ -4,6 +4,8 @@
 
 use serde_json::Value;
 
+use crate::body::ReplyMeta;
+
 use super::Run;
 use super::state::{End, Taken};
 use crate::cycle::fingerprint;
@@ -11,7 +13,7 @@ use crate::error::Error;
 use crate::expr::equal;
 use crate::options::DuplicateTokenPolicy;
 use crate::page::TakenPage;
-use crate::token::{Position, set_tokens};
+use crate::token::Position;
 
 impl Run {
     /// Applies the rules to page number `self.pages + 1`, fetched by `fetched_by`, and returns
@@ -20,21 +22,35 @@ impl Run {
     pub(super) fn take_page(
         &mut self,
         page: &mut TakenPage,
+        meta: &ReplyMeta,
         fetched_by: &Position,
     ) -> Result<Taken, Error> {
         let number = self.pages + 1;
-        // L7: a page that is not an object is refused, and fetched again on resume.
-        if let Some(found) = page.not_object() {
+        let whole_page = self.model.inner().style.whole_page;
+        // L7: a page that is not an object is refused, and fetched again on resume; P1: with
+        // `result_key = "@"`, a page that is not an array.
+        if whole_page {
+            if let Some(found) = page.not_array() {
+                return Err(Error::PageNotArray {
+                    operation: self.operation(),
+                    page: number,
+                    found,
+                });
+            }
+        } else if let Some(found) = page.not_object() {
             return Err(Error::PageNotObject {
                 operation: self.operation(),
                 page: number,
                 found,
             });
         }
-        // L5: the next token is read from the page as received, before any slicing or cutting.
-        let next = self.next_token(page, number)?;
         let inner = self.model.inner();
         let primary = &inner.result_keys[0];
+        // L5: the next position is read from the page as received, before any slicing or
+        // cutting; so are the items a style counts (P4, P7).
+        let received = page.count(primary).ok();
+        let next = self.advance(page, meta, fetched_by, received, number)?;
+        let inner = self.model.inner();
 
         // R6: the first page of a resumed run skips what the token says was already returned.
         if let Some(offset) = fetched_by.offset {
@@ -75,13 +91,14 @@ impl Run {
             self.total += count.unwrap_or(0);
         }
 
-        // L2: no next page when every input token is without a value.
-        if next.iter().all(Option::is_none) {
+        // L2: no next page when every input token is without a value (P7, P8: or a stop
+        // rule ends the listing).
+        let Some(next) = next else {
             return Ok(Taken::Ended {
                 end: End::Exhausted,
                 resume: None,
             });
-        }
+        };
         // L6: compared with the token that fetched this page (the previous page's next
         // token), then with every earlier one; a starting token is never compared. Both
         // compare as Python does (`1` and `1.0` are the same token), as botocore's `==` does.
@@ -109,14 +126,16 @@ impl Run {
         if let Some(consecutive) = repeated {
             return Ok(self.on_repeated_token(number, consecutive, next));
         }
-        // L3: each input token set to its value, or removed.
-        match &mut self.params {
-            Value::Object(params) => set_tokens(params, self.model.input_tokens(), &next.values),
-            // L1: `start` made the params an object, or refused them before any request.
-            _ => debug_assert!(
-                false,
-                "a page was taken by a run whose params are not an object"
-            ),
+        // L3: each input token set to its value, or removed (P2, P11: or the URL and request
+        // headers set). A page's values are URLs the rules resolved, so this cannot fail.
+        if let Err(reason) = self.apply_position(&next.values) {
+            return Err(Error::BadPosition {
+                operation: self.operation(),
+                page: number,
+                from: self.model.input_tokens().join(", "),
+                value: crate::token::token_json(self.model.input_tokens(), &next.values),
+                reason,
+            });
         }
         Ok(Taken::Next(next))
     }

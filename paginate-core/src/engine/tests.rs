@@ -6,6 +6,7 @@
 use serde_json::{Map, Value, json};
 
 use super::{Held, Run, Step};
+use crate::body::ReplyMeta;
 use crate::error::Error;
 use crate::model::Model;
 use crate::options::DuplicateTokenPolicy;
@@ -43,7 +44,7 @@ pub(super) fn request(run: &mut Run) -> (u64, Map<String, Value>) {
 }
 
 fn accepted(run: &mut Run, page: TakenPage) -> Value {
-    match run.accept(page) {
+    match run.accept(page, &ReplyMeta::default()) {
         Ok(TakenPage::Value(value)) => value,
         other => panic!("expected the page back, got {other:?}"),
     }
@@ -313,7 +314,7 @@ fn l7_a_page_that_is_not_an_object_is_refused_and_fetched_again_on_resume() {
     request(&mut run);
     accepted(&mut run, page(json!([1]), Some("a")));
     request(&mut run);
-    let refused = run.accept(TakenPage::Value(json!([1, 2])));
+    let refused = run.accept(TakenPage::Value(json!([1, 2])), &ReplyMeta::default());
     assert!(matches!(
         refused,
         Err(Error::PageNotObject {

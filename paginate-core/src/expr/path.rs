@@ -18,6 +18,13 @@ pub(crate) struct Path {
 impl Path {
     /// Parses a dotted path; `Err(None)` when it parses as JMESPath but is not a dotted path.
     pub(crate) fn parse(source: &str) -> Result<Path, Option<ParseFailure>> {
+        // P1: `@`, the page itself, is the path of no identifiers.
+        if source == paginated_rules::WHOLE_PAGE {
+            return Ok(Path {
+                source: Arc::from(source),
+                parts: Vec::new(),
+            });
+        }
         // The nesting bound applies here too: a path is parsed by the same recursive parser.
         let ast = super::parse(source).map_err(Some)?;
         // The one definition of a dotted path, `paginated-rules`' (S1).
@@ -39,6 +46,11 @@ impl Path {
     /// The first identifier: the page's top-level key the path starts at.
     pub(crate) fn top(&self) -> &str {
         self.parts.first().map_or("", String::as_str)
+    }
+
+    /// True for `@`: the page itself (P1).
+    pub(crate) fn is_whole(&self) -> bool {
+        self.parts.is_empty()
     }
 
     /// True when the path is one identifier, a top-level key.

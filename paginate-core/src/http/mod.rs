@@ -8,7 +8,7 @@
 //! JSON body is the page; anything else is an [`HttpError`] naming the operation, the method,
 //! the URL and the status, with the start of the body.
 //!
-//! The body goes to the run unparsed ([`Reply::Body`](crate::Reply::Body), SEMANTICS G8): typed
+//! The body goes to the run unparsed ([`Content::Body`](crate::Content::Body), SEMANTICS G8): typed
 //! pages, items and full results are deserialized straight from its text, and no
 //! `serde_json::Value` of the page is built. A success body that does not start as a JSON
 //! object is parsed here, so an HTML error page is [`HttpError::NotJson`] with its URL; one that

@@ -6,7 +6,9 @@ use reqwest::header::{CONTENT_TYPE, HeaderMap, HeaderValue};
 use reqwest::{StatusCode, Url};
 use serde_json::{Map, Value};
 
-use crate::body::{Body, Reply};
+#[cfg(test)]
+use crate::body::Content;
+use crate::body::Reply;
 
 use super::{Hooks, HttpError, HttpRequest, HttpResponse};
 use crate::route::Method;
@@ -47,9 +49,12 @@ impl HttpRequest {
         headers: &HeaderMap,
         body: Vec<u8>,
     ) -> Result<Value, HttpError> {
-        match self.read_reply(page, hooks, status, headers, body)? {
-            Reply::Body(body) => self.parse(page, status, body.as_bytes()),
-            Reply::Value(value) => Ok(value),
+        match self
+            .read_reply(page, hooks, status, headers, body)?
+            .into_content()
+        {
+            Content::Body(body) => self.parse(page, status, body.as_bytes()),
+            Content::Value(value) => Ok(value),
         }
     }
 
@@ -82,7 +87,7 @@ impl HttpRequest {
                 body: &body,
             };
             return decode(page, &response)
-                .map(Reply::Value)
+                .map(Reply::value)
                 .map_err(|source| HttpError::Decode {
                     operation: page.operation().to_owned(),
                     method: self.method,
@@ -97,9 +102,9 @@ impl HttpRequest {
             .iter()
             .find(|b| !matches!(b, b' ' | b'\t' | b'\n' | b'\r'));
         if first == Some(&b'{') {
-            Ok(Reply::Body(Body::from(body)))
+            Ok(Reply::body(body))
         } else {
-            self.parse(page, status, &body).map(Reply::Value)
+            self.parse(page, status, &body).map(Reply::value)
         }
     }
 
@@ -337,8 +342,14 @@ mod tests {
                 body.to_vec(),
             )
         };
-        assert!(matches!(reply(b" \r\n\t{\"a\": 1}"), Ok(Reply::Body(_))));
-        assert!(matches!(reply(b"[1]"), Ok(Reply::Value(_))));
+        assert!(matches!(
+            reply(b" \r\n\t{\"a\": 1}").map(Reply::into_content),
+            Ok(Content::Body(_))
+        ));
+        assert!(matches!(
+            reply(b"[1]").map(Reply::into_content),
+            Ok(Content::Value(_))
+        ));
         assert!(matches!(
             reply(b"\x0c{\"a\": 1}"),
             Err(HttpError::NotJson { .. })

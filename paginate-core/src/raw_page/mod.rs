@@ -135,6 +135,12 @@ impl BodyPage {
     }
 
     /// The text of `span`, a span the pass found in this very text.
+    /// The JSON type of the page when it is not an array (P1): a body page read field by
+    /// field is an object.
+    pub(crate) fn not_array(&self) -> Option<&'static str> {
+        Some("object")
+    }
+
     pub(crate) fn text_of(&self, span: &Span) -> &str {
         let text = self.text.get(span.clone());
         debug_assert!(

@@ -17,7 +17,7 @@
 //! - tokens only paginate makes (after any item, after a page) resumed by boto3 through
 //!   `PaginationConfig={"StartingToken": …}`;
 //! - the path paginate's pages took: the AWS JSON services (DynamoDB, Logs, Secrets Manager)
-//!   answer JSON, which the clients hand to the run as the response body (`Reply::Body`, read
+//!   answer JSON, which the clients hand to the run as the response body (`Content::Body`, read
 //!   by the run as users of the ready HTTP transports have it read), and every page of those
 //!   tests must have been a body; S3 answers XML, which the client decodes into botocore's
 //!   JSON shape and hands to the run as JSON text, so every page of the S3 tests must have

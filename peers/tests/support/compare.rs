@@ -200,7 +200,7 @@ impl<T: Transport<Error = PeerError>> Transport for Without<'_, T> {
             operation,
             reason: e.to_string(),
         })?;
-        Ok(Reply::Body(paginated::Body::from(text)))
+        Ok(Reply::body(text))
     }
 }
 

@@ -42,11 +42,11 @@ pub(crate) struct Tally {
     /// Of `tokens`, those whose JSON escapes characters outside ASCII (`\u00e9`).
     pub(crate) escaped_tokens: usize,
     /// Replies the client gave the comparison's runs as a body, for the run to read itself
-    /// (`Reply::Body`: the AWS JSON protocols' bodies, S3's decoded pages written out as JSON
+    /// (`Content::Body`: the AWS JSON protocols' bodies, S3's decoded pages written out as JSON
     /// text).
     pub(crate) bodies: u64,
     /// Replies the client gave the comparison's runs as a `serde_json::Value`
-    /// (`Reply::Value`); the tests require none.
+    /// (`Content::Value`); the tests require none.
     pub(crate) values: u64,
 }
 
