@@ -8,6 +8,7 @@ use std::fmt;
 use crate::functions::{Arity, function_names};
 use crate::nesting::TooDeep;
 use crate::route::RouteProblem;
+use crate::styles::{HEADER_NAME_PUNCTUATION, Stop, WHOLE_PAGE};
 
 /// A key of a declaration, named as `#[paginate(...)]` and botocore write it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -29,6 +30,22 @@ pub enum Key {
     NonAggregateKeys,
     /// `route`.
     Route,
+    /// `next_url` (P2).
+    NextUrl,
+    /// `resend` (P3).
+    Resend,
+    /// `offset` (P4).
+    Offset,
+    /// `page_number` (P5).
+    PageNumber,
+    /// `first` (P6).
+    First,
+    /// `stop` (P7).
+    Stop,
+    /// `total` (P8).
+    Total,
+    /// `continue_route` (P9).
+    ContinueRoute,
 }
 
 impl Key {
@@ -43,6 +60,33 @@ impl Key {
             Key::MoreResults => "more_results",
             Key::NonAggregateKeys => "non_aggregate_keys",
             Key::Route => "route",
+            Key::NextUrl => "next_url",
+            Key::Resend => "resend",
+            Key::Offset => "offset",
+            Key::PageNumber => "page_number",
+            Key::First => "first",
+            Key::Stop => "stop",
+            Key::Total => "total",
+            Key::ContinueRoute => "continue_route",
+        }
+    }
+
+    /// True for the keys whose values are sources (P10): `header('…')`, `link('…')` or an
+    /// expression.
+    pub fn takes_sources(self) -> bool {
+        matches!(self, Key::OutputToken | Key::NextUrl | Key::Total)
+    }
+
+    /// How a key that says where the next page comes from pages, for a conflict's message.
+    fn pages_by(self) -> &'static str {
+        match self {
+            Key::InputToken => "`input_token` sends a token read from each page",
+            Key::OutputToken => "`output_token` reads the next token from each page",
+            Key::NextUrl => "`next_url` follows the URL each page gives",
+            Key::Offset => "`offset` counts the items of each page",
+            Key::PageNumber => "`page_number` counts pages",
+            Key::ContinueRoute => "`continue_route` sends tokens to a second route",
+            _ => "",
         }
     }
 }
@@ -127,8 +171,85 @@ pub enum Reason {
     },
     /// A result or non-aggregate key that is JMESPath but not identifiers joined by dots.
     NotADottedPath,
-    /// The route breaks the grammar.
+    /// The route breaks the grammar (`route`, `continue_route`).
     Route(RouteProblem),
+    /// Two keys that say, each its own way, where the next page comes from (P2–P5, P9);
+    /// reported on the later key of `input_token`, `output_token`, `next_url`, `offset`,
+    /// `page_number`, `continue_route`.
+    Conflicts {
+        /// The other key.
+        with: Key,
+    },
+    /// A key that means something only with one of `keys` (`first` with `offset` or
+    /// `page_number`; `stop = "short_page"` with `limit_key`; ...).
+    Requires {
+        /// The keys, one of which must be declared.
+        keys: &'static [Key],
+    },
+    /// A list with more entries than it takes alongside `with` (`output_token` with
+    /// `page_number`: one).
+    TooMany {
+        /// How many entries there are.
+        count: usize,
+        /// How many it takes.
+        max: usize,
+        /// The key that limits it.
+        with: Key,
+    },
+    /// `result_key = "@"` (P1) with other result keys, or with `with = NonAggregateKeys`.
+    WholePageNotAlone {
+        /// `ResultKey` (other entries) or `NonAggregateKeys`.
+        with: Key,
+    },
+    /// `header('…')` (a source or an input token target) with a name that is not an HTTP
+    /// header name (RFC 9110 `token`).
+    BadHeaderName {
+        /// The name.
+        name: String,
+        /// Its first character a header name cannot hold.
+        character: char,
+    },
+    /// `header('')` or `link('')`.
+    EmptyArgument {
+        /// `header` or `link`.
+        function: &'static str,
+    },
+    /// `header(…)` or `link(…)` as the whole value, but not with one raw-string argument in
+    /// single quotes (`` link(`next`) ``, `link(next)`).
+    BadSourceCall {
+        /// `header` or `link`.
+        function: &'static str,
+        /// The call written as it should be: `link('next')`.
+        suggestion: String,
+    },
+    /// `header(…)` or `link(…)` inside a larger expression: they are read from the response,
+    /// so each must be the whole value.
+    SourceNotWhole {
+        /// `header` or `link`.
+        function: &'static str,
+        /// Where the call starts (its name).
+        offset: usize,
+    },
+    /// A `stop` entry that names no stop rule (P7).
+    UnknownStop {
+        /// The closest rule, if one is close.
+        did_you_mean: Option<&'static str>,
+    },
+    /// `first` is not JSON text (P6).
+    NotJson {
+        /// The JSON parser's reason.
+        message: String,
+    },
+    /// `first` is JSON, but not a number or a string (P6).
+    NotANumberOrString {
+        /// What it is: "an object", "an array", "a boolean", "null".
+        found: &'static str,
+    },
+    /// `offset` or `page_number` names the same parameter as `with` (`limit_key`).
+    SameParam {
+        /// The other key.
+        with: Key,
+    },
 }
 
 /// One problem of a declaration.
@@ -200,7 +321,14 @@ impl fmt::Display for Problem {
                     None => {
                         let names: Vec<String> =
                             function_names().map(|n| format!("`{n}`")).collect();
-                        write!(f, "; the JMESPath functions are {}", names.join(", "))
+                        write!(f, "; the JMESPath functions are {}", names.join(", "))?;
+                        if key.takes_sources() {
+                            write!(
+                                f,
+                                ", and the whole value may instead be `header('Name')` or `link('rel')`"
+                            )?;
+                        }
+                        Ok(())
                     }
                 }
             }
@@ -246,8 +374,120 @@ impl fmt::Display for Problem {
                 write!(f, "`{key}` {}; `{value}` is not", RouteProblem::Shape)
             }
             Reason::Route(problem) => write!(f, "`{key}` {problem}"),
+            Reason::Conflicts { with } => write!(
+                f,
+                "`{key}` cannot be used with `{with}`: a declaration pages one way ({}; {}); remove one of them",
+                key.pages_by(),
+                with.pages_by()
+            ),
+            Reason::Requires { keys } => {
+                let named: Vec<String> = keys.iter().map(|k| format!("`{k}`")).collect();
+                let named = named.join(" or ");
+                let (subject, why) = requirement(key, keys, value);
+                let declare = if keys.len() == 1 {
+                    format!("declare {named}")
+                } else {
+                    "declare one of them".to_owned()
+                };
+                write!(f, "{subject} needs {named}: {why}; {declare}")
+            }
+            Reason::TooMany { count, max, with } => {
+                let what = match (key, with) {
+                    (Key::OutputToken, Key::PageNumber) => {
+                        ": the next page's number, when pages give it (json-server's `next`)"
+                    }
+                    _ => "",
+                };
+                write!(
+                    f,
+                    "`{key}` has {count} entries, but with `{with}` it takes at most {max}{what}; remove the others"
+                )
+            }
+            Reason::WholePageNotAlone {
+                with: Key::NonAggregateKeys,
+            } => write!(
+                f,
+                "`{key} = \"{WHOLE_PAGE}\"` says each page is a bare JSON array, which has no keys for `non_aggregate_keys` to read; remove `non_aggregate_keys`"
+            ),
+            Reason::WholePageNotAlone { .. } => write!(
+                f,
+                "`{key} = \"{WHOLE_PAGE}\"` says each page is a bare JSON array, the one result, so it must be the only result key; remove the other entries"
+            ),
+            Reason::BadHeaderName { name, character } => write!(
+                f,
+                "`{key}` names header `{name}`, which is not a valid HTTP header name: it cannot hold {character:?}; a header name is ASCII letters, digits and {HEADER_NAME_PUNCTUATION}"
+            ),
+            Reason::EmptyArgument { function } => {
+                let (what, example) = match *function {
+                    "header" => ("header name", "header('X-Next-Page')"),
+                    _ => ("relation", "link('next')"),
+                };
+                write!(
+                    f,
+                    "`{key}` calls `{function}('')` with an empty {what}; name it, like `{example}`"
+                )
+            }
+            Reason::BadSourceCall {
+                function,
+                suggestion,
+            } => write!(
+                f,
+                "`{key}` calls `{function}` with an argument that is not one raw string in single quotes: write `{suggestion}`"
+            ),
+            Reason::SourceNotWhole { function, offset } => write!(
+                f,
+                "`{key}` calls `{function}` at character {offset} of `{value}`, inside a JMESPath expression; `header('...')` and `link('...')` are read from the response, not the body, so each must be the whole value, like `link('next')`"
+            ),
+            Reason::UnknownStop { did_you_mean } => {
+                write!(f, "`{key}` has unknown rule `{value}`")?;
+                match did_you_mean {
+                    Some(known) => write!(f, "; did you mean `{known}`?"),
+                    None => {
+                        let names: Vec<String> =
+                            Stop::NAMES.iter().map(|n| format!("`{n}`")).collect();
+                        write!(f, "; the rules are {}", names.join(" and "))
+                    }
+                }
+            }
+            Reason::NotJson { message } => write!(
+                f,
+                "`{key}` must be JSON text, like `{key} = \"1\"`, or `{key} = \"\\\"a\\\"\"` for a string; `{value}` is not: {message}"
+            ),
+            Reason::NotANumberOrString { found } => write!(
+                f,
+                "`{key}` must be a JSON number or string, like `{key} = \"1\"`; `{value}` is {found}"
+            ),
+            Reason::SameParam { with } => write!(
+                f,
+                "`{key}` and `{with}` both name `{value}`; each needs a parameter of its own"
+            ),
         }
     }
+}
+
+/// How a [`Reason::Requires`] message starts, and why the key needs the others.
+fn requirement(key: Key, keys: &[Key], value: &str) -> (String, &'static str) {
+    let subject = match key {
+        Key::Stop => format!("`{key} = \"{value}\"`"),
+        _ => format!("`{key}`"),
+    };
+    let why = match (key, keys.first()) {
+        (Key::Stop, _) => {
+            "a page is short when it has fewer items than the page size sent in `limit_key`"
+        }
+        (Key::Total, Some(Key::LimitKey)) => {
+            "with `page_number`, the items before a page are counted from its number and the page size sent in `limit_key`"
+        }
+        (Key::Total, _) => {
+            "a listing ends once the items counted by an offset or page number reach the total"
+        }
+        (Key::First, _) => "it is the first request's offset or page number",
+        (Key::Resend, _) => {
+            "it lists the params sent again on a request to the next URL or the continue route"
+        }
+        _ => "it has no meaning alone",
+    };
+    (subject, why)
 }
 
 impl std::error::Error for Problem {}

@@ -1,6 +1,13 @@
 //! The pieces of the pagination-style keys (SEMANTICS P1–P11) that both the checker and the
 //! engine read, parsed in one place: where a position value comes from ([`Source`]), where it
-//! goes ([`Target`]), what else ends a listing ([`Stop`]), and the whole-page result key `@`.
+//! goes ([`Target`]), what else ends a listing ([`Stop`]), and the whole-page result key `@`;
+//! and the checks of those pieces that [`crate::check`] runs: header names, `Link` relations,
+//! misspelt or misused `header`/`link` calls, and the `first` value's JSON.
+
+use crate::expression::expression_problems;
+use crate::functions::function_names;
+use crate::problem::Reason;
+use crate::suggest::did_you_mean;
 
 /// The result key that says the page itself is the result: a bare JSON array (P1).
 pub const WHOLE_PAGE: &str = "@";
@@ -97,6 +104,161 @@ pub fn call(text: &str) -> Option<(&str, &str)> {
     let inner = text[open + 1..].strip_suffix(')')?.trim();
     let arg = inner.strip_prefix('\'')?.strip_suffix('\'')?;
     (!arg.contains(['\'', '\\'])).then_some((name, arg))
+}
+
+/// The characters of an HTTP header name besides ASCII letters and digits (`tchar`, RFC 9110
+/// section 5.6.2).
+pub const HEADER_NAME_PUNCTUATION: &str = "!#$%&'*+-.^_`|~";
+
+/// The first character of `name` that an HTTP header name cannot hold, if any (an empty name
+/// is the caller's to refuse).
+pub fn bad_header_char(name: &str) -> Option<char> {
+    name.chars()
+        .find(|c| !(c.is_ascii_alphanumeric() || HEADER_NAME_PUNCTUATION.contains(*c)))
+}
+
+/// Every reason to refuse `text` as a source (P10): an empty or invalid header name, an empty
+/// relation, or, for an expression, what [`expression_problems`] finds, with `header` and
+/// `link` among the names an unknown function may have meant. `header`/`link` written with an
+/// argument that is not one raw string, or inside a larger expression, have reasons of their
+/// own.
+pub(crate) fn source_reasons(text: &str) -> Vec<Reason> {
+    match Source::parse(text) {
+        Source::Header(name) => header_reasons(name),
+        Source::Link(rel) if rel.trim().is_empty() => {
+            vec![Reason::EmptyArgument { function: "link" }]
+        }
+        Source::Link(_) => Vec::new(),
+        Source::Expression(text) => {
+            if let Some((function, suggestion)) = misused_call(text) {
+                return vec![Reason::BadSourceCall {
+                    function,
+                    suggestion,
+                }];
+            }
+            expression_problems(text)
+                .into_iter()
+                .map(|reason| match reason {
+                    Reason::UnknownFunction { name, offset, .. } => {
+                        match SOURCE_FUNCTIONS.iter().find(|f| **f == name) {
+                            Some(function) => Reason::SourceNotWhole { function, offset },
+                            None => Reason::UnknownFunction {
+                                did_you_mean: did_you_mean(
+                                    &name,
+                                    function_names().chain(SOURCE_FUNCTIONS),
+                                ),
+                                name,
+                                offset,
+                            },
+                        }
+                    }
+                    other => other,
+                })
+                .collect()
+        }
+    }
+}
+
+/// Every reason to refuse `entry` as an `input_token` entry (P11), besides its being empty or
+/// listed twice: a header target's name, `header` written with a bad argument, or a call of a
+/// function close to `header`.
+pub(crate) fn target_reasons(entry: &str) -> Vec<Reason> {
+    match Target::parse(entry) {
+        Target::Header(name) => header_reasons(name),
+        Target::Param(entry) => {
+            if let Some((function, suggestion)) = misused_call(entry) {
+                return vec![Reason::BadSourceCall {
+                    function,
+                    suggestion,
+                }];
+            }
+            match call_name(entry) {
+                Some(name) => match did_you_mean(name, ["header"]) {
+                    Some(known) => vec![Reason::UnknownFunction {
+                        name: name.to_owned(),
+                        did_you_mean: Some(known),
+                        offset: entry.len() - entry.trim_start().len(),
+                    }],
+                    None => Vec::new(),
+                },
+                None => Vec::new(),
+            }
+        }
+    }
+}
+
+fn header_reasons(name: &str) -> Vec<Reason> {
+    if name.is_empty() {
+        return vec![Reason::EmptyArgument { function: "header" }];
+    }
+    match bad_header_char(name) {
+        Some(character) => vec![Reason::BadHeaderName {
+            name: name.to_owned(),
+            character,
+        }],
+        None => Vec::new(),
+    }
+}
+
+/// `header(…)` or `link(…)` as the whole text, but not with one raw-string argument (which
+/// [`Source::parse`] would have read): the function, and the call written as it should be,
+/// with the argument's quotes or backticks replaced by single quotes.
+fn misused_call(text: &str) -> Option<(&'static str, String)> {
+    let name = call_name(text)?;
+    let function = *SOURCE_FUNCTIONS.iter().find(|f| **f == name)?;
+    let inner = text.trim().strip_suffix(')')?;
+    let inner = &inner[inner.find('(')? + 1..];
+    let mut depth = 0usize;
+    for c in inner.chars() {
+        match c {
+            '(' => depth += 1,
+            // The call's `(` closes before the end: a larger expression.
+            ')' => depth = depth.checked_sub(1)?,
+            _ => {}
+        }
+    }
+    let arg = inner.trim();
+    let arg = arg
+        .strip_prefix('`')
+        .and_then(|a| a.strip_suffix('`'))
+        .unwrap_or(arg)
+        .trim();
+    let arg = ['"', '\'']
+        .iter()
+        .find_map(|q| arg.strip_prefix(*q).and_then(|a| a.strip_suffix(*q)))
+        .unwrap_or(arg);
+    let plain = !arg.is_empty() && !arg.contains(['\'', '"', '\\', '`', '(', ')', ',']);
+    let arg = match (plain, function) {
+        (true, _) => arg,
+        (false, "header") => "Name",
+        (false, _) => "rel",
+    };
+    Some((function, format!("{function}('{arg}')")))
+}
+
+/// The name of a call at the start of `text`: identifier characters, then (after spaces) `(`.
+fn call_name(text: &str) -> Option<&str> {
+    let text = text.trim_start();
+    let end = text
+        .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+        .unwrap_or(text.len());
+    let name = &text[..end];
+    (!name.is_empty() && text[end..].trim_start().starts_with('(')).then_some(name)
+}
+
+/// Why `text` cannot be the `first` value (P6): not JSON, or JSON that is not a number or a
+/// string.
+pub(crate) fn first_reason(text: &str) -> Option<Reason> {
+    use jmespath::Variable;
+    let found = match Variable::from_json(text) {
+        Err(message) => return Some(Reason::NotJson { message }),
+        Ok(Variable::Number(_) | Variable::String(_)) => return None,
+        Ok(Variable::Object(_)) => "an object",
+        Ok(Variable::Array(_)) => "an array",
+        Ok(Variable::Bool(_)) => "a boolean",
+        Ok(Variable::Null | Variable::Expref(_)) => "null",
+    };
+    Some(Reason::NotANumberOrString { found })
 }
 
 #[cfg(test)]
