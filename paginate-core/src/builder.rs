@@ -333,8 +333,9 @@ impl ModelBuilder {
 /// The name a URL position's value has in resume tokens (P2).
 pub(crate) const NEXT_URL: &str = "next_url";
 
-/// The core's wording of a problem the shared checks found (S1): the existing
-/// [`ModelProblem`]s, which name the field and the value at fault.
+/// The core's wording of a problem the shared checks found (S1): [`ModelProblem`]s, which
+/// name the field and the value at fault; [`ModelProblem::Style`] for the pagination-style
+/// keys (P1–P11).
 fn model_problem(problem: paginated_rules::Problem) -> ModelProblem {
     use paginated_rules::Reason;
     let field = problem.key.as_str();
@@ -352,15 +353,86 @@ fn model_problem(problem: paginated_rules::Problem) -> ModelProblem {
             expression: problem.value,
         },
         // The route's own error, worded as `Route::parse` words it.
-        Reason::Route(route) => ModelProblem::BadRoute {
-            reason: RouteError::from_problem(&problem.value, route),
-        },
-        ref reason => ModelProblem::BadExpression {
-            field,
-            reason: expression_reason(reason).unwrap_or_else(|| problem.to_string()),
-            expression: problem.value.clone(),
+        Reason::Route(route) if problem.key == paginated_rules::Key::Route => {
+            ModelProblem::BadRoute {
+                reason: RouteError::from_problem(&problem.value, route),
+            }
+        }
+        ref reason => match style_reason(reason) {
+            Some(reason) => ModelProblem::Style {
+                field,
+                value: problem.value,
+                reason,
+            },
+            None => ModelProblem::BadExpression {
+                field,
+                reason: expression_reason(reason).unwrap_or_else(|| problem.to_string()),
+                expression: problem.value.clone(),
+            },
         },
     }
+}
+
+/// What is wrong with a pagination-style key (P1–P11), after its field and value: the reason
+/// part of [`ModelProblem::Style`]. `None` for a reason that is not about those keys.
+fn style_reason(reason: &paginated_rules::Reason) -> Option<String> {
+    use paginated_rules::{Key, Reason, Stop};
+    let keys = |keys: &[Key]| {
+        keys.iter()
+            .map(|k| format!("`{k}`"))
+            .collect::<Vec<_>>()
+            .join(" or ")
+    };
+    Some(match reason {
+        Reason::Conflicts { with } => {
+            format!("cannot be used with `{with}`: a declaration pages one way")
+        }
+        Reason::Requires { keys: needed } => format!("needs {}", keys(needed)),
+        Reason::TooMany { count, max, with } => {
+            format!("has {count} entries; with `{with}` it takes at most {max}")
+        }
+        Reason::WholePageNotAlone {
+            with: Key::NonAggregateKeys,
+        } => "(the whole page) cannot be used with `non_aggregate_keys`".to_owned(),
+        Reason::WholePageNotAlone { .. } => {
+            "(the whole page) must be the only result key".to_owned()
+        }
+        Reason::BadHeaderName { name, character } => {
+            format!("names header `{name}`, which is not a valid HTTP header name ({character:?})")
+        }
+        Reason::EmptyArgument { function } => {
+            format!("calls `{function}('')` with an empty argument")
+        }
+        Reason::BadSourceCall {
+            function,
+            suggestion,
+        } => format!(
+            "calls `{function}` without one raw-string argument in single quotes, like `{suggestion}`"
+        ),
+        Reason::SourceNotWhole { function, offset } => format!(
+            "calls `{function}` inside an expression (at character {offset}); it must be the whole value"
+        ),
+        Reason::UnknownStop { did_you_mean } => {
+            let hint = did_you_mean.map_or(String::new(), |n| format!("; did you mean `{n}`?"));
+            format!("is not a stop rule ({}){hint}", keys_of(&Stop::NAMES))
+        }
+        Reason::NotJson { message } => format!("is not JSON: {message}"),
+        Reason::NotANumberOrString { found } => {
+            format!("must be a JSON number or string, not {found}")
+        }
+        Reason::SameParam { with } => format!("names the same parameter as `{with}`"),
+        // `continue_route`: the grammar's own words.
+        Reason::Route(route) => route.to_string(),
+        _ => return None,
+    })
+}
+
+fn keys_of(names: &[&str]) -> String {
+    names
+        .iter()
+        .map(|n| format!("`{n}`"))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// What is wrong with an expression, and where: the reason part of

@@ -378,6 +378,18 @@ pub enum ModelProblem {
         /// The field.
         field: String,
     },
+    /// A pagination-style key (P1–P11) is refused: two ways of paging declared together, a
+    /// key declared without the one it needs, a bad `header('…')` or `link('…')`, an unknown
+    /// stop rule, a `first` that is not a JSON number or string, a `continue_route` that does
+    /// not parse.
+    Style {
+        /// The field: `next_url`, `offset`, `result_key`, ...
+        field: &'static str,
+        /// The value at fault, or the entry of a list (empty when the field as a whole is).
+        value: String,
+        /// What is wrong, after the field and its value.
+        reason: String,
+    },
 }
 
 impl fmt::Display for ModelProblem {
@@ -410,6 +422,16 @@ impl fmt::Display for ModelProblem {
             ModelProblem::Duplicate { field, name } => {
                 write!(f, "`{field}` lists `{name}` more than once")
             }
+            ModelProblem::Style {
+                field,
+                value,
+                reason,
+            } if value.is_empty() => write!(f, "`{field}` {reason}"),
+            ModelProblem::Style {
+                field,
+                value,
+                reason,
+            } => write!(f, "`{field}` = `{value}` {reason}"),
             ModelProblem::UnknownField { field } => write!(
                 f,
                 "unknown field `{field}` (expected input_token, output_token, result_key, limit_key, more_results, non_aggregate_keys)"
