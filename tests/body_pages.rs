@@ -22,9 +22,7 @@ use std::collections::VecDeque;
 use std::sync::{Arc, Mutex};
 
 use paginate_tests::{FakeError, Wire};
-use paginated::{
-    Body, DuplicateTokenPolicy, Model, PageRequest, PaginationConfig, Reply, blocking,
-};
+use paginated::{DuplicateTokenPolicy, Model, PageRequest, PaginationConfig, Reply, blocking};
 use serde_json::{Value, json};
 
 // Each test target uses its own part of the driver layer.

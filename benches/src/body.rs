@@ -6,7 +6,7 @@
 use std::hint::black_box;
 
 use paginated::blocking::Transport;
-use paginated::{Body, Model, PageRequest, Reply};
+use paginated::{Model, PageRequest, Reply};
 use serde::Deserialize;
 use serde_json::{Map, Value, json};
 
@@ -30,8 +30,7 @@ impl Bodies<'_> {
 impl Transport for Bodies<'_> {
     type Error = String;
     fn fetch(&self, request: PageRequest<'_>) -> Result<Reply, String> {
-        self.bytes(marker(request.params()))
-            .map(|bytes| Reply::body(bytes))
+        self.bytes(marker(request.params())).map(Reply::body)
     }
 }
 

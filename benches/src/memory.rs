@@ -2,7 +2,7 @@
 //! process (`memory-child`) so that its peak is its own.
 
 use paginated::blocking::Transport;
-use paginated::{Body, PageRequest, Reply};
+use paginated::{PageRequest, Reply};
 use serde_json::{Map, Value, json};
 
 use crate::cases::Object;
@@ -45,7 +45,7 @@ struct GeneratedBodies(Generated);
 impl Transport for GeneratedBodies {
     type Error = String;
     fn fetch(&self, request: PageRequest<'_>) -> Result<Reply, String> {
-        self.0.text(request.params()).map(|text| Reply::body(text))
+        self.0.text(request.params()).map(Reply::body)
     }
 }
 

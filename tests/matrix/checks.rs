@@ -9,7 +9,7 @@ use std::thread::{self, ThreadId};
 use std::time::{Duration, Instant};
 
 use paginate_tests::{FakeError, Scripted, Wire, Wired, model};
-use paginated::{Body, PageRequest, Reply, blocking, nonblocking};
+use paginated::{PageRequest, Reply, blocking, nonblocking};
 use serde_json::{Map, Value, json};
 
 use crate::matrix::Driver;

@@ -134,8 +134,25 @@ struct Recorded<T> {
 }
 
 impl<T> Recorded<T> {
+    /// The params; a request sent to a URL or with request headers (SEMANTICS P2, P11) also
+    /// has them recorded, under `@url` and `@headers`.
     fn note(&self, request: &PageRequest<'_>) {
-        let params = Value::Object(request.params().clone());
+        let mut params = request.params().clone();
+        if let Some(url) = request.url() {
+            params.insert("@url".into(), Value::String(url.to_string()));
+        }
+        if !request.headers().is_empty() {
+            let headers = request
+                .headers()
+                .iter()
+                .map(|(name, value)| {
+                    let value = String::from_utf8_lossy(value.as_bytes()).into_owned();
+                    (name.to_string(), Value::String(value))
+                })
+                .collect();
+            params.insert("@headers".into(), Value::Object(headers));
+        }
+        let params = Value::Object(params);
         self.calls.lock().unwrap().push(params);
     }
 }

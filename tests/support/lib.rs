@@ -281,10 +281,13 @@ impl Wire {
     pub fn carry(self, reply: Reply) -> Reply {
         match (self, reply.content()) {
             (Wire::Body, Content::Value(page)) => {
-                let body = body_of(page);
-                Reply::body(body)
+                let body = Reply::body(body_of(page))
                     .with_status(reply.status())
-                    .with_headers(reply.headers().clone())
+                    .with_headers(reply.headers().clone());
+                match reply.url() {
+                    Some(url) => body.with_url(url.clone()),
+                    None => body,
+                }
             }
             _ => reply,
         }

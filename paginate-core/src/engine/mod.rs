@@ -507,7 +507,7 @@ impl Run {
                 encoded_keys: self.last_page.encoded_keys.clone(),
             }),
         };
-        Some(position.encode(self.model.input_tokens()))
+        Some(self.folded(position).encode(self.model.input_tokens()))
     }
 
     pub(crate) fn non_aggregate_part(&self) -> Option<&Value> {

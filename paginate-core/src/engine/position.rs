@@ -39,9 +39,15 @@ impl Run {
             );
             return Ok(());
         };
-        self.continued = values.iter().any(|v| !is_absent(v.as_ref()));
+        // L2 reads botocore's tokens as Python's truth does; an offset or page number of 0 is
+        // a value (P4, P5): only `null` is none there.
+        let absent = |v: &Value| match self.model.inner().style.advance {
+            Advance::Tokens | Advance::NextUrl(_) => is_absent(Some(v)),
+            Advance::Offset | Advance::PageNumber { .. } => v.is_null(),
+        };
+        self.continued = values.iter().flatten().any(|v| !absent(v));
         for (target, value) in targets.iter().zip(values) {
-            let value = value.as_ref().filter(|v| !is_absent(Some(v)));
+            let value = value.as_ref().filter(|v| !absent(v));
             match target {
                 Target::Param(name) => match value {
                     Some(v) => {
@@ -129,12 +135,7 @@ impl Run {
         let names = self.model.input_tokens();
         let mut values: Vec<Option<Value>> = names
             .iter()
-            .map(|name| {
-                self.params
-                    .get(name)
-                    .filter(|v| !is_absent(Some(v)))
-                    .cloned()
-            })
+            .map(|name| self.params.get(name).filter(|v| !v.is_null()).cloned())
             .collect();
         if let Some(first) = values.first_mut()
             && first.is_none()
@@ -153,6 +154,10 @@ impl Run {
         else {
             return Ok(());
         };
+        if position.values.first().is_none_or(Option::is_none) {
+            // A token from before the first page: no page number, so no page size either.
+            return Ok(());
+        }
         let recorded = position.values.get(1).cloned().flatten();
         let requested = self.params.get(limit_key).cloned();
         let as_size = |v: &Option<Value>| v.as_ref().and_then(whole_number);
@@ -349,6 +354,28 @@ impl Run {
             from: from.to_owned(),
             value: preview(&value.to_string()),
             reason,
+        }
+    }
+}
+
+impl Run {
+    /// P4: an offset position's token carries the items handed out of its page in the offset
+    /// itself, so it resumes under any page size (a `boto_truncate_amount` counts items of a
+    /// page, whose bounds move with the page size).
+    pub(super) fn folded<'p>(&self, position: Cow<'p, Position>) -> Cow<'p, Position> {
+        let (Advance::Offset, Some(handed)) = (&self.model.inner().style.advance, position.offset)
+        else {
+            return position;
+        };
+        let at = position.values.first().cloned().flatten();
+        match at.as_ref().map_or(Some(0), whole_number) {
+            Some(at) => Cow::Owned(Position {
+                values: vec![Some(Value::from(at.saturating_add(handed)))],
+                offset: None,
+                encoded_keys: position.encoded_keys.clone(),
+            }),
+            // An offset that is not a number was refused when its page came; keep the token.
+            None => position,
         }
     }
 }
