@@ -154,11 +154,12 @@ pub(crate) fn cases() -> Vec<Case> {
                         .route("GET /items")
                         .result_key("Documents")
                         .input_token("header('x-ms-continuation')")
-                        .output_token("header('x-ms-continuation')"),
+                        .output_token("header('x-ms-continuation')")
+                        .limit_key("header('x-ms-max-item-count')"),
                 )
             },
             params: || json!({}),
-            page_size: None,
+            page_size: Some(4),
         },
         Case {
             name: "Dropbox: continuation route with the cursor only",
@@ -383,22 +384,24 @@ fn p9_continuations_go_to_their_route_with_the_cursor_only() {
     );
 }
 
-/// P11: a position in a request header goes there, not in the params.
+/// P11: a position and a page size in request headers go there, not in the params.
 #[test]
 fn p11_header_positions_go_in_request_headers() {
     let case = &style_case(Kind::HeaderCursor);
     let api = case.api(13, Wire::Body);
     let count = (case.model)()
         .paginate(api.clone(), json!({}))
+        .config(case.config())
         .items()
         .count();
     assert_eq!(count, 13);
     assert_eq!(
         api.inner().log(),
         [
-            "GET /items",
-            "GET /items [x-ms-continuation: rid:6]",
-            "GET /items [x-ms-continuation: rid:12]",
+            "GET /items [x-ms-max-item-count: 4]",
+            "GET /items [x-ms-max-item-count: 4] [x-ms-continuation: rid:4]",
+            "GET /items [x-ms-max-item-count: 4] [x-ms-continuation: rid:8]",
+            "GET /items [x-ms-max-item-count: 4] [x-ms-continuation: rid:12]",
         ]
     );
 }

@@ -262,11 +262,19 @@ impl ModelBuilder {
         } else if let Some(name) = &self.page_number {
             let mut names = vec![name.clone()];
             let mut targets = vec![Target::Param(name.clone())];
-            if let Some(limit) = &self.limit_key {
+            // P5: the page size a position records is the limit parameter's value; a page
+            // size sent in a request header (P11) is not recorded.
+            let limit_param = self.limit_key.as_ref().filter(|limit| {
+                matches!(
+                    paginated_rules::Target::parse(limit),
+                    paginated_rules::Target::Param(_)
+                )
+            });
+            if let Some(limit) = limit_param {
                 names.push(limit.clone());
                 targets.push(Target::Param(limit.clone()));
             }
-            let sized = self.limit_key.is_some();
+            let sized = limit_param.is_some();
             (Advance::PageNumber { sized }, names, targets)
         } else {
             let targets = self

@@ -171,6 +171,12 @@ mod transport;
 #[doc = include_str!("../SEMANTICS.md")]
 pub mod semantics {}
 
+/// How real REST APIs paginate, and the declaration of each (SEMANTICS §8): one section per
+/// API of the census, with what its users trip over. This module holds no code.
+#[doc = include_str!("styles.md")]
+#[cfg(feature = "derive")]
+pub mod styles {}
+
 /// Blocking runs: the [`Transport`](blocking::Transport) to implement for a blocking client,
 /// and the iterators a run gives — [`Pages`](blocking::Pages), [`Items`](blocking::Items)
 /// and [`Search`](blocking::Search). The same names, as streams over an async transport,

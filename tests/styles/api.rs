@@ -139,8 +139,10 @@ impl Api {
             seen.push('?');
             seen.push_str(query);
         }
-        if let Some(c) = header("x-ms-continuation") {
-            seen.push_str(&format!(" [x-ms-continuation: {c}]"));
+        for name in ["x-ms-max-item-count", "x-ms-continuation"] {
+            if let Some(value) = header(name) {
+                seen.push_str(&format!(" [{name}: {value}]"));
+            }
         }
         self.log.lock().unwrap().push(seen);
         let mut headers = HeaderMap::new();
@@ -224,7 +226,12 @@ impl Api {
                         .and_then(|n| n.parse().ok())
                         .ok_or_else(|| FakeError(format!("400: bad continuation {c}")))?,
                 };
-                let size = 6;
+                let size = match header("x-ms-max-item-count") {
+                    None => 6,
+                    Some(n) => n
+                        .parse()
+                        .map_err(|_| FakeError(format!("400: bad max item count {n}")))?,
+                };
                 if from + size < self.total {
                     let next = HeaderValue::from_str(&format!("rid:{}", from + size)).unwrap();
                     headers.insert("x-ms-continuation", next);

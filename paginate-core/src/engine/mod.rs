@@ -308,7 +308,17 @@ impl Run {
                 LimitType::String => Value::String(size.to_string()),
                 LimitType::Integer => Value::from(size),
             };
-            params.insert(limit_key.to_owned(), value);
+            match paginated_rules::Target::parse(limit_key) {
+                // P11: a page size sent in a request header (Cosmos `x-ms-max-item-count`).
+                paginated_rules::Target::Header(name) => {
+                    if let Ok(name) = http::HeaderName::from_bytes(name.as_bytes()) {
+                        self.headers.insert(name, http::HeaderValue::from(size));
+                    }
+                }
+                paginated_rules::Target::Param(_) => {
+                    params.insert(limit_key.to_owned(), value);
+                }
+            }
         }
         let mut position = position;
         let styled = !matches!(self.model.inner().style.advance, Advance::Tokens);

@@ -187,7 +187,10 @@ impl Run {
     /// The page size the run's requests ask for, if it has one: the limit parameter's value.
     pub(super) fn requested_page_size(&self) -> Option<u64> {
         let key = self.model.limit_key()?;
-        self.params.get(key).and_then(whole_number)
+        match paginated_rules::Target::parse(key) {
+            paginated_rules::Target::Header(_) => self.config.page_size,
+            paginated_rules::Target::Param(_) => self.params.get(key).and_then(whole_number),
+        }
     }
 
     /// L2, P2, P4, P5, P7, P8, P10: the position after `page` (fetched by `fetched_by`, whose
