@@ -418,8 +418,10 @@ impl fmt::Display for Problem {
                 "`{key}` names header `{name}`, which is not a valid HTTP header name: it cannot hold {character:?}; a header name is ASCII letters, digits and {HEADER_NAME_PUNCTUATION}"
             ),
             Reason::EmptyArgument { function } => {
-                let (what, example) = match *function {
-                    "header" => ("header name", "header('X-Next-Page')"),
+                let (what, example) = match (*function, key) {
+                    ("header", Key::Total) => ("header name", "header('X-Total-Count')"),
+                    ("header", Key::InputToken) => ("header name", "header('Range')"),
+                    ("header", _) => ("header name", "header('X-Next-Page')"),
                     _ => ("relation", "link('next')"),
                 };
                 write!(
