@@ -23,6 +23,14 @@ where
                     more_results: ::core::option::Option::None,
                     non_aggregate_keys: &[],
                     route: ::core::option::Option::None,
+                    next_url: ::core::option::Option::None,
+                    resend: &[],
+                    offset: ::core::option::Option::None,
+                    page_number: ::core::option::Option::None,
+                    first: ::core::option::Option::None,
+                    stop: &[],
+                    total: ::core::option::Option::None,
+                    continue_route: ::core::option::Option::None,
                 },
             )
     }

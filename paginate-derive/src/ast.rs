@@ -107,7 +107,7 @@ impl<'a> Input<'a> {
     /// Where to report something about the struct as a whole.
     pub(crate) fn span(&self) -> Span {
         self.attrs
-            .first
+            .first_attr
             .unwrap_or_else(|| self.original.ident.span())
     }
 }

@@ -11,8 +11,9 @@ use syn::{Attribute, Ident, Lit, LitStr, Token};
 
 use crate::ctxt::Ctxt;
 use crate::symbol::{
-    INPUT_TOKEN, ITEM, KEYS, LIMIT_KEY, MORE_RESULTS, NON_AGGREGATE_KEYS, OPERATION, OUTPUT_TOKEN,
-    PAGE, PAGINATE, RESULT_KEY, ROUTE,
+    CONTINUE_ROUTE, FIRST, INPUT_TOKEN, ITEM, KEYS, LIMIT_KEY, MORE_RESULTS, NEXT_URL,
+    NON_AGGREGATE_KEYS, OFFSET, OPERATION, OUTPUT_TOKEN, PAGE, PAGE_NUMBER, PAGINATE, RESEND,
+    RESULT_KEY, ROUTE, STOP, TOTAL,
 };
 
 /// A key's value: one string, or a bracketed list of strings.
@@ -35,8 +36,16 @@ pub(crate) struct Attrs {
     pub(crate) page: Option<Value>,
     pub(crate) item: Option<Value>,
     pub(crate) route: Option<Value>,
+    pub(crate) next_url: Option<Value>,
+    pub(crate) resend: Option<Value>,
+    pub(crate) offset: Option<Value>,
+    pub(crate) page_number: Option<Value>,
+    pub(crate) first: Option<Value>,
+    pub(crate) stop: Option<Value>,
+    pub(crate) total: Option<Value>,
+    pub(crate) continue_route: Option<Value>,
     /// The first `#[paginate]` attribute's path, where a missing key is reported.
-    pub(crate) first: Option<Span>,
+    pub(crate) first_attr: Option<Span>,
     /// Keys written, even with a value that was refused, or named by a did-you-mean: they are
     /// not reported again as missing.
     pub(crate) seen: Vec<&'static str>,
@@ -48,7 +57,7 @@ impl Attrs {
     pub(crate) fn parse(ctxt: &Ctxt, attrs: &[Attribute]) -> Attrs {
         let mut out = Attrs::default();
         for attr in attrs.iter().filter(|a| a.path().is_ident(PAGINATE)) {
-            out.first.get_or_insert(attr.path().span());
+            out.first_attr.get_or_insert(attr.path().span());
             if let Err(e) = attr.parse_nested_meta(|meta| out.parse_key(ctxt, meta)) {
                 ctxt.syn_error(e);
                 out.broken = true;
@@ -74,6 +83,14 @@ impl Attrs {
             PAGE => (&mut self.page, false),
             ITEM => (&mut self.item, false),
             ROUTE => (&mut self.route, false),
+            NEXT_URL => (&mut self.next_url, false),
+            RESEND => (&mut self.resend, true),
+            OFFSET => (&mut self.offset, false),
+            PAGE_NUMBER => (&mut self.page_number, false),
+            FIRST => (&mut self.first, false),
+            STOP => (&mut self.stop, true),
+            TOTAL => (&mut self.total, false),
+            CONTINUE_ROUTE => (&mut self.continue_route, false),
             _ => {
                 // The workspace's one did-you-mean (`paginated-rules`).
                 let hint = match paginated_rules::did_you_mean(&name, KEYS) {
@@ -172,13 +189,23 @@ fn parse_value(
     }
     let example = if list_allowed { "[\"...\"]" } else { "\"...\"" };
     match input.cursor().token_tree() {
-        Some((tt, _)) => ctxt.error(
-            tt.span(),
-            format!(
-                "`{key}` must be {expected}, not {}: write `{key} = {example}`",
-                describe(&tt)
-            ),
-        ),
+        Some((tt, _)) => {
+            // `first = 1`: the JSON text of a number is the number in quotes.
+            let example = match &tt {
+                TokenTree::Literal(l) if *key == FIRST => match Lit::new(l.clone()) {
+                    Lit::Int(_) | Lit::Float(_) => format!("\"{l}\""),
+                    _ => example.to_owned(),
+                },
+                _ => example.to_owned(),
+            };
+            ctxt.error(
+                tt.span(),
+                format!(
+                    "`{key}` must be {expected}, not {}: write `{key} = {example}`",
+                    describe(&tt)
+                ),
+            );
+        }
         None => ctxt.error(
             key.span(),
             format!("`{key}` needs a value: `{key} = {example}`"),

@@ -20,6 +20,14 @@ pub(crate) fn expand(input: &DeriveInput, model: &Checked) -> TokenStream {
     let limit_key = option(&model.limit_key);
     let more_results = option(&model.more_results);
     let route = option(&model.route);
+    let next_url = option(&model.next_url);
+    let resend = &model.resend;
+    let offset = option(&model.offset);
+    let page_number = option(&model.page_number);
+    let first = option(&model.first);
+    let stop = &model.stop;
+    let total = option(&model.total);
+    let continue_route = option(&model.continue_route);
     let limit_type = if model.limit_is_string {
         quote!(::paginated::model::LimitType::String)
     } else {
@@ -38,14 +46,14 @@ pub(crate) fn expand(input: &DeriveInput, model: &Checked) -> TokenStream {
             more_results: #more_results,
             non_aggregate_keys: &[#(#non_aggregate_keys),*],
             route: #route,
-            next_url: ::core::option::Option::None,
-            resend: &[],
-            offset: ::core::option::Option::None,
-            page_number: ::core::option::Option::None,
-            first: ::core::option::Option::None,
-            stop: &[],
-            total: ::core::option::Option::None,
-            continue_route: ::core::option::Option::None,
+            next_url: #next_url,
+            resend: &[#(#resend),*],
+            offset: #offset,
+            page_number: #page_number,
+            first: #first,
+            stop: &[#(#stop),*],
+            total: #total,
+            continue_route: #continue_route,
         })
     };
     let json = quote!(::paginated::serde_json::Value);

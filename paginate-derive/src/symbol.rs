@@ -13,9 +13,17 @@ pub(crate) const OPERATION: &str = "operation";
 pub(crate) const PAGE: &str = "page";
 pub(crate) const ITEM: &str = "item";
 pub(crate) const ROUTE: &str = "route";
+pub(crate) const NEXT_URL: &str = "next_url";
+pub(crate) const RESEND: &str = "resend";
+pub(crate) const OFFSET: &str = "offset";
+pub(crate) const PAGE_NUMBER: &str = "page_number";
+pub(crate) const FIRST: &str = "first";
+pub(crate) const STOP: &str = "stop";
+pub(crate) const TOTAL: &str = "total";
+pub(crate) const CONTINUE_ROUTE: &str = "continue_route";
 
 /// Every key of `#[paginate(...)]`, for did-you-mean suggestions.
-pub(crate) const KEYS: [&str; 10] = [
+pub(crate) const KEYS: [&str; 18] = [
     INPUT_TOKEN,
     OUTPUT_TOKEN,
     RESULT_KEY,
@@ -26,7 +34,19 @@ pub(crate) const KEYS: [&str; 10] = [
     PAGE,
     ITEM,
     ROUTE,
+    NEXT_URL,
+    RESEND,
+    OFFSET,
+    PAGE_NUMBER,
+    FIRST,
+    STOP,
+    TOTAL,
+    CONTINUE_ROUTE,
 ];
+
+/// The keys that each say, their own way, where the next page comes from: with one of them
+/// written, `input_token` and `output_token` are not missing.
+pub(crate) const POSITION_KEYS: [&str; 3] = [NEXT_URL, OFFSET, PAGE_NUMBER];
 
 pub(crate) const RENAME: &str = "rename";
 pub(crate) const RENAME_ALL: &str = "rename_all";

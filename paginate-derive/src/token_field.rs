@@ -1,4 +1,5 @@
-//! The check that an `input_token` field can be left out of the first request.
+//! The check that an `input_token` field (or the `offset` or `page_number` field, P4, P5) can
+//! be left out of the first request.
 //!
 //! L1: without a starting token, the token values the caller's request serializes are sent on
 //! the first call. A field that is always serialized therefore sends a "token" before any page
@@ -22,11 +23,14 @@ use syn::{GenericArgument, LitStr, PathArguments, Type};
 
 use crate::ast::{Field, Input};
 use crate::ctxt::Ctxt;
+use crate::symbol::{OFFSET, PAGE_NUMBER};
 
-/// Reports `field`, named by `input_token = lit`, if it is always serialized; `false` then.
+/// Reports `field`, named by `key = lit` (`input_token`, `offset`, `page_number`), if it is
+/// always serialized; `false` then.
 pub(crate) fn can_be_absent(
     ctxt: &Ctxt,
     input: &Input<'_>,
+    key: &str,
     lit: &LitStr,
     field: &Field<'_>,
 ) -> bool {
@@ -43,16 +47,23 @@ pub(crate) fn can_be_absent(
         return true;
     };
     let ty = show(field.ty.to_token_stream());
+    let name = lit.value();
+    // What sending the field's default instead of nothing loses.
+    let instead = match key {
+        OFFSET => "instead of the first offset (`first`, 0 unless told otherwise)".to_owned(),
+        PAGE_NUMBER => {
+            "instead of the first page number (`first`, 1 unless told otherwise)".to_owned()
+        }
+        _ => "before any page gave a token".to_owned(),
+    };
     // `new_spanned` underlines the whole type (`&'a str`), not only its first token.
     ctxt.syn_error(syn::Error::new_spanned(
         field.ty,
         format!(
-            "`input_token = \"{name}\"` names field `{ident}` of type `{ty}`, which is always \
-             serialized, so the first request would send `\"{name}\": {default}` before any page \
-             gave a token: make it `Option<{ty}>` with \
-             `#[serde(skip_serializing_if = \"Option::is_none\")]`, or add a \
-             `skip_serializing_if` to the field",
-            name = lit.value(),
+            "`{key} = \"{name}\"` names field `{ident}` of type `{ty}`, which is always \
+             serialized, so the first request would send `\"{name}\": {default}` {instead}: \
+             make it `Option<{ty}>` with `#[serde(skip_serializing_if = \"Option::is_none\")]`, \
+             or add a `skip_serializing_if` to the field",
             ident = field.ident,
         ),
     ));

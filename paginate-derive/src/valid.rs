@@ -3,11 +3,13 @@
 //! and index ranges, dotted paths, token counts, the route's grammar) are `paginated-rules`',
 //! the ones `paginated`'s model builder runs, so a declaration that compiles builds its model;
 //! this file puts each of their problems on the user's own token. What only the derive can see
-//! is checked here too: names that must be serialized fields of the struct (`input_token`,
-//! `limit_key`, the route's placeholders; `token_field` for the token field's type).
+//! is checked here too: names that must be serialized fields of the struct (`input_token`
+//! entries that are params, `limit_key`, `offset`, `page_number`, `resend`, the placeholders
+//! of `route` and `continue_route`; `token_field` for the types of the fields a position
+//! starts absent in).
 //! All problems are reported together.
 
-use paginated_rules::{Declaration, Key, Problem, Reason};
+use paginated_rules::{Declaration, Key, Problem, Reason, Target};
 use proc_macro2::Span;
 use syn::ext::IdentExt;
 use syn::{GenericArgument, LitStr, PathArguments, Type};
@@ -15,7 +17,9 @@ use syn::{GenericArgument, LitStr, PathArguments, Type};
 use crate::ast::{Field, Input};
 use crate::attr::{Attrs, Value, backticked};
 use crate::ctxt::Ctxt;
-use crate::symbol::{INPUT_TOKEN, ROUTE};
+use crate::symbol::{
+    CONTINUE_ROUTE, INPUT_TOKEN, OFFSET, OUTPUT_TOKEN, PAGE_NUMBER, POSITION_KEYS, RESEND, ROUTE,
+};
 use crate::token_field;
 
 /// A declaration that passed every check, ready to expand.
@@ -34,6 +38,15 @@ pub(crate) struct Checked {
     pub(crate) item: Option<Type>,
     /// The HTTP route.
     pub(crate) route: Option<String>,
+    /// The pagination-style keys (P2–P9).
+    pub(crate) next_url: Option<String>,
+    pub(crate) resend: Vec<String>,
+    pub(crate) offset: Option<String>,
+    pub(crate) page_number: Option<String>,
+    pub(crate) first: Option<String>,
+    pub(crate) stop: Vec<String>,
+    pub(crate) total: Option<String>,
+    pub(crate) continue_route: Option<String>,
 }
 
 pub(crate) fn check(ctxt: &Ctxt, input: &Input<'_>) -> Option<Checked> {
@@ -51,6 +64,14 @@ pub(crate) fn check(ctxt: &Ctxt, input: &Input<'_>) -> Option<Checked> {
     let more_results = single(&attrs.more_results);
     let limit_key = single(&attrs.limit_key);
     let route = single(&attrs.route);
+    let next_url = single(&attrs.next_url);
+    let resend = values(&attrs.resend);
+    let offset = single(&attrs.offset);
+    let page_number = single(&attrs.page_number);
+    let first = single(&attrs.first);
+    let stop = values(&attrs.stop);
+    let total = single(&attrs.total);
+    let continue_route = single(&attrs.continue_route);
     let operation =
         single(&attrs.operation).unwrap_or_else(|| input.original.ident.unraw().to_string());
 
@@ -62,22 +83,74 @@ pub(crate) fn check(ctxt: &Ctxt, input: &Input<'_>) -> Option<Checked> {
     declaration.more_results = more_results.as_deref();
     declaration.limit_key = limit_key.as_deref();
     declaration.route = route.as_deref();
+    declaration.next_url = next_url.as_deref();
+    declaration.resend = &resend;
+    declaration.offset = offset.as_deref();
+    declaration.page_number = page_number.as_deref();
+    declaration.first = first.as_deref();
+    declaration.stop = &stop;
+    declaration.total = total.as_deref();
+    declaration.continue_route = continue_route.as_deref();
     let problems = paginated_rules::check(&declaration);
     let mut ok = problems.is_empty();
     for problem in &problems {
         report(ctxt, input, problem);
     }
+    // An entry the shared checks refused as a name (empty, a misspelt or misused `header`) is
+    // not looked up as a field too.
+    let refused = |key: Key, index: Option<usize>| {
+        problems.iter().any(|p| {
+            p.key == key
+                && p.index == index
+                && matches!(
+                    p.reason,
+                    Reason::Empty
+                        | Reason::UnknownFunction { .. }
+                        | Reason::BadSourceCall { .. }
+                        | Reason::BadHeaderName { .. }
+                        | Reason::EmptyArgument { .. }
+                )
+        })
+    };
 
-    // Names of request parameters must be fields that are sent (empty ones were reported).
+    // Names of request parameters must be fields that are sent.
     let lits = |v: &Option<Value>| v.as_ref().map(|v| v.items.clone()).unwrap_or_default();
-    for lit in lits(&attrs.input_token)
-        .iter()
-        .filter(|l| !l.value().is_empty())
-    {
+    for (i, lit) in lits(&attrs.input_token).iter().enumerate() {
+        // P11: a header target is not a param, and needs no field.
+        if refused(Key::InputToken, Some(i))
+            || matches!(Target::parse(&lit.value()), Target::Header(_))
+        {
+            continue;
+        }
         match names_a_field(ctxt, input, lit, INPUT_TOKEN) {
-            Some(Some(field)) => ok &= token_field::can_be_absent(ctxt, input, lit, field),
+            Some(Some(field)) => {
+                ok &= token_field::can_be_absent(ctxt, input, INPUT_TOKEN, lit, field);
+            }
             Some(None) => {}
             None => ok = false,
+        }
+    }
+    // P4, P5: the position's param starts absent, like an input token's.
+    for (key, symbol, value) in [
+        (Key::Offset, OFFSET, &attrs.offset),
+        (Key::PageNumber, PAGE_NUMBER, &attrs.page_number),
+    ] {
+        let Some(lit) = lits(value).into_iter().next() else {
+            continue;
+        };
+        if refused(key, None) {
+            continue;
+        }
+        match names_a_field(ctxt, input, &lit, symbol) {
+            Some(Some(field)) => ok &= token_field::can_be_absent(ctxt, input, symbol, &lit, field),
+            Some(None) => {}
+            None => ok = false,
+        }
+    }
+    // P3.
+    for (i, lit) in lits(&attrs.resend).iter().enumerate() {
+        if !refused(Key::Resend, Some(i)) {
+            ok &= names_a_field(ctxt, input, lit, RESEND).is_some();
         }
     }
     let mut limit_is_string = false;
@@ -90,11 +163,16 @@ pub(crate) fn check(ctxt: &Ctxt, input: &Input<'_>) -> Option<Checked> {
             None => ok = false,
         }
     }
-    if let Some(lit) = lits(&attrs.route).first() {
-        let text = lit.value();
-        for name in paginated_rules::placeholders(&text) {
-            let subject = format!("placeholder `{{{name}}}` of `{ROUTE} = \"{text}\"`");
-            ok &= names_a_serialized_field(ctxt, input, lit, name, &subject).is_some();
+    for (symbol, value) in [
+        (ROUTE, &attrs.route),
+        (CONTINUE_ROUTE, &attrs.continue_route),
+    ] {
+        if let Some(lit) = lits(value).first() {
+            let text = lit.value();
+            for name in paginated_rules::placeholders(&text) {
+                let subject = format!("placeholder `{{{name}}}` of `{symbol} = \"{text}\"`");
+                ok &= names_a_serialized_field(ctxt, input, lit, name, &subject).is_some();
+            }
         }
     }
     let mut type_of = |v: &Option<Value>, key: &str| -> Option<Type> {
@@ -125,6 +203,14 @@ pub(crate) fn check(ctxt: &Ctxt, input: &Input<'_>) -> Option<Checked> {
         page,
         item,
         route,
+        next_url,
+        resend,
+        offset,
+        page_number,
+        first,
+        stop,
+        total,
+        continue_route,
     })
 }
 
@@ -139,6 +225,14 @@ fn value_of(attrs: &Attrs, key: Key) -> Option<&Value> {
         Key::MoreResults => attrs.more_results.as_ref(),
         Key::NonAggregateKeys => attrs.non_aggregate_keys.as_ref(),
         Key::Route => attrs.route.as_ref(),
+        Key::NextUrl => attrs.next_url.as_ref(),
+        Key::Resend => attrs.resend.as_ref(),
+        Key::Offset => attrs.offset.as_ref(),
+        Key::PageNumber => attrs.page_number.as_ref(),
+        Key::First => attrs.first.as_ref(),
+        Key::Stop => attrs.stop.as_ref(),
+        Key::Total => attrs.total.as_ref(),
+        Key::ContinueRoute => attrs.continue_route.as_ref(),
         // A key this derive does not know cannot have been written.
         _ => None,
     }
@@ -167,17 +261,24 @@ fn report(ctxt: &Ctxt, input: &Input<'_>, problem: &Problem) {
 /// was reported already; a missing attribute is reported once, not once per key.
 fn missing(ctxt: &Ctxt, input: &Input<'_>, key: &str) {
     let attrs = &input.attrs;
-    if attrs.first.is_none() && key == INPUT_TOKEN {
+    // Another way of paging was written (perhaps with a value already reported, or misspelt
+    // and named by a did-you-mean): the tokens are not what is missing.
+    let paged = POSITION_KEYS.iter().any(|k| attrs.seen.contains(k));
+    if paged && (key == INPUT_TOKEN || key == OUTPUT_TOKEN) {
+        return;
+    }
+    if attrs.first_attr.is_none() && key == INPUT_TOKEN {
         ctxt.error(
             input.span(),
             "missing #[paginate(...)] attribute: #[derive(Paginated)] needs at least `input_token`, `output_token` and `result_key`",
         );
-    } else if attrs.first.is_some() && !attrs.broken && !attrs.seen.contains(&key) {
+    } else if attrs.first_attr.is_some() && !attrs.broken && !attrs.seen.contains(&key) {
         ctxt.error(input.span(), format!("missing `{key}` in #[paginate(...)]"));
     }
 }
 
-/// `input_token` and `limit_key` are request parameters: they must be serialized fields.
+/// `input_token` (a param target), `limit_key`, `offset`, `page_number` and `resend` are
+/// request parameters: they must be serialized fields.
 fn names_a_field<'i, 'a>(
     ctxt: &Ctxt,
     input: &'i Input<'a>,
