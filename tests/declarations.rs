@@ -11,11 +11,17 @@
 //! that differ, empty and repeated names, expressions with built-in and unknown functions
 //! called with any number of arguments, indices and slice steps at and beyond the engine's
 //! ranges, nesting around the bound (E5), broken syntax, result keys that are not dotted paths,
-//! and routes with good and bad methods, spaces, slashes and braces.
+//! and routes with good and bad methods, spaces, slashes and braces. And the pagination-style
+//! keys (P1–P11): one way of paging or two, keys without the key they need, `header('…')` and
+//! `link('…')` sources and targets written well, misspelt or misused, `@` alone or not, stop
+//! rules, `first` values that are and are not JSON numbers or strings.
 
+use paginated::model::ModelProblem;
 use paginated::route::Route;
 use paginated::{Error, Model};
-use paginated_rules::{Declaration, FUNCTIONS, check, expression_problems, route_problems};
+use paginated_rules::{
+    Declaration, FUNCTIONS, Source, WHOLE_PAGE, check, expression_problems, route_problems,
+};
 use proptest::prelude::*;
 use proptest::test_runner::Config;
 use serde_json::{Value, json};
@@ -33,6 +39,52 @@ fn name() -> impl Strategy<Value = String> {
         1 => Just(""),
     ]
     .prop_map(str::to_owned)
+}
+
+/// `input_token` entries: mostly params, sometimes header targets (P11), well or badly
+/// written.
+fn target() -> impl Strategy<Value = String> {
+    prop_oneof![
+        12 => name(),
+        2 => Just("header('Range')".to_owned()),
+        1 => prop_oneof![
+            Just("header('Bad Name')"),
+            Just("header('')"),
+            Just("heder('Range')"),
+            Just("header(Range)"),
+        ]
+        .prop_map(str::to_owned),
+    ]
+}
+
+/// Sources (P10): expressions, `header('…')` and `link('…')`, and their misspellings and
+/// misuses.
+fn source() -> impl Strategy<Value = String> {
+    prop_oneof![
+        6 => expression(),
+        2 => prop_oneof![
+            Just("link('next')"),
+            Just("header('X-Next-Page')"),
+            Just(" header( 'Location' ) "),
+            Just("\"@odata.nextLink\""),
+        ]
+        .prop_map(str::to_owned),
+        1 => prop_oneof![
+            Just("link('')"),
+            Just("header('')"),
+            Just("header('X Next')"),
+            Just("header('X:Next')"),
+            Just("link(`next`)"),
+            Just("link(next)"),
+            Just("link()"),
+            Just("links('next')"),
+            Just("Link('next')"),
+            Just("heder('X')"),
+            Just("next || link('next')"),
+            Just("header(X-Next)"),
+        ]
+        .prop_map(str::to_owned),
+    ]
 }
 
 /// Indices at and beyond what the parser reads and the engine evaluates.
@@ -127,9 +179,11 @@ fn expression() -> impl Strategy<Value = String> {
     })
 }
 
-/// Result and non-aggregate keys: mostly dotted paths, some not.
+/// Result and non-aggregate keys: mostly dotted paths, some not, sometimes the whole page
+/// (P1).
 fn path() -> impl Strategy<Value = String> {
     prop_oneof![
+        1 => Just(WHOLE_PAGE.to_owned()),
         16 => prop_oneof![
             Just("Contents"),
             Just("CommonPrefixes"),
@@ -171,7 +225,7 @@ fn route() -> impl Strategy<Value = String> {
     (method, space, path).prop_map(|(m, s, p)| format!("{m}{s}{p}"))
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 struct Attributes {
     operation: String,
     input_tokens: Vec<String>,
@@ -181,14 +235,181 @@ struct Attributes {
     more_results: Option<String>,
     non_aggregate_keys: Vec<String>,
     route: Option<String>,
+    next_url: Option<String>,
+    resend: Vec<String>,
+    offset: Option<String>,
+    page_number: Option<String>,
+    first: Option<String>,
+    stop: Vec<String>,
+    total: Option<String>,
+    continue_route: Option<String>,
+}
+
+impl Attributes {
+    /// True when a pagination-style key (P2–P9) is declared: what a botocore entry never
+    /// accepts (P12).
+    fn has_style_keys(&self) -> bool {
+        self.next_url.is_some()
+            || !self.resend.is_empty()
+            || self.offset.is_some()
+            || self.page_number.is_some()
+            || self.first.is_some()
+            || !self.stop.is_empty()
+            || self.total.is_some()
+            || self.continue_route.is_some()
+    }
+
+    /// True when the model needs the engine to read a style: a whole-page result key (P1) or
+    /// an output token read from the response's headers (P10).
+    fn engine_reads_a_style(&self) -> bool {
+        self.result_keys.iter().any(|k| k == WHOLE_PAGE)
+            || self
+                .output_tokens
+                .iter()
+                .any(|t| !matches!(Source::parse(t), Source::Expression(_)))
+    }
+}
+
+/// Whether `Model::builder` compiles what the checker accepts of `result_key = "@"` and of
+/// `header('…')`/`link('…')` output tokens. Until the engine reads them (issue 18) the builder
+/// refuses them after the checker accepted them, and the property skips those declarations;
+/// set this to `true` with the engine change, so that they are held to the same verdict.
+const ENGINE_READS_STYLES: bool = false;
+
+/// How a declaration says where the next page comes from (P2–P5, P9); `Mixed` keeps every
+/// key drawn, so that ways conflict and keys come without the key they need.
+#[derive(Debug, Clone, Copy)]
+enum Way {
+    Tokens,
+    NextUrl,
+    Offset,
+    PageNumber,
+    ContinueRoute,
+    Mixed,
+}
+
+/// The style keys' values, drawn independently; [`styled`] keeps those that fit the way.
+#[derive(Debug, Clone)]
+struct Drawn {
+    way: Way,
+    next_url: String,
+    resend: Vec<String>,
+    position: String,
+    first: Option<String>,
+    stop: Vec<String>,
+    total: Option<String>,
+    continue_route: String,
+}
+
+fn drawn() -> impl Strategy<Value = Drawn> {
+    let way = prop_oneof![
+        16 => Just(Way::Tokens),
+        3 => Just(Way::NextUrl),
+        3 => Just(Way::Offset),
+        3 => Just(Way::PageNumber),
+        2 => Just(Way::ContinueRoute),
+        2 => Just(Way::Mixed),
+    ];
+    let first = prop_oneof![
+        6 => prop_oneof![Just("1"), Just("0"), Just(" 7 "), Just("2.5"), Just("\"a\"")],
+        1 => prop_oneof![
+            Just("{}"),
+            Just("[1]"),
+            Just("true"),
+            Just("null"),
+            Just("abc"),
+            Just("'a'"),
+            Just(""),
+        ],
+    ]
+    .prop_map(str::to_owned);
+    let stop = prop_oneof![
+        8 => prop_oneof![Just("empty_page"), Just("short_page")],
+        1 => prop_oneof![Just("short-page"), Just("emtpy_page"), Just("last_page"), Just("")],
+    ]
+    .prop_map(str::to_owned);
+    (
+        way,
+        source(),
+        prop::collection::vec(name(), 0..3),
+        name(),
+        prop::option::weighted(0.3, first),
+        prop_oneof![
+            4 => Just(Vec::new()),
+            1 => prop::collection::vec(stop, 1..3),
+        ],
+        prop::option::weighted(0.2, source()),
+        route(),
+    )
+        .prop_map(
+            |(way, next_url, resend, position, first, stop, total, continue_route)| Drawn {
+                way,
+                next_url,
+                resend,
+                position,
+                first,
+                stop,
+                total,
+                continue_route,
+            },
+        )
+}
+
+/// `a` with the style keys of `d` that fit its way of paging (all of them for `Mixed`).
+fn styled(mut a: Attributes, d: Drawn) -> Attributes {
+    // Stop rules fit every way; short pages need a limit key.
+    a.stop = d.stop;
+    match d.way {
+        Way::Tokens => {}
+        Way::NextUrl => {
+            a.input_tokens.clear();
+            a.output_tokens.clear();
+            a.next_url = Some(d.next_url);
+            a.resend = d.resend;
+        }
+        Way::Offset => {
+            a.input_tokens.clear();
+            a.output_tokens.clear();
+            a.offset = Some(d.position);
+            a.first = d.first;
+            a.total = d.total;
+        }
+        Way::PageNumber => {
+            a.input_tokens.clear();
+            a.output_tokens.truncate(1);
+            a.page_number = Some(d.position);
+            a.first = d.first;
+            a.total = d.total;
+        }
+        Way::ContinueRoute => {
+            a.continue_route = Some(d.continue_route);
+            a.resend = d.resend;
+        }
+        Way::Mixed => {
+            a.next_url = Some(d.next_url);
+            a.resend = d.resend;
+            a.offset = Some(d.position.clone());
+            // Both positions when a `first` was drawn: conflicts between every pair of ways.
+            a.page_number = d.first.as_ref().map(|_| d.position);
+            a.first = d.first;
+            a.total = d.total;
+            a.continue_route = Some(d.continue_route);
+        }
+    }
+    a
 }
 
 fn attributes() -> impl Strategy<Value = Attributes> {
+    (plain_attributes(), drawn()).prop_map(|(a, d)| styled(a, d))
+}
+
+/// The botocore keys of a declaration.
+fn plain_attributes() -> impl Strategy<Value = Attributes> {
     // Tokens come in pairs, so most declarations have matching counts; sometimes one more
     // output, or one fewer.
     let tokens = prop_oneof![
-        6 => prop::collection::vec((name(), expression()), 1..2),
-        3 => prop::collection::vec((name(), expression()), 2..4),
+        6 => prop::collection::vec((target(), source()), 1..2),
+        3 => prop::collection::vec((target(), source()), 2..4),
         1 => Just(Vec::new()),
     ];
     let skew = prop_oneof![12 => Just(0i8), 1 => Just(1), 1 => Just(-1)];
@@ -235,6 +456,7 @@ fn attributes() -> impl Strategy<Value = Attributes> {
                     more_results,
                     non_aggregate_keys,
                     route,
+                    ..Attributes::default()
                 }
             },
         )
@@ -249,6 +471,14 @@ fn declaration(a: &Attributes) -> Declaration<'_> {
     d.more_results = a.more_results.as_deref();
     d.non_aggregate_keys = &a.non_aggregate_keys;
     d.route = a.route.as_deref();
+    d.next_url = a.next_url.as_deref();
+    d.resend = &a.resend;
+    d.offset = a.offset.as_deref();
+    d.page_number = a.page_number.as_deref();
+    d.first = a.first.as_deref();
+    d.stop = &a.stop;
+    d.total = a.total.as_deref();
+    d.continue_route = a.continue_route.as_deref();
     d
 }
 
@@ -275,10 +505,34 @@ fn build(a: &Attributes) -> Result<Model, Error> {
     if let Some(r) = &a.route {
         b = b.route(r);
     }
+    if let Some(s) = &a.next_url {
+        b = b.next_url(s);
+    }
+    for p in &a.resend {
+        b = b.resend(p);
+    }
+    if let Some(p) = &a.offset {
+        b = b.offset(p);
+    }
+    if let Some(p) = &a.page_number {
+        b = b.page_number(p);
+    }
+    if let Some(v) = &a.first {
+        b = b.first(v);
+    }
+    for s in &a.stop {
+        b = b.stop(s);
+    }
+    if let Some(s) = &a.total {
+        b = b.total(s);
+    }
+    if let Some(r) = &a.continue_route {
+        b = b.continue_route(r);
+    }
     b.build()
 }
 
-/// The same declaration as a botocore entry (which has no route).
+/// The same declaration as a botocore entry (which has no route), style keys included.
 fn from_botocore(a: &Attributes) -> Result<Model, Error> {
     let mut entry = json!({
         "input_token": a.input_tokens,
@@ -287,11 +541,24 @@ fn from_botocore(a: &Attributes) -> Result<Model, Error> {
         "non_aggregate_keys": a.non_aggregate_keys,
     });
     if let Some(fields) = entry.as_object_mut() {
-        if let Some(k) = &a.limit_key {
-            fields.insert("limit_key".into(), Value::String(k.clone()));
+        let mut single = |key: &str, value: &Option<String>| {
+            if let Some(v) = value {
+                fields.insert(key.into(), Value::String(v.clone()));
+            }
+        };
+        single("limit_key", &a.limit_key);
+        single("more_results", &a.more_results);
+        single("next_url", &a.next_url);
+        single("offset", &a.offset);
+        single("page_number", &a.page_number);
+        single("first", &a.first);
+        single("total", &a.total);
+        single("continue_route", &a.continue_route);
+        if !a.resend.is_empty() {
+            fields.insert("resend".into(), json!(a.resend));
         }
-        if let Some(e) = &a.more_results {
-            fields.insert("more_results".into(), Value::String(e.clone()));
+        if !a.stop.is_empty() {
+            fields.insert("stop".into(), json!(a.stop));
         }
     }
     Model::from_botocore(a.operation.clone(), &entry)
@@ -305,6 +572,9 @@ proptest! {
     #[test]
     fn s1_checker_and_builder_agree(a in attributes()) {
         let problems = check(&declaration(&a));
+        if !ENGINE_READS_STYLES && problems.is_empty() && a.engine_reads_a_style() {
+            return Ok(());
+        }
         let built = build(&a);
         prop_assert_eq!(
             problems.is_empty(),
@@ -325,7 +595,18 @@ proptest! {
                 first.key
             );
         }
-        if a.route.is_none() {
+        if a.has_style_keys() {
+            // P12: a botocore entry never accepts a style key.
+            let botocore = from_botocore(&a);
+            prop_assert!(
+                matches!(
+                    &botocore,
+                    Err(Error::InvalidModel { problem: ModelProblem::UnknownField { .. }, .. })
+                ),
+                "{:?}",
+                botocore
+            );
+        } else if a.route.is_none() {
             prop_assert_eq!(from_botocore(&a).is_ok(), built.is_ok());
         }
     }
@@ -416,7 +697,85 @@ fn the_grammar_reaches_both_verdicts() {
         "OutOfRange",
         "NotADottedPath",
         "Route",
+        "Conflicts",
+        "Requires",
+        "TooMany",
+        "WholePageNotAlone",
+        "BadHeaderName",
+        "EmptyArgument",
+        "BadSourceCall",
+        "SourceNotWhole",
+        "UnknownStop",
+        "NotJson",
+        "NotANumberOrString",
+        "SameParam",
     ] {
         assert!(reasons.contains(kind), "no {kind} among {reasons:?}");
     }
+}
+
+/// P1–P11 at run time: a style problem the checker finds is `ModelProblem::Style`, naming the
+/// field and the value (the checker's first problem, as for every key).
+#[test]
+fn p2_p3_p9_style_problems_name_their_field_and_value() {
+    let problem = |b: paginated::model::ModelBuilder| match b.build() {
+        Err(Error::InvalidModel { problem, .. }) => problem,
+        other => panic!("{other:?}"),
+    };
+    let conflict = problem(
+        Model::builder("ListIssues")
+            .next_url("link('next')")
+            .input_token("cursor")
+            .output_token("next")
+            .result_key("items"),
+    );
+    assert_eq!(
+        conflict,
+        ModelProblem::Style {
+            field: "next_url",
+            value: "link('next')".to_owned(),
+            reason: "cannot be used with `input_token`: a declaration pages one way".to_owned(),
+        }
+    );
+    assert_eq!(
+        conflict.to_string(),
+        "`next_url` = `link('next')` cannot be used with `input_token`: a declaration pages one way"
+    );
+    let requires = problem(
+        Model::builder("ListVaults")
+            .input_token("cursor")
+            .output_token("next")
+            .resend("api-version")
+            .result_key("value"),
+    );
+    assert_eq!(
+        requires.to_string(),
+        "`resend` needs `next_url` or `continue_route`"
+    );
+    let route = problem(
+        Model::builder("ListFolder")
+            .input_token("cursor")
+            .output_token("cursor")
+            .continue_route("post /continue")
+            .result_key("entries"),
+    );
+    assert_eq!(
+        route.to_string(),
+        "`continue_route` = `post /continue` method `post` is not one of `GET`, `POST`, `PUT`, `PATCH`, `DELETE`; did you mean `POST`?"
+    );
+}
+
+/// P12: a botocore entry with a style key is refused as an unknown field, as before.
+#[test]
+fn p12_botocore_entries_take_no_style_key() {
+    let entry = json!({"next_url": "link('next')", "result_key": "items"});
+    let refused = Model::from_botocore("ListIssues", &entry);
+    assert!(
+        matches!(
+            &refused,
+            Err(Error::InvalidModel { problem: ModelProblem::UnknownField { field }, .. })
+                if field == "next_url"
+        ),
+        "{refused:?}"
+    );
 }
