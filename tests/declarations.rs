@@ -20,7 +20,7 @@ use paginated::model::ModelProblem;
 use paginated::route::Route;
 use paginated::{Error, Model};
 use paginated_rules::{
-    Declaration, FUNCTIONS, Source, WHOLE_PAGE, check, expression_problems, route_problems,
+    Declaration, FUNCTIONS, WHOLE_PAGE, check, expression_problems, route_problems,
 };
 use proptest::prelude::*;
 use proptest::test_runner::Config;
@@ -258,23 +258,7 @@ impl Attributes {
             || self.total.is_some()
             || self.continue_route.is_some()
     }
-
-    /// True when the model needs the engine to read a style: a whole-page result key (P1) or
-    /// an output token read from the response's headers (P10).
-    fn engine_reads_a_style(&self) -> bool {
-        self.result_keys.iter().any(|k| k == WHOLE_PAGE)
-            || self
-                .output_tokens
-                .iter()
-                .any(|t| !matches!(Source::parse(t), Source::Expression(_)))
-    }
 }
-
-/// Whether `Model::builder` compiles what the checker accepts of `result_key = "@"` and of
-/// `header('…')`/`link('…')` output tokens. Until the engine reads them (issue 18) the builder
-/// refuses them after the checker accepted them, and the property skips those declarations;
-/// set this to `true` with the engine change, so that they are held to the same verdict.
-const ENGINE_READS_STYLES: bool = false;
 
 /// How a declaration says where the next page comes from (P2–P5, P9); `Mixed` keeps every
 /// key drawn, so that ways conflict and keys come without the key they need.
@@ -572,9 +556,6 @@ proptest! {
     #[test]
     fn s1_checker_and_builder_agree(a in attributes()) {
         let problems = check(&declaration(&a));
-        if !ENGINE_READS_STYLES && problems.is_empty() && a.engine_reads_a_style() {
-            return Ok(());
-        }
         let built = build(&a);
         prop_assert_eq!(
             problems.is_empty(),
