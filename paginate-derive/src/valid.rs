@@ -154,10 +154,14 @@ pub(crate) fn check(ctxt: &Ctxt, input: &Input<'_>) -> Option<Checked> {
         }
     }
     let mut limit_is_string = false;
-    if let Some(lit) = lits(&attrs.limit_key)
-        .first()
-        .filter(|l| !l.value().is_empty())
-    {
+    // P11: a page size sent in a request header (`header('x-ms-max-item-count')`) has no field.
+    if let Some(lit) = lits(&attrs.limit_key).first().filter(|l| {
+        !l.value().is_empty()
+            && matches!(
+                paginated_rules::Target::parse(&l.value()),
+                paginated_rules::Target::Param(_)
+            )
+    }) {
         match names_a_field(ctxt, input, lit, "limit_key") {
             Some(field) => limit_is_string = field.is_some_and(|f| holds_string(f.ty)),
             None => ok = false,
