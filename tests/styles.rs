@@ -405,3 +405,71 @@ fn p11_header_positions_go_in_request_headers() {
         ]
     );
 }
+
+/// L6, P2: a server whose `next` link is the URL it was just fetched from (json-server 0.17
+/// with `_page=0`) is caught as a repeated token, not followed for ever.
+#[test]
+fn l6_a_next_url_that_repeats_is_a_repeated_token() {
+    let model = (style_case(Kind::LinkArray).model)();
+    let api = paginated::blocking::from_fn(|request: paginated::PageRequest<'_>| {
+        let url = request
+            .url()
+            .cloned()
+            .unwrap_or_else(|| url::Url::parse("https://api.test/items?_page=0").unwrap());
+        let mut headers = http::HeaderMap::new();
+        let link = "<https://api.test/items?_page=0>; rel=\"next\"";
+        headers.insert("link", link.parse().unwrap());
+        Ok::<_, std::io::Error>(
+            paginated::Reply::body("[1, 2]")
+                .with_headers(headers)
+                .with_url(url),
+        )
+    });
+    let items: Vec<_> = model.paginate(&api, json!({})).items().collect();
+    assert_eq!(items.len(), 5, "{items:?}");
+    assert!(items[..4].iter().all(Result::is_ok));
+    let error = items[4].as_ref().unwrap_err();
+    assert!(
+        matches!(error, paginated::Error::DuplicateToken { .. }),
+        "{error}"
+    );
+}
+
+/// P11, R4: Heroku's first `Range` header is a starting token in botocore's legacy form (the
+/// whole text is the first input token's value), so the first request already asks for it.
+#[test]
+fn p11_r4_a_header_position_can_start_from_a_hand_written_token() {
+    let model = Model::builder("ListApps")
+        .route("GET /apps")
+        .result_key("@")
+        .input_token("header('Range')")
+        .output_token("header('Next-Range')")
+        .build()
+        .unwrap();
+    let seen = std::sync::Mutex::new(Vec::new());
+    let api = paginated::blocking::from_fn(|request: paginated::PageRequest<'_>| {
+        let range = request
+            .headers()
+            .get("range")
+            .map(|v| v.to_str().unwrap().to_owned());
+        seen.lock().unwrap().push(range.clone());
+        let mut headers = http::HeaderMap::new();
+        if range.as_deref() == Some("id ..; max=2") {
+            headers.insert("next-range", "]app-2..; max=2".parse().unwrap());
+        }
+        Ok::<_, std::io::Error>(paginated::Reply::value(json!([1, 2])).with_headers(headers))
+    });
+    let count = model
+        .paginate(&api, json!({}))
+        .starting_token(Some("id ..; max=2".to_owned()))
+        .items()
+        .count();
+    assert_eq!(count, 4);
+    assert_eq!(
+        *seen.lock().unwrap(),
+        [
+            Some("id ..; max=2".to_owned()),
+            Some("]app-2..; max=2".to_owned())
+        ]
+    );
+}
