@@ -4,7 +4,7 @@
 
 use paginated::blocking::{Pages, from_fn};
 use paginated::model::Registry;
-use paginated::{Body, DuplicateTokenPolicy, Model};
+use paginated::{Body, DuplicateTokenPolicy, Model, Reply};
 use serde::Deserialize;
 use serde_json::{Map, Value, json};
 
@@ -16,7 +16,63 @@ fn models() -> Vec<Model> {
     ]
     .iter()
     .filter_map(|m| Model::from_botocore("Fuzz", m).ok())
+    .chain(style_models())
     .collect()
+}
+
+/// One model of each pagination style (SEMANTICS §8): a bare array with a `Link` header, an
+/// offset with a short-page rule and a total, a page number with `next`, header positions, a
+/// next URL from the body with a re-sent param, a continuation route.
+fn style_models() -> Vec<Model> {
+    let b = Model::builder;
+    [
+        b("Fuzz")
+            .result_key("@")
+            .next_url("link('next')")
+            .limit_key("Limit"),
+        b("Fuzz")
+            .result_key("Items")
+            .offset("Offset")
+            .limit_key("Limit")
+            .stop("short_page")
+            .total("Total"),
+        b("Fuzz")
+            .result_key("Items")
+            .page_number("Page")
+            .output_token("Next")
+            .limit_key("Limit"),
+        b("Fuzz")
+            .result_key("@")
+            .input_token("header('X-Cursor')")
+            .output_token("header('X-Next')"),
+        b("Fuzz")
+            .result_key("Items")
+            .next_url("NextMarker")
+            .resend("Caller")
+            .stop("empty_page"),
+        b("Fuzz")
+            .result_key("Items")
+            .input_token("Marker")
+            .output_token("NextMarker")
+            .route("POST /list")
+            .continue_route("POST /list/continue"),
+    ]
+    .into_iter()
+    .filter_map(|m| m.build().ok())
+    .collect()
+}
+
+/// The parameters a run may send: the caller's, the model's input tokens and its limit; and
+/// never a URL its model does not follow.
+fn check_request(model: &Model, request: &paginated::PageRequest<'_>) {
+    check_params(model, request.params());
+    if request.url().is_some() {
+        assert_eq!(
+            model.input_tokens(),
+            ["next_url"],
+            "a URL for a model without next_url"
+        );
+    }
 }
 
 /// The parameters a run may send: the caller's, the model's input tokens and its limit.
@@ -34,7 +90,7 @@ pub(crate) fn token(data: &[u8]) {
     let token = String::from_utf8_lossy(data);
     for model in models() {
         let api = from_fn(|request| {
-            check_params(&model, request.params());
+            check_request(&model, &request);
             Ok::<_, std::io::Error>(
                 json!({"Items": [{"Key": "a"}, {"Key": "b"}], "Data": {"Items": "xyz"}}),
             )
@@ -96,7 +152,7 @@ pub(crate) fn run(data: &[u8]) {
     for model in models() {
         let served = std::sync::atomic::AtomicUsize::new(0);
         let api = from_fn(|request| {
-            check_params(&model, request.params());
+            check_request(&model, &request);
             let i = served.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
             match pages.get(i % pages.len().max(1)) {
                 Some(p) => Ok(p.clone()),
@@ -272,10 +328,12 @@ pub(crate) fn body(data: &[u8]) {
         });
         let served = std::sync::atomic::AtomicUsize::new(0);
         let api = from_fn(|request| {
-            check_params(&model, request.params());
+            check_request(&model, &request);
             let i = served.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
             match bodies.get(i % bodies.len().max(1)) {
-                Some(b) => Ok(Body::from(*b)),
+                // The header line's text is also the `Link`, `X-Next` and `Total` headers, and
+                // the page's URL: sources read from response metadata get arbitrary text too.
+                Some(b) => Ok(with_meta(Reply::body(Body::from(*b)), &marker)),
                 None => Err(std::io::Error::other("no pages")),
             }
         });
@@ -333,6 +391,23 @@ pub(crate) fn body(data: &[u8]) {
         let _ = fresh().build_full_result();
         let _ = fresh().typed::<Page, Item>().build_full_result();
         let _ = fresh().build_full_result_as::<Full>();
+    }
+}
+
+/// `reply` with `text` as its `Link`, `X-Next` and `Total` headers (where it is a header
+/// value at all), and as its URL when it parses as one.
+fn with_meta(reply: Reply, text: &str) -> Reply {
+    let mut builder = http::Response::builder();
+    for name in ["link", "x-next", "total"] {
+        builder = builder.header(name, text);
+    }
+    let reply = match builder.body(Vec::<u8>::new()) {
+        Ok(response) => reply.with_headers(response.headers().clone()),
+        Err(_) => reply,
+    };
+    match url::Url::parse(text) {
+        Ok(url) => reply.with_url(url),
+        Err(_) => reply,
     }
 }
 
