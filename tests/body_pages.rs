@@ -15,6 +15,8 @@
 //! - `tokens`: dotted result keys, token expressions, non-aggregate keys, string and object
 //!   primaries, offsets and resumes, duplicate tokens and cycles (L2, L6, M2, R2, R6, G4);
 //! - `typed`: typed pages, items and full results, and search (G1, G2, G3);
+//! - `whole_page`: pages that are bare arrays (`result_key = "@"`, P1), with tokens read from
+//!   their last element or URLs from a `Link` header (P2, P10);
 //! - `property`: random page texts of random shapes, both paths, every view.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
@@ -44,6 +46,8 @@ mod shapes;
 mod tokens;
 #[path = "body_pages/typed.rs"]
 mod typed;
+#[path = "body_pages/whole_page.rs"]
+mod whole_page;
 
 /// One answer of the scripted service.
 #[derive(Debug, Clone)]
@@ -55,7 +59,18 @@ pub(crate) enum Answer {
     Raw(Vec<u8>),
     /// A transport failure (L7).
     Fail(&'static str),
+    /// A page text sent with a `Link` header (P10), answering a request that must go to `url`
+    /// (`None`: the route, as a first request does; anything else is answered with an error).
+    /// The reply says it was fetched from that URL, or from [`ROUTE_URL`] for the route.
+    Linked {
+        page: String,
+        link: &'static str,
+        url: Option<&'static str>,
+    },
 }
+
+/// The URL the route's requests go to, for replies to them to say so (`Reply::with_url`).
+pub(crate) const ROUTE_URL: &str = "https://api.example.com/repos/o/r/issues";
 
 /// A page's JSON text.
 pub(crate) fn text(page: &str) -> Answer {
@@ -96,6 +111,20 @@ impl blocking::Transport for Texts {
             (Some(Answer::Raw(bytes)), Wire::Body) => Ok(Reply::body(bytes)),
             (Some(Answer::Raw(_)), Wire::Value) => panic!("bytes that are not JSON have no Value"),
             (Some(Answer::Fail(why)), _) => Err(FakeError(why.to_owned())),
+            (Some(Answer::Linked { page, link, url }), wire) => {
+                let to = request.url().map(url::Url::as_str);
+                if to != url {
+                    return Err(FakeError(format!("a request to {to:?}, expected {url:?}")));
+                }
+                let reply = match wire {
+                    Wire::Value => Reply::value(serde_json::from_str(&page).unwrap()),
+                    Wire::Body => Reply::body(page),
+                };
+                let mut headers = http::HeaderMap::new();
+                headers.insert(http::header::LINK, http::HeaderValue::from_static(link));
+                let from = url::Url::parse(url.unwrap_or(ROUTE_URL)).unwrap();
+                Ok(reply.with_headers(headers).with_url(from))
+            }
             (None, _) => Err(FakeError(format!("no answer scripted for {request:?}"))),
         }
     }

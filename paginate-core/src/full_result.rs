@@ -2,10 +2,12 @@
 //!
 //! A list of a top-level result key read from a body is merged as text: its elements' text is
 //! appended to the key's text so far, and a typed full result is deserialized from the merged
-//! text at the end, so no `Value` of the items is ever built (G8). Everything else is merged as
-//! JSON, as botocore merges it.
+//! text at the end, so no `Value` of the items is ever built (G8). So are the elements of pages
+//! that are bare arrays (P1), whose concatenation is the full result. Everything else is merged
+//! as JSON, as botocore merges it.
 
 use std::any::TypeId;
+use std::mem;
 
 use serde::de::{self, DeserializeOwned};
 use serde_json::{Map, Value};
@@ -26,8 +28,13 @@ pub(crate) struct FullResult {
     merged: Map<String, Value>,
     /// The keys merged as text, with their elements' text joined by commas.
     text: Vec<(String, TextList)>,
-    /// P1: the elements of a model whose pages are bare arrays; the full result is this list.
+    /// P1: the elements of a model whose pages are bare arrays, given as JSON; the full
+    /// result is this list, or `whole_text`.
     whole: Vec<Value>,
+    /// P1: the elements of such pages read from bodies, merged as text. At most one of
+    /// `whole` and `whole_text` holds elements: elements read from a body after a page given
+    /// as JSON join `whole`, and a page given as JSON after bodies moves the text into `whole`.
+    whole_text: TextList,
 }
 
 /// A list merged as text: `[`, the elements' texts joined by commas, and, once closed, `]`;
@@ -195,7 +202,8 @@ impl FullResult {
             }
             TakenPage::Body(mut page) => {
                 for key in &run.model().inner().result_keys {
-                    if key.is_top_level()
+                    // A top-level key's list, or the page itself when it is an array (P1).
+                    if key.is_slot()
                         && let Some(TopValue::Items(items)) = page.slot(key.top())
                     {
                         match page.whole_interior(items) {
@@ -234,8 +242,21 @@ impl FullResult {
         }
     }
 
-    /// A list's elements as text (`count` of them, joined by commas), at a top-level key.
+    /// A list's elements as text (`count` of them, joined by commas), at a top-level key or,
+    /// for a page that is an array, of the page itself (P1).
     fn add_text(&mut self, run: &Run, key: &Path, joined: &str, count: usize) -> Result<(), Error> {
+        if key.is_whole() {
+            if self.whole.is_empty() {
+                self.whole_text.push(joined, count);
+            } else if count > 0 {
+                // A page given as JSON came first: the elements join its list.
+                match from_text(&format!("[{joined}]")) {
+                    Ok(Value::Array(more)) => self.whole.extend(more),
+                    other => debug_assert!(false, "merged elements are not a list: {other:?}"),
+                }
+            }
+            return Ok(());
+        }
         let name = key.top();
         if let Some((_, list)) = self.text.iter_mut().find(|(k, _)| k == name) {
             list.push(joined, count);
@@ -267,6 +288,17 @@ impl FullResult {
             // P1: the run took only arrays.
             return match value {
                 Value::Array(items) => {
+                    if self.whole_text.1 > 0 {
+                        // Pages read from bodies came first: their elements lead.
+                        self.whole = match mem::take(&mut self.whole_text).into_value() {
+                            Value::Array(all) => all,
+                            other => {
+                                // `into_value` reads a list, or makes an empty one.
+                                debug_assert!(false, "a merged list read as {}", json_type(&other));
+                                Vec::new()
+                            }
+                        };
+                    }
                     self.whole.extend(items);
                     Ok(())
                 }
@@ -334,17 +366,20 @@ impl FullResult {
             type_name: std::any::type_name::<T>(),
             reason,
         };
-        if self.text.is_empty()
-            || TypeId::of::<T>() == TypeId::of::<Value>()
-            || run.model().inner().style.whole_page
-        {
+        let is_value = TypeId::of::<T>() == TypeId::of::<Value>();
+        if run.model().inner().style.whole_page && self.whole_text.1 > 0 && !is_value {
+            // P1: the concatenated arrays, read from their merged text.
+            let mut list = self.whole_text;
+            list.close();
+            return from_text(&list.0).map_err(failed);
+        }
+        if self.text.is_empty() || is_value || run.model().inner().style.whole_page {
             return from_json(self.finish(run)).map_err(|e| failed(e.to_string()));
         }
         let FullResult { merged, text, .. } = self;
         let Value::Object(merged) = (FullResult {
             merged,
-            text: Vec::new(),
-            whole: Vec::new(),
+            ..FullResult::default()
         })
         .finish(run) else {
             // `finish` always makes an object.
@@ -369,6 +404,9 @@ impl FullResult {
     /// resume token is the run's, there is no object to carry `NextToken`).
     pub(crate) fn finish(mut self, run: &Run) -> Value {
         if run.model().inner().style.whole_page {
+            if self.whole_text.1 > 0 {
+                return self.whole_text.into_value();
+            }
             return Value::Array(self.whole);
         }
         for (key, list) in std::mem::take(&mut self.text) {

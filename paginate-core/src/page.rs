@@ -25,8 +25,9 @@ impl TakenPage {
     /// The JSON type of a page that is not an object; `None` for an object.
     pub(crate) fn not_object(&self) -> Option<&'static str> {
         match self {
-            TakenPage::Value(Value::Object(_)) | TakenPage::Body(_) => None,
+            TakenPage::Value(Value::Object(_)) => None,
             TakenPage::Value(other) => Some(crate::token::json_type(other)),
+            TakenPage::Body(page) => page.not_object(),
         }
     }
 
@@ -59,13 +60,17 @@ impl TakenPage {
         found.map_err(SearchFailed::Expression)
     }
 
-    /// M1: the number of items at `key`.
+    /// M1: the number of items at `key`. On a body, a top-level key's list, or the page
+    /// itself when it is an array (`@`, P1), is one slot of element spans: counted, cut and
+    /// skipped without reading its elements.
     pub(crate) fn count(&self, key: &Path) -> Result<u64, &'static str> {
         match self {
             TakenPage::Value(page) => count_items(key.get(page)),
+            // `@` on an object: the run refuses such a page before it counts (P1).
+            TakenPage::Body(page) if key.is_whole() && page.not_array().is_some() => Err("object"),
             TakenPage::Body(page) => match page.slot(key.top()) {
                 None => count_items(None),
-                Some(TopValue::Items(items)) if key.is_top_level() => Ok(items.len() as u64),
+                Some(TopValue::Items(items)) if key.is_slot() => Ok(items.len() as u64),
                 Some(TopValue::Json(value)) => count_items(key.get_below_top(value)),
                 Some(other) => count_items(key.get_below_top(&page.checked(other))),
             },
@@ -104,8 +109,12 @@ impl TakenPage {
     ) -> Result<(), &'static str> {
         let value = match self {
             TakenPage::Value(page) => key.get_mut(page),
+            // `@` on an object: the run refuses such a page before it cuts (P1).
+            TakenPage::Body(page) if key.is_whole() && page.not_array().is_some() => {
+                return Err("object");
+            }
             TakenPage::Body(page) => {
-                if key.is_top_level()
+                if key.is_slot()
                     && let Some(TopValue::Items(_)) = page.slot(key.top())
                 {
                     match page.slot_mut(key.top()) {
@@ -129,6 +138,7 @@ impl TakenPage {
             TakenPage::Body(page) => {
                 let needs = Needs {
                     page: false,
+                    page_at: Vec::new(),
                     keys: model
                         .inner()
                         .non_aggregate_keys

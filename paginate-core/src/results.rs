@@ -319,7 +319,8 @@ impl<I: DeserializeOwned> PageConsumer for ItemCursor<I> {
                 self.set_json(run, value)
             }
             TakenPage::Body(mut page) => {
-                if key.is_top_level()
+                // A top-level key's list, or the page itself when it is an array (P1).
+                if key.is_slot()
                     && let Some(TopValue::Items(kept)) = page.slot(key.top())
                     && kept.typed
                 {

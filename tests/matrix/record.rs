@@ -36,6 +36,10 @@ pub(crate) enum View {
     TypedItems,
     /// `build_full_result_as::<Listing>()`.
     TypedFull,
+    /// `typed::<Vec<Item>, Item>()`: pages that are bare arrays (P1).
+    TypedArrayPages,
+    /// `build_full_result_as::<Vec<Item>>()`: the concatenated arrays (P1).
+    TypedArrayFull,
 }
 
 impl View {
@@ -231,6 +235,13 @@ macro_rules! read {
                 steps!(it, $($aw)*)
             }
             View::TypedFull => (Vec::new(), shown(pages.build_full_result_as::<Listing>() $($aw)*)),
+            View::TypedArrayPages => {
+                let mut it = pages.typed::<Vec<Item>, Item>();
+                steps!(it, $($aw)*)
+            }
+            View::TypedArrayFull => {
+                (Vec::new(), shown(pages.build_full_result_as::<Vec<Item>>() $($aw)*))
+            }
         }
     }};
 }

@@ -17,10 +17,13 @@ pub(crate) struct NotJson {
     pub(crate) body: String,
 }
 
-/// The page in a transport's reply. A body is moved into the page, never copied. One that is
-/// not a JSON object is parsed as a `Value`, so one that is JSON but not an object (which the
-/// run refuses as [`Error::PageNotObject`](crate::Error::PageNotObject), L7) is told apart
-/// from one that is not JSON at all (`Err`).
+/// The page in a transport's reply. A body is moved into the page, never copied. A body that
+/// is a JSON object is read as one, and so is a bare array for a model whose result is the
+/// page itself (`result_key = "@"`, P1); any other body is parsed as a `Value`, so one that is
+/// JSON but of another type (which the run refuses as
+/// [`Error::PageNotObject`](crate::Error::PageNotObject), L7, or
+/// [`Error::PageNotArray`](crate::Error::PageNotArray)) is told apart from one that is not
+/// JSON at all (`Err`).
 ///
 /// `sink` takes the elements of its result key's list as the body is read (G8).
 pub(crate) fn read_reply(
@@ -46,7 +49,8 @@ fn read_content(
         body: preview(&String::from_utf8_lossy(e.as_bytes())),
     })?;
     let keys = &model.inner().result_keys;
-    let split = |key: &str| keys.iter().any(|k| k.is_top_level() && k.top() == key);
+    // A top-level key's list, or (P1) the page itself, named `""` as its slot is.
+    let split = |key: &str| keys.iter().any(|k| k.is_slot() && k.top() == key);
     let sink = sink.and_then(|sink| {
         let Some(key) = keys.get(sink.key()) else {
             // A cursor's key is an index that `Run::result_key_index` found in this model.
@@ -59,7 +63,7 @@ fn read_content(
             return None;
         };
         // A key below the top level is not split: its cursor reads it from JSON.
-        key.is_top_level().then_some((key.top(), sink))
+        key.is_slot().then_some((key.top(), sink))
     });
     match BodyPage::read(text, &split, sink) {
         Ok(page) => Ok(TakenPage::Body(page)),
@@ -89,6 +93,67 @@ mod tests {
 
     fn read(reply: Reply) -> Result<TakenPage, NotJson> {
         read_reply(reply, &model(), None).map(|(page, _)| page)
+    }
+
+    fn whole_page_model() -> Model {
+        let built = Model::builder("ListMessages")
+            .input_token("before")
+            .output_token("[-1].id")
+            .result_key("@")
+            .build();
+        match built {
+            Ok(model) => model,
+            Err(e) => panic!("{e}"),
+        }
+    }
+
+    /// P1, G8: for a model whose result is the page itself, a bare array is read without a
+    /// `Value` tree, as one slot of element spans; an object is read as an object, which the
+    /// run refuses as not an array; text that is not JSON is `NotJson`.
+    #[test]
+    fn p1_g8_a_bare_array_is_read_as_one_slot_for_a_whole_page_model() {
+        let model = whole_page_model();
+        let read = |text: &str| {
+            read_reply(Reply::body(Body::from(text.to_owned())), &model, None).map(|(p, _)| p)
+        };
+        let page = read(r#" [{"id": 1}, {"id": 2}] "#);
+        let Ok(TakenPage::Body(page)) = page else {
+            panic!("expected a body page, got {page:?}");
+        };
+        assert_eq!((page.not_array(), page.not_object()), (None, Some("array")));
+        assert_eq!(page.to_value().ok(), Some(json!([{"id": 1}, {"id": 2}])));
+        let Ok(TakenPage::Body(object)) = read(r#"{"items": []}"#) else {
+            panic!("an object is a body page");
+        };
+        assert_eq!(object.not_array(), Some("object"));
+        assert!(matches!(read("[1, 2"), Err(NotJson { .. })));
+        assert!(matches!(read("<html>"), Err(NotJson { .. })));
+        assert!(matches!(
+            read(r#""text""#),
+            Ok(TakenPage::Value(Value::String(_)))
+        ));
+    }
+
+    /// G8: a typed item cursor of `@` takes the array's elements as the body is read.
+    #[test]
+    fn p1_g8_a_typed_cursor_of_the_page_itself_takes_its_elements_as_it_is_read() {
+        #[derive(serde::Deserialize)]
+        struct Message {
+            #[allow(dead_code)]
+            id: u64,
+        }
+        let model = whole_page_model();
+        let mut cursor = crate::results::ItemCursor::<Message>::new(0);
+        let reply = Reply::body(Body::from(r#"[{"id": 1}, {"id": 2}]"#));
+        let page = read_reply(reply, &model, Some(&mut cursor)).map(|(p, _)| p);
+        let Ok(TakenPage::Body(page)) = page else {
+            panic!("expected a body page, got {page:?}");
+        };
+        let slot = page.slot(crate::raw_page::WHOLE);
+        assert!(
+            matches!(slot, Some(crate::raw_page::TopValue::Items(items)) if items.typed && items.len() == 2),
+            "{slot:?}"
+        );
     }
 
     #[test]

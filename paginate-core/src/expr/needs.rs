@@ -1,5 +1,6 @@
 //! What of a page an expression reads (G8): the top-level keys it names, and for a key it only
-//! indexes with constants (`Contents[-1].Key`), just those elements. A page read from a body
+//! indexes with constants (`Contents[-1].Key`), just those elements; of a page that is a bare
+//! array (P1), the elements it indexes with constants (`[-1].id`). A page read from a body
 //! builds `Value`s for exactly that, and the expression gives on it what it gives on the whole
 //! page. The analysis is conservative: anything it does not follow reads the whole page.
 
@@ -8,8 +9,11 @@ use super::Node;
 /// What an expression evaluated on a page reads of it.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub(crate) struct Needs {
-    /// The whole page (`@`, an index or slice of the page itself, ...).
+    /// The whole page (`@`, a slice of the page itself, ...).
     pub(crate) page: bool,
+    /// Elements of the page itself indexed by constants (`[-1].id`): what is read of a page
+    /// that is a list (P1); on an object they are `null`, and nothing is read for them.
+    pub(crate) page_at: Vec<i32>,
     /// Top-level keys, in the order first named, each with what is read of it.
     pub(crate) keys: Vec<(String, KeyNeed)>,
 }
@@ -51,7 +55,8 @@ impl Needs {
         match node {
             Node::Literal(_) | Node::Expref(_) => {}
             Node::Field(name) => self.key(name, KeyNeed::Whole),
-            Node::Identity | Node::Index(_) | Node::Slice(..) => self.page = true,
+            Node::Index(i) => self.page_at.push(*i),
+            Node::Identity | Node::Slice(..) => self.page = true,
             Node::Sub(lhs, rhs) => match (&**lhs, &**rhs) {
                 (Node::Field(name), Node::Index(i)) => self.key(name, KeyNeed::At(vec![*i])),
                 _ => self.add(lhs),
@@ -85,6 +90,7 @@ mod tests {
     fn keys(list: &[(&str, KeyNeed)]) -> Needs {
         Needs {
             page: false,
+            page_at: Vec::new(),
             keys: list
                 .iter()
                 .map(|(k, n)| ((*k).to_owned(), n.clone()))
@@ -117,8 +123,33 @@ mod tests {
 
     #[test]
     fn the_page_itself_is_read_whole() {
-        for source in ["@", "keys(@)", "length(@)", "[0]", "[1:2]", "*.x", "@.A[0]"] {
+        for source in [
+            "@",
+            "keys(@)",
+            "length(@)",
+            "[1:2]",
+            "*.x",
+            "@.A[0]",
+            "[*].id",
+            "[]",
+        ] {
             assert!(needs(source).page, "{source}");
+        }
+    }
+
+    /// P1: a page that is a list is read only at the elements indexed by constants.
+    #[test]
+    fn p1_g8_indices_of_the_page_itself_read_only_those_elements() {
+        for (source, at) in [
+            ("[-1].id", vec![-1]),
+            ("[0]", vec![0]),
+            ("[0].id || [-1].id", vec![0, -1]),
+            ("[2][0]", vec![2]),
+        ] {
+            let needs = needs(source);
+            assert!(!needs.page, "{source}");
+            assert_eq!(needs.page_at, at, "{source}");
+            assert!(needs.keys.is_empty(), "{source}");
         }
     }
 }

@@ -58,6 +58,12 @@ impl Path {
         self.parts.len() == 1
     }
 
+    /// True when the path names one slot of a page read from a body (G8): a top-level key,
+    /// or `@`, the page itself (P1), whose slot on an array page is named [`Path::top`], `""`.
+    pub(crate) fn is_slot(&self) -> bool {
+        self.parts.len() <= 1
+    }
+
     /// Follows the path below its first identifier, from that key's value.
     pub(crate) fn get_below_top<'v>(&self, value: &'v Value) -> Option<&'v Value> {
         let mut at = value;

@@ -3,19 +3,23 @@
 //! One pass over the text finds the page's top-level keys and where each value lies; for the
 //! model's top-level result keys that hold lists, where each list lies and how many elements
 //! it has, and a typed item cursor's elements are deserialized on that same pass
-//! ([`ItemSink`]). Everything after works on those spans: counting, cutting and skipping (M1,
-//! M2, R6) change how many of a list's elements are kept, typed results are deserialized from
-//! the text, and `Value`s are built only of what an expression reads ([`Needs`]) or what is
-//! handed out as JSON.
+//! ([`ItemSink`]). A page that is a bare array (P1, `result_key = "@"`) is read the same way,
+//! as one slot named [`WHOLE`] holding its elements. Everything after works on those spans:
+//! counting, cutting and skipping (M1, M2, R6) change how many of a list's elements are kept,
+//! typed results are deserialized from the text, and `Value`s are built only of what an
+//! expression reads ([`Needs`]) or what is handed out as JSON.
 //!
 //! - `mod.rs`: [`BodyPage`], its slots and lists, and what is read of them.
 //! - `scan.rs`: the one pass over the text, and [`ItemSink`].
 //! - `find.rs`: one element of a list already read, found without reading every element.
+//! - `tests.rs`: pages that are bare arrays (P1).
 
 use std::ops::Range;
 
 mod find;
 mod scan;
+#[cfg(test)]
+mod tests;
 
 use serde_json::Value;
 use serde_json::value::RawValue;
@@ -24,6 +28,11 @@ use crate::expr::{KeyNeed, Needs};
 use find::{last_element, nth_element};
 use scan::scan;
 pub(crate) use scan::{Checked, ItemSink};
+
+/// The name of the one slot of a page that is a bare array (P1): the `top()` of the path
+/// `@`, which has no identifiers. Only an array page has this slot; an object's key written
+/// `""` is an ordinary key of an object page.
+pub(crate) const WHOLE: &str = "";
 
 /// Where a value lies in the body's text.
 type Span = Range<usize>;
@@ -108,6 +117,8 @@ pub(crate) struct BodyPage {
     /// Whether the fields no longer say what the text says (a key written twice, a rule's
     /// edit): typed pages are then read from the fields written out again.
     changed: bool,
+    /// Whether the page is a bare array (P1): `fields` is then its one slot, [`WHOLE`].
+    is_array: bool,
 }
 
 /// A part of a body that a `Value` cannot hold after all (a value a typed item cursor's type
@@ -116,31 +127,37 @@ pub(crate) struct BodyPage {
 pub(crate) struct NotValue(pub(crate) serde_json::Error);
 
 impl BodyPage {
-    /// Reads `text`, splitting the lists of the top-level keys for which `split` is true.
-    /// A text the pass cannot read (not JSON, or not an object: the caller tells them apart
-    /// by parsing it as a `Value`) is given back as the error.
+    /// Reads `text`, splitting the lists of the top-level keys for which `split` is true;
+    /// when `split` is true of [`WHOLE`], a text that is a list is read as that one slot (P1).
+    /// A text the pass cannot read (not JSON, or neither an object nor such a list: the caller
+    /// tells them apart by parsing it as a `Value`) is given back as the error.
     pub(crate) fn read(
         text: String,
         split: &dyn Fn(&str) -> bool,
         sink: Option<(&str, &mut dyn ItemSink)>,
     ) -> Result<BodyPage, String> {
-        let Some((fields, changed)) = scan(&text, split, sink) else {
+        let Some(scanned) = scan(&text, split, sink) else {
             return Err(text);
         };
         Ok(BodyPage {
             text,
-            fields,
-            changed,
+            fields: scanned.fields,
+            changed: scanned.changed,
+            is_array: scanned.is_array,
         })
     }
 
-    /// The text of `span`, a span the pass found in this very text.
-    /// The JSON type of the page when it is not an array (P1): a body page read field by
-    /// field is an object.
+    /// The JSON type of the page when it is not an array (P1).
     pub(crate) fn not_array(&self) -> Option<&'static str> {
-        Some("object")
+        (!self.is_array).then_some("object")
     }
 
+    /// The JSON type of the page when it is not an object (L7).
+    pub(crate) fn not_object(&self) -> Option<&'static str> {
+        self.is_array.then_some("array")
+    }
+
+    /// The text of `span`, a span the pass found in this very text.
     pub(crate) fn text_of(&self, span: &Span) -> &str {
         let text = self.text.get(span.clone());
         debug_assert!(
@@ -151,6 +168,7 @@ impl BodyPage {
         text.unwrap_or("null")
     }
 
+    /// The slot of a top-level key, or of [`WHOLE`] on an array page.
     pub(crate) fn slot(&self, key: &str) -> Option<&TopValue> {
         self.fields.iter().find(|(k, _)| k == key).map(|(_, s)| s)
     }
@@ -264,11 +282,23 @@ impl BodyPage {
     }
 
     /// The page as an object holding what `needs` reads: the keys it names, a list read only
-    /// at some indices holding `null` elsewhere. An expression gives on it what it gives on
-    /// the whole page.
+    /// at some indices holding `null` elsewhere. An array page (P1) is a list of as many
+    /// elements, holding the elements the expression indexes (`[-1].id`) and `null`
+    /// elsewhere; a key is `null` on any list. An expression gives on the view what it gives
+    /// on the whole page.
     pub(crate) fn view(&self, needs: &Needs) -> Result<Value, NotValue> {
         if needs.page {
             return self.to_value();
+        }
+        if self.is_array {
+            if needs.page_at.is_empty() {
+                // Only keys are read, and every key of a list is `null`, whatever it holds.
+                return Ok(Value::Array(Vec::new()));
+            }
+            return match self.slot(WHOLE) {
+                Some(TopValue::Items(items)) => self.sparse(items, &needs.page_at),
+                _ => self.to_value(),
+            };
         }
         let mut object = serde_json::Map::new();
         for (key, need) in &needs.keys {
@@ -276,22 +306,7 @@ impl BodyPage {
                 continue;
             };
             let value = match (need, slot) {
-                (KeyNeed::At(indices), TopValue::Items(items)) => {
-                    let mut list = vec![Value::Null; items.len()];
-                    for &i in indices {
-                        let at = if i < 0 {
-                            items.len().checked_sub(i.unsigned_abs() as usize)
-                        } else {
-                            Some(i as usize)
-                        };
-                        if let Some(at) = at
-                            && let Some(place) = list.get_mut(at)
-                        {
-                            *place = self.element(items, at)?;
-                        }
-                    }
-                    Value::Array(list)
-                }
+                (KeyNeed::At(indices), TopValue::Items(items)) => self.sparse(items, indices)?,
                 (_, slot) => self.materialize(slot)?,
             };
             object.insert(key.clone(), value);
@@ -299,8 +314,36 @@ impl BodyPage {
         Ok(Value::Object(object))
     }
 
+    /// A list of as many elements as `items` keeps, holding those at `indices` (negative
+    /// ones counted from the end, as JMESPath counts them) and `null` elsewhere.
+    fn sparse(&self, items: &ItemSpans, indices: &[i32]) -> Result<Value, NotValue> {
+        let mut list = vec![Value::Null; items.len()];
+        for &i in indices {
+            let at = if i < 0 {
+                items.len().checked_sub(i.unsigned_abs() as usize)
+            } else {
+                Some(i as usize)
+            };
+            if let Some(at) = at
+                && let Some(place) = list.get_mut(at)
+            {
+                *place = self.element(items, at)?;
+            }
+        }
+        Ok(Value::Array(list))
+    }
+
     /// The whole page as JSON.
     pub(crate) fn to_value(&self) -> Result<Value, NotValue> {
+        if self.is_array {
+            return match self.slot(WHOLE) {
+                Some(slot) => self.materialize(slot),
+                None => {
+                    debug_assert!(false, "an array page without its slot");
+                    Ok(Value::Array(Vec::new()))
+                }
+            };
+        }
         let mut object = serde_json::Map::new();
         for (key, slot) in &self.fields {
             object.insert(key.clone(), self.materialize(slot)?);
@@ -314,12 +357,19 @@ impl BodyPage {
     }
 
     /// The page's JSON text: the body itself, or, once the page has changed, its fields
-    /// written out again.
+    /// written out again (an array page's elements kept, P1).
     pub(crate) fn json_text(&self) -> std::borrow::Cow<'_, str> {
         if !self.changed {
             return std::borrow::Cow::Borrowed(&self.text);
         }
         let mut out = String::with_capacity(self.text.len());
+        if self.is_array {
+            match self.slot(WHOLE) {
+                Some(slot) => self.push_slot(&mut out, slot),
+                None => debug_assert!(false, "an array page without its slot"),
+            }
+            return std::borrow::Cow::Owned(out);
+        }
         out.push('{');
         for (i, (key, slot)) in self.fields.iter().enumerate() {
             if i > 0 {
@@ -327,21 +377,26 @@ impl BodyPage {
             }
             out.push_str(&Value::String(key.clone()).to_string());
             out.push(':');
-            match slot {
-                TopValue::Raw(span) => out.push_str(self.text_of(span)),
-                TopValue::Items(items) if items.whole() => out.push_str(self.text_of(&items.list)),
-                TopValue::Items(items) => {
-                    // The list's syntax was checked when it was read, and a list of raw
-                    // values asks no more of it.
-                    let texts = self.element_texts(items);
-                    debug_assert!(texts.is_ok(), "a list read before has no element texts");
-                    push_list(&mut out, texts.unwrap_or_default().into_iter());
-                }
-                TopValue::Json(value) => out.push_str(&value.to_string()),
-            }
+            self.push_slot(&mut out, slot);
         }
         out.push('}');
         std::borrow::Cow::Owned(out)
+    }
+
+    /// Writes a slot's JSON text.
+    fn push_slot(&self, out: &mut String, slot: &TopValue) {
+        match slot {
+            TopValue::Raw(span) => out.push_str(self.text_of(span)),
+            TopValue::Items(items) if items.whole() => out.push_str(self.text_of(&items.list)),
+            TopValue::Items(items) => {
+                // The list's syntax was checked when it was read, and a list of raw values
+                // asks no more of it.
+                let texts = self.element_texts(items);
+                debug_assert!(texts.is_ok(), "a list read before has no element texts");
+                push_list(out, texts.unwrap_or_default().into_iter());
+            }
+            TopValue::Json(value) => out.push_str(&value.to_string()),
+        }
     }
 }
 

@@ -1,9 +1,10 @@
-//! The one pass over a body's text (G8): the punctuation of the top-level object and of its
-//! result lists is walked here, and every key and value is read by serde_json.
+//! The one pass over a body's text (G8): the punctuation of the top-level object (or, P1, of a
+//! page that is a bare array) and of its result lists is walked here, and every key and value
+//! is read by serde_json.
 
 use serde::de::{self, Deserializer as _, SeqAccess, Visitor};
 
-use super::{ItemSpans, Span, TopValue};
+use super::{ItemSpans, Span, TopValue, WHOLE};
 
 /// Deserializes the elements of one result key's lists while a body is read, so a typed
 /// item is read from the text once, on the same pass that finds it (G8).
@@ -24,9 +25,18 @@ pub(crate) trait ItemSink {
     fn take_list(&mut self, text: &str) -> Option<(usize, usize)>;
 }
 
+/// What the pass found: the page's slots, whether they no longer say what the text says (a
+/// key written twice), and whether the page is a bare array, held as the one slot [`WHOLE`].
+pub(super) struct Scanned {
+    pub(super) fields: Vec<(String, TopValue)>,
+    pub(super) changed: bool,
+    pub(super) is_array: bool,
+}
+
 /// The one pass: the top-level keys of `text` and where their values lie; the lists of the
-/// keys `split` names as their elements, those of `sink`'s key also given to `sink`. `None`
-/// when `text` is not a JSON object.
+/// keys `split` names as their elements, those of `sink`'s key also given to `sink`. A text
+/// that is a list is read, when `split` names [`WHOLE`] (P1), as one slot named so, split the
+/// same way. `None` when `text` is not a JSON object (or such a list).
 ///
 /// The pass walks only the punctuation of the top-level object and of those lists; every
 /// key and value is read by serde_json, so the text is checked as JSON as a whole.
@@ -34,10 +44,23 @@ pub(super) fn scan(
     text: &str,
     split: &dyn Fn(&str) -> bool,
     mut sink: Option<(&str, &mut dyn ItemSink)>,
-) -> Option<(Vec<(String, TopValue)>, bool)> {
+) -> Option<Scanned> {
     let mut walk = Walk { text, pos: 0 };
     let mut fields: Vec<(String, TopValue)> = Vec::new();
     let mut changed = false;
+    if walk.peek() == Some(b'[') && split(WHOLE) {
+        let sink = match sink {
+            Some((name, sink)) if name == WHOLE => Some(sink),
+            _ => None,
+        };
+        let slot = walk.result(sink)?;
+        walk.skip_whitespace();
+        return (walk.pos == text.len()).then(|| Scanned {
+            fields: vec![(WHOLE.to_owned(), slot)],
+            changed: false,
+            is_array: true,
+        });
+    }
     if !walk.eat(b'{') {
         return None;
     }
@@ -73,7 +96,11 @@ pub(super) fn scan(
         }
     }
     walk.skip_whitespace();
-    (walk.pos == text.len()).then_some((fields, changed))
+    (walk.pos == text.len()).then_some(Scanned {
+        fields,
+        changed,
+        is_array: false,
+    })
 }
 
 /// A position in a body's text, moved over JSON punctuation and over values serde_json reads.
