@@ -342,11 +342,16 @@ fn p1_p2_p10_next_urls_from_a_link_header_over_array_pages() {
     let items = both(&m, &answers, &Opts::default(), View::TypedItems);
     let keys = ["a", "bb", "ccc", "dddd", "e", "f"];
     assert_eq!(items.results(), keys.map(|k| shown(Ok(item(k)))));
-    // A request to a URL carries none of the first request's params (P2, P3); the transport
+    // A request to a URL carries none of the first request's params (P2, P3), only the URL
+    // (recorded as `@url`), resolved against the page's own when relative; the transport
     // refuses a request to any URL but the one the page's `Link` names.
     assert_eq!(
         items.calls,
-        [json!({"Fixed": "param"}), json!({}), json!({})]
+        [
+            json!({"Fixed": "param"}),
+            json!({"@url": "https://api.example.com/repos/o/r/issues?page=2"}),
+            json!({"@url": "https://api.example.com/repos/o/r/issues?page=3"}),
+        ]
     );
     let full = both(&m, &answers, &Opts::default(), View::TypedArrayFull);
     assert_eq!(
@@ -365,7 +370,13 @@ fn p1_p2_p10_next_urls_from_a_link_header_over_array_pages() {
     );
     assert_eq!(rest.results(), [ok(issue("e")), ok(issue("f"))]);
     // The resumed run's first request goes to the token's URL, without the params (P2).
-    assert_eq!(rest.calls, [json!({}), json!({})]);
+    assert_eq!(
+        rest.calls,
+        [
+            json!({"@url": "https://api.example.com/repos/o/r/issues?page=2"}),
+            json!({"@url": "https://api.example.com/repos/o/r/issues?page=3"}),
+        ]
+    );
 }
 
 /// G4, P1: a run whose pages come some as `Value`s and some as bodies merges them in order:
