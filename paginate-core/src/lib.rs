@@ -23,7 +23,9 @@
 //!
 //! - At the root: [`Paginated`] (the trait and its derive), [`Model`], the [`PageRequest`] a
 //!   transport receives and the [`Reply`] it answers, run options ([`PaginationConfig`],
-//!   [`DuplicateTokenPolicy`], [`Progress`]) and errors ([`Error`], [`TokenError`]).
+//!   [`DuplicateTokenPolicy`], [`Progress`]) and errors ([`Error`], [`TokenError`]);
+//!   [`Origin`], the check a transport runs on a URL it is asked to follow (a `next_url` or
+//!   `Link`), and its [`ForeignUrl`] refusal.
 //! - [`blocking`] and [`nonblocking`]: the same names in both — `Transport` (one method,
 //!   `fetch`), `from_fn` for closures, and the `Pages`, `Items` and `Search` a run gives, as
 //!   iterators or as streams.
@@ -152,6 +154,7 @@ mod full_result;
 pub mod http;
 pub mod model;
 mod options;
+mod origin;
 mod page;
 mod pages;
 mod paginated;
@@ -204,6 +207,7 @@ pub use body::{Body, Content, Reply};
 pub use error::{BoxError, Error, TokenError};
 pub use model::Model;
 pub use options::{DuplicateTokenPolicy, PaginationConfig, Progress};
+pub use origin::{ForeignUrl, Origin, Refusal};
 #[doc(hidden)]
 pub use paginated::__private;
 pub use paginated::Paginated;

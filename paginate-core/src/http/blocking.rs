@@ -1,11 +1,11 @@
 //! The blocking ready transport, over `reqwest::blocking::Client`.
 
-use reqwest::header::HeaderMap;
-use reqwest::{StatusCode, Url};
+use reqwest::Url;
 
-use super::request::prepare;
+use super::request::{Received, prepare};
 use super::{Hooks, HttpError, HttpRequest, hook_setters};
 use crate::body::Reply;
+use crate::origin::Origin;
 use crate::transport::{PageRequest, Transport};
 
 /// A [`blocking::Transport`](crate::blocking::Transport) that sends each page request to the model's route under a base URL, with a
@@ -17,46 +17,74 @@ use crate::transport::{PageRequest, Transport};
 pub struct BlockingHttpTransport {
     client: reqwest::blocking::Client,
     base: Url,
+    origin: Origin,
     hooks: Hooks,
 }
 
 impl BlockingHttpTransport {
     /// A transport sending to routes under `base_url` with `client`.
     pub fn new(client: reqwest::blocking::Client, base_url: &str) -> Result<Self, HttpError> {
+        let base = super::request::base_url(base_url)?;
         Ok(BlockingHttpTransport {
             client,
-            base: super::request::base_url(base_url)?,
+            origin: Origin::new(base.clone()),
+            base,
             hooks: Hooks::default(),
         })
     }
 
     hook_setters!();
 
+    /// Whether a next URL whose scheme, host or port are not the base URL's, but whose path
+    /// is under the base path, is sent to the base's scheme, host and port instead of refused
+    /// (off by default): for servers behind a TLS-terminating proxy (Django REST framework's
+    /// `next` says `http://` behind `https://`). See
+    /// [`HttpTransport::rebase_urls`](crate::http::HttpTransport::rebase_urls) and
+    /// [`Origin::rebasing`].
+    ///
+    /// ```
+    /// use paginated::http::BlockingHttpTransport;
+    ///
+    /// let api = BlockingHttpTransport::new(reqwest::blocking::Client::new(), "https://api.example.com/api")?
+    ///     .rebase_urls(true);
+    /// assert!(api.origin().is_rebasing());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    #[must_use]
+    pub fn rebase_urls(mut self, on: bool) -> Self {
+        self.origin = self.origin.rebasing(on);
+        self
+    }
+
     /// The base URL.
     pub fn base_url(&self) -> &Url {
         &self.base
+    }
+
+    /// The origin every next URL is admitted by before it is sent (SEMANTICS P2).
+    pub fn origin(&self) -> &Origin {
+        &self.origin
     }
 }
 
 impl Transport for BlockingHttpTransport {
     type Error = HttpError;
 
-    /// Sends the request to its route under the base URL. A JSON object's body is handed to
-    /// the run unparsed; with a decode hook, the hook's JSON. A request without a route is
-    /// [`HttpError::NoRoute`].
+    /// Sends the request to its route under the base URL, or to its next URL once the
+    /// [`origin`](BlockingHttpTransport::origin) admits it ([`HttpError::ForeignUrl`]
+    /// otherwise, and nothing is sent). Answers with the response's status, headers and final
+    /// URL, and its body: a JSON object's is handed to the run unparsed; with a decode hook,
+    /// the hook's JSON. A request without a route or a URL is [`HttpError::NoRoute`].
     fn fetch(&self, request: PageRequest<'_>) -> Result<Reply, HttpError> {
-        let (prepared, status, headers, body) = self.exchange(&request)?;
-        prepared.read_reply(&request, &self.hooks, status, &headers, body)
+        let (prepared, received) = self.exchange(&request)?;
+        prepared.read_reply(&request, &self.hooks, received)
     }
 }
 
 impl BlockingHttpTransport {
     /// Sends the request and reads the whole response.
-    fn exchange(
-        &self,
-        request: &PageRequest<'_>,
-    ) -> Result<(HttpRequest, StatusCode, HeaderMap, Vec<u8>), HttpError> {
-        let prepared = prepare(&self.base, request, &self.hooks)?;
+    fn exchange(&self, request: &PageRequest<'_>) -> Result<(HttpRequest, Received), HttpError> {
+        let prepared = prepare(&self.base, &self.origin, request, &self.hooks)?;
         let operation = request.operation();
         let mut builder = self
             .client
@@ -70,9 +98,16 @@ impl BlockingHttpTransport {
             .map_err(|e| prepared.failed(operation, Box::new(e.without_url())))?;
         let status = response.status();
         let headers = response.headers().clone();
+        let url = response.url().clone();
         let body = response
             .bytes()
             .map_err(|e| prepared.failed(operation, Box::new(e.without_url())))?;
-        Ok((prepared, status, headers, body.into()))
+        let received = Received {
+            status,
+            headers,
+            url,
+            body: body.into(),
+        };
+        Ok((prepared, received))
     }
 }

@@ -2,14 +2,14 @@
 
 use std::task::{Context, Poll};
 
-use reqwest::header::HeaderMap;
-use reqwest::{StatusCode, Url};
+use reqwest::Url;
 use tower_service::Service;
 
-use super::request::prepare;
+use super::request::{Received, prepare};
 use super::{Hooks, HttpError, HttpRequest, hook_setters};
 use crate::body::Reply;
 use crate::error::BoxError;
+use crate::origin::Origin;
 use crate::transport::{AsyncTransport, PageRequest};
 
 /// An [`nonblocking::Transport`](crate::nonblocking::Transport) that sends each page request to the model's route under a base URL.
@@ -39,6 +39,7 @@ use crate::transport::{AsyncTransport, PageRequest};
 pub struct HttpTransport<S = reqwest::Client> {
     service: S,
     base: Url,
+    origin: Origin,
     hooks: Hooks,
 }
 
@@ -55,18 +56,52 @@ impl<S> HttpTransport<S> {
     /// `tower::Service<reqwest::Request, Response = reqwest::Response>`, typically a
     /// `tower::ServiceBuilder` stack around a `reqwest::Client`.
     pub fn with_service(service: S, base_url: &str) -> Result<Self, HttpError> {
+        let base = super::request::base_url(base_url)?;
         Ok(HttpTransport {
             service,
-            base: super::request::base_url(base_url)?,
+            origin: Origin::new(base.clone()),
+            base,
             hooks: Hooks::default(),
         })
     }
 
     hook_setters!();
 
+    /// Whether a next URL (`next_url`, `link('next')`, SEMANTICS P2) whose scheme, host or
+    /// port are not the base URL's, but whose path is under the base path, is sent to the
+    /// base's scheme, host and port instead of refused (off by default; see
+    /// [`Origin::rebasing`]). For servers behind a TLS-terminating proxy that write their
+    /// links as they see themselves: Django REST framework's `next` says
+    /// `http://internal:8000/api/…` while the API is `https://api.example.com/api`. A URL
+    /// outside the base path, or with credentials in it, is refused either way.
+    ///
+    /// ```
+    /// use paginated::http::HttpTransport;
+    ///
+    /// let api = HttpTransport::new(reqwest::Client::new(), "https://api.example.com/api")?
+    ///     .rebase_urls(true);
+    /// let next = url::Url::parse("http://internal:8000/api/orders/?cursor=cD0x")?;
+    /// assert_eq!(
+    ///     api.origin().admit(&next)?.as_str(),
+    ///     "https://api.example.com/api/orders/?cursor=cD0x"
+    /// );
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    #[must_use]
+    pub fn rebase_urls(mut self, on: bool) -> Self {
+        self.origin = self.origin.rebasing(on);
+        self
+    }
+
     /// The base URL.
     pub fn base_url(&self) -> &Url {
         &self.base
+    }
+
+    /// The origin every next URL is admitted by before it is sent (SEMANTICS P2): the base
+    /// URL's scheme, host, port and path.
+    pub fn origin(&self) -> &Origin {
+        &self.origin
     }
 }
 
@@ -78,12 +113,14 @@ where
 {
     type Error = HttpError;
 
-    /// Sends the request to its route under the base URL. A JSON object's body is handed to
-    /// the run unparsed; with a decode hook, the hook's JSON. A request without a route is
-    /// [`HttpError::NoRoute`].
+    /// Sends the request to its route under the base URL, or to its next URL once the
+    /// [`origin`](HttpTransport::origin) admits it ([`HttpError::ForeignUrl`] otherwise, and
+    /// nothing is sent). Answers with the response's status, headers and final URL, and its
+    /// body: a JSON object's is handed to the run unparsed; with a decode hook, the hook's
+    /// JSON. A request without a route or a URL is [`HttpError::NoRoute`].
     async fn fetch(&self, request: PageRequest<'_>) -> Result<Reply, HttpError> {
-        let (prepared, status, headers, body) = self.exchange(&request).await?;
-        prepared.read_reply(&request, &self.hooks, status, &headers, body)
+        let (prepared, received) = self.exchange(&request).await?;
+        prepared.read_reply(&request, &self.hooks, received)
     }
 }
 
@@ -97,8 +134,8 @@ where
     async fn exchange(
         &self,
         request: &PageRequest<'_>,
-    ) -> Result<(HttpRequest, StatusCode, HeaderMap, Vec<u8>), HttpError> {
-        let prepared = prepare(&self.base, request, &self.hooks)?;
+    ) -> Result<(HttpRequest, Received), HttpError> {
+        let prepared = prepare(&self.base, &self.origin, request, &self.hooks)?;
         let operation = request.operation();
         let mut service = self.service.clone();
         std::future::poll_fn(|cx: &mut Context<'_>| -> Poll<Result<(), S::Error>> {
@@ -112,11 +149,18 @@ where
             .map_err(|e| prepared.failed(operation, e.into()))?;
         let status = response.status();
         let headers = response.headers().clone();
+        let url = response.url().clone();
         let body = response
             .bytes()
             .await
             .map_err(|e| prepared.failed(operation, Box::new(e.without_url())))?;
-        Ok((prepared, status, headers, body.into()))
+        let received = Received {
+            status,
+            headers,
+            url,
+            body: body.into(),
+        };
+        Ok((prepared, received))
     }
 }
 

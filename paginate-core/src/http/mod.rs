@@ -8,6 +8,19 @@
 //! JSON body is the page; anything else is an [`HttpError`] naming the operation, the method,
 //! the URL and the status, with the start of the body.
 //!
+//! A request that continues a listing by URL (a model with `next_url`, such as
+//! `link('next')`, SEMANTICS P2) goes to that URL instead, with the route's method and its
+//! params (the re-sent ones and the page size, P3) set as query parameters over the URL's
+//! own. The URL came from a page or a resume token, so it is first admitted by the
+//! transport's [`Origin`](crate::Origin): same scheme, host and port as the base URL, no
+//! credentials in it, a path under the base path. Anything else is
+//! [`HttpError::ForeignUrl`] and no request goes out; a server behind a proxy that writes
+//! its links with its own scheme or host is followed with
+//! [`rebase_urls(true)`](HttpTransport::rebase_urls). Request headers the model sets (an
+//! `input_token` written `header('Name')`, P11) go with every request, and every reply
+//! carries the response's status, headers and final URL, which `header('…')` and
+//! `link('…')` sources and relative next URLs read.
+//!
 //! The body goes to the run unparsed ([`Content::Body`](crate::Content::Body), SEMANTICS G8): typed
 //! pages, items and full results are deserialized straight from its text, and no
 //! `serde_json::Value` of the page is built. A success body that does not start as a JSON
@@ -156,6 +169,21 @@ pub enum HttpError {
     NoRoute {
         /// The operation.
         operation: String,
+    },
+
+    /// The request goes to a URL (a `next_url` or `Link` from a page, or a resume token's
+    /// `next_url`, SEMANTICS P2) that is not on the transport's [`Origin`](crate::Origin):
+    /// another scheme, host or port, credentials in it, or a path outside the base URL's. No
+    /// request was sent. The [`ForeignUrl`](crate::ForeignUrl) source names the URL, what
+    /// differs and what to do; a server behind a proxy that writes its links with its own
+    /// scheme or host is followed with [`rebase_urls(true)`](HttpTransport::rebase_urls).
+    #[error("{operation}: the next URL is not on the transport's origin; no request was sent")]
+    ForeignUrl {
+        /// The operation.
+        operation: String,
+        /// The URL, the origin and what differs.
+        #[source]
+        source: crate::ForeignUrl,
     },
 
     /// The route could not be filled from the page's params.

@@ -1,6 +1,6 @@
 //! What both ready HTTP transports share: the base URL's checks, turning a page request into
-//! an HTTP request (route, query string or JSON body, headers), and turning a response into a
-//! page or an [`HttpError`].
+//! an HTTP request (route or next URL, query string or JSON body, headers), and turning a
+//! response into a page or an [`HttpError`].
 
 use reqwest::header::{CONTENT_TYPE, HeaderMap, HeaderValue};
 use reqwest::{StatusCode, Url};
@@ -11,7 +11,8 @@ use crate::body::Content;
 use crate::body::Reply;
 
 use super::{Hooks, HttpError, HttpRequest, HttpResponse};
-use crate::route::Method;
+use crate::origin::Origin;
+use crate::route::{Method, Route};
 use crate::transport::PageRequest;
 
 /// How much of a refused body an error keeps.
@@ -45,32 +46,33 @@ impl HttpRequest {
         &self,
         page: &PageRequest<'_>,
         hooks: &Hooks,
-        status: StatusCode,
-        headers: &HeaderMap,
-        body: Vec<u8>,
+        received: Received,
     ) -> Result<Value, HttpError> {
-        match self
-            .read_reply(page, hooks, status, headers, body)?
-            .into_content()
-        {
+        let status = received.status;
+        match self.read_reply(page, hooks, received)?.into_content() {
             Content::Body(body) => self.parse(page, status, body.as_bytes()),
             Content::Value(value) => Ok(value),
         }
     }
 
-    /// The page in a response as a run takes it: a body that starts as a JSON object goes to
-    /// the run unparsed (a broken one is then [`crate::Error::PageNotJson`]); anything else is
-    /// parsed here, so an HTML error page with status 200 is [`HttpError::NotJson`] with its
-    /// URL and status. With a decode hook, the hook's JSON. A status that is not a success is
-    /// an error either way.
+    /// The page in a response as a run takes it, with the response's status, headers and
+    /// final URL (which a `link('…')` source or a relative next URL needs, P2, P10): a body
+    /// that starts as a JSON object goes to the run unparsed (a broken one is then
+    /// [`crate::Error::PageNotJson`]); anything else is parsed here, so an HTML error page with
+    /// status 200 is [`HttpError::NotJson`] with its URL and status. With a decode hook, the
+    /// hook's JSON. A status that is not a success is an error either way.
     pub(crate) fn read_reply(
         &self,
         page: &PageRequest<'_>,
         hooks: &Hooks,
-        status: StatusCode,
-        headers: &HeaderMap,
-        body: Vec<u8>,
+        received: Received,
     ) -> Result<Reply, HttpError> {
+        let Received {
+            status,
+            headers,
+            url,
+            body,
+        } = received;
         if !status.is_success() {
             return Err(HttpError::Status {
                 operation: page.operation().to_owned(),
@@ -80,13 +82,13 @@ impl HttpRequest {
                 body: excerpt(&body),
             });
         }
-        if let Some(decode) = &hooks.decode {
+        let reply = if let Some(decode) = &hooks.decode {
             let response = HttpResponse {
                 status,
-                headers,
+                headers: &headers,
                 body: &body,
             };
-            return decode(page, &response)
+            decode(page, &response)
                 .map(Reply::value)
                 .map_err(|source| HttpError::Decode {
                     operation: page.operation().to_owned(),
@@ -95,17 +97,22 @@ impl HttpRequest {
                     status,
                     body: excerpt(&body),
                     source,
-                });
-        }
-        // JSON's whitespace only: a form feed before `{` is not JSON, and is refused here.
-        let first = body
-            .iter()
-            .find(|b| !matches!(b, b' ' | b'\t' | b'\n' | b'\r'));
-        if first == Some(&b'{') {
-            Ok(Reply::body(body))
+                })?
         } else {
-            self.parse(page, status, &body).map(Reply::value)
-        }
+            // JSON's whitespace only: a form feed before `{` is not JSON, and is refused here.
+            let first = body
+                .iter()
+                .find(|b| !matches!(b, b' ' | b'\t' | b'\n' | b'\r'));
+            if first == Some(&b'{') {
+                Reply::body(body)
+            } else {
+                Reply::value(self.parse(page, status, &body)?)
+            }
+        };
+        Ok(reply
+            .with_status(status)
+            .with_headers(headers)
+            .with_url(url))
     }
 
     fn parse(
@@ -125,6 +132,19 @@ impl HttpRequest {
     }
 }
 
+/// A whole response, as a transport read it.
+#[derive(Debug)]
+pub(crate) struct Received {
+    /// The status.
+    pub(crate) status: StatusCode,
+    /// The headers.
+    pub(crate) headers: HeaderMap,
+    /// The URL that answered: the request's, or the last one redirected to.
+    pub(crate) url: Url,
+    /// The body.
+    pub(crate) body: Vec<u8>,
+}
+
 /// Checks that `text` is an absolute URL that paths can be appended to.
 pub(crate) fn base_url(text: &str) -> Result<Url, HttpError> {
     let bad = |reason: &str| HttpError::BaseUrl {
@@ -141,47 +161,73 @@ pub(crate) fn base_url(text: &str) -> Result<Url, HttpError> {
     Ok(url)
 }
 
-/// Turns a page request into an HTTP request: the route's path after the base URL's, the other
-/// params in the query (GET, DELETE) or in a JSON body (POST, PUT, PATCH), then the hook's
-/// request hooks.
+/// Turns a page request into an HTTP request, then runs the request hooks on it.
+///
+/// A request to a URL (P2) goes there once `origin` admits it ([`HttpError::ForeignUrl`]
+/// otherwise, and nothing is sent), with the route's method (GET without a route) and the
+/// params set as query parameters over the URL's own, replacing same-named ones. Any other
+/// request goes to the route's path after the base URL's, the other params in the query (GET,
+/// DELETE) or in a JSON body (POST, PUT, PATCH). Either way the request headers the model sets
+/// (P11) go with it.
 pub(crate) fn prepare(
     base: &Url,
+    origin: &Origin,
     request: &PageRequest<'_>,
     hooks: &Hooks,
 ) -> Result<HttpRequest, HttpError> {
     let operation = request.operation();
-    let route = request.route().ok_or_else(|| HttpError::NoRoute {
-        operation: operation.to_owned(),
-    })?;
-    let rendered = route
-        .render(request.params())
-        .map_err(|source| HttpError::Route {
-            operation: operation.to_owned(),
-            source,
-        })?;
-    let method = route.method();
-    let mut url = base.clone();
-    url.set_path(&format!(
-        "{}{}",
-        base.path().trim_end_matches('/'),
-        rendered.path
-    ));
     let mut headers = HeaderMap::new();
-    let body = if method.has_body() {
-        headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
-        Some(Value::Object(rendered.rest).to_string().into_bytes())
-    } else {
-        let pairs = query_pairs(&rendered.rest).map_err(|(name, problem)| HttpError::Param {
+    for (name, value) in request.headers() {
+        headers.append(name.clone(), value.clone());
+    }
+    let bad_param = |method, url: &Url, (name, problem): (&str, &'static str)| {
+        let mut url = url.clone();
+        url.set_query(None);
+        HttpError::Param {
             operation: operation.to_owned(),
             method,
             url: url.to_string(),
             name: name.to_owned(),
             problem,
-        })?;
-        if !pairs.is_empty() {
-            url.query_pairs_mut().extend_pairs(pairs);
         }
-        None
+    };
+    let (method, url, body) = if let Some(next) = request.url() {
+        let mut url = origin.admit(next).map_err(|source| HttpError::ForeignUrl {
+            operation: operation.to_owned(),
+            source,
+        })?;
+        let method = request.route().map_or(Method::Get, Route::method);
+        let pairs = query_pairs(request.params()).map_err(|e| bad_param(method, &url, e))?;
+        set_query_over(&mut url, pairs);
+        (method, url, None)
+    } else {
+        let route = request.route().ok_or_else(|| HttpError::NoRoute {
+            operation: operation.to_owned(),
+        })?;
+        let rendered = route
+            .render(request.params())
+            .map_err(|source| HttpError::Route {
+                operation: operation.to_owned(),
+                source,
+            })?;
+        let method = route.method();
+        let mut url = base.clone();
+        url.set_path(&format!(
+            "{}{}",
+            base.path().trim_end_matches('/'),
+            rendered.path
+        ));
+        let body = if method.has_body() {
+            headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
+            Some(Value::Object(rendered.rest).to_string().into_bytes())
+        } else {
+            let pairs = query_pairs(&rendered.rest).map_err(|e| bad_param(method, &url, e))?;
+            if !pairs.is_empty() {
+                url.query_pairs_mut().extend_pairs(pairs);
+            }
+            None
+        };
+        (method, url, body)
     };
     let mut prepared = HttpRequest {
         method,
@@ -198,6 +244,33 @@ pub(crate) fn prepare(
         })?;
     }
     Ok(prepared)
+}
+
+/// Sets `pairs` as query parameters of `url` over its own (P2): a parameter of the URL with
+/// the name of one of `pairs` is dropped, every other one kept byte for byte (an opaque
+/// cursor is not decoded and written again); `pairs` are appended, encoded as a route's query
+/// is.
+fn set_query_over(url: &mut Url, pairs: Vec<(&str, String)>) {
+    if pairs.is_empty() {
+        return;
+    }
+    let replaced = |piece: &str| {
+        url::form_urlencoded::parse(piece.as_bytes())
+            .next()
+            .is_some_and(|(name, _)| pairs.iter().any(|(n, _)| *n == name))
+    };
+    let mut query: Vec<&str> = url
+        .query()
+        .unwrap_or("")
+        .split('&')
+        .filter(|piece| !piece.is_empty() && !replaced(piece))
+        .collect();
+    let added = url::form_urlencoded::Serializer::new(String::new())
+        .extend_pairs(&pairs)
+        .finish();
+    query.push(&added);
+    let query = query.join("&");
+    url.set_query(Some(&query));
 }
 
 /// The query string of a GET or DELETE: strings as they are, numbers and booleans as JSON
@@ -243,11 +316,30 @@ mod tests {
     use crate::route::Route;
     use serde_json::json;
 
+    /// `prepare` with the transport's origin, as the transports call it.
+    fn prepare_on(
+        base: &str,
+        request: &PageRequest<'_>,
+        hooks: &Hooks,
+    ) -> Result<HttpRequest, HttpError> {
+        let base = base_url(base).unwrap();
+        prepare(&base, &Origin::new(base.clone()), request, hooks)
+    }
+
     fn prepared(route: &str, base: &str, params: Value) -> Result<HttpRequest, HttpError> {
         let route = Route::parse(route).unwrap();
         let params = params.as_object().cloned().unwrap();
         let request = PageRequest::new("Op", &params).with_route(&route);
-        prepare(&base_url(base).unwrap(), &request, &Hooks::default())
+        prepare_on(base, &request, &Hooks::default())
+    }
+
+    fn received(status: StatusCode, body: &[u8]) -> Received {
+        Received {
+            status,
+            headers: HeaderMap::new(),
+            url: Url::parse("http://h/v1").unwrap(),
+            body: body.to_vec(),
+        }
     }
 
     fn read(
@@ -260,9 +352,7 @@ mod tests {
         p.read(
             &PageRequest::new("Op", &params),
             hooks,
-            status,
-            &HeaderMap::new(),
-            body.to_vec(),
+            received(status, body),
         )
     }
 
@@ -304,12 +394,7 @@ mod tests {
         );
         let params = Map::new();
         let none = Hooks::default();
-        let e = prepare(
-            &base_url("http://h").unwrap(),
-            &PageRequest::new("Op", &params),
-            &none,
-        )
-        .unwrap_err();
+        let e = prepare_on("http://h", &PageRequest::new("Op", &params), &none).unwrap_err();
         assert!(matches!(e, HttpError::NoRoute { .. }), "{e}");
         assert!(base_url("mailto:x@y").is_err());
         assert!(base_url("http://h/?q=1").is_err());
@@ -333,15 +418,7 @@ mod tests {
         // whitespace. A form feed is not JSON whitespace, so that body is refused here.
         let params = Map::new();
         let page = PageRequest::new("Op", &params);
-        let reply = |body: &[u8]| {
-            p.read_reply(
-                &page,
-                &none,
-                StatusCode::OK,
-                &HeaderMap::new(),
-                body.to_vec(),
-            )
-        };
+        let reply = |body: &[u8]| p.read_reply(&page, &none, received(StatusCode::OK, body));
         assert!(matches!(
             reply(b" \r\n\t{\"a\": 1}").map(Reply::into_content),
             Ok(Content::Body(_))
@@ -374,14 +451,14 @@ mod tests {
         let route = Route::parse("GET /v1").unwrap();
         let params = Map::new();
         let page = PageRequest::new("Op", &params).with_route(&route);
-        let p = prepare(&base_url("http://h").unwrap(), &page, &hooks).unwrap();
+        let p = prepare_on("http://h", &page, &hooks).unwrap();
         assert_eq!(p.url.as_str(), "http://h/v1?page=1");
         assert_eq!(p.headers["x-signed"], "yes");
 
         hooks.request.push(std::sync::Arc::new(
             |_: &PageRequest<'_>, _: &mut HttpRequest| Err("no credentials".into()),
         ));
-        let e = prepare(&base_url("http://h").unwrap(), &page, &hooks).unwrap_err();
+        let e = prepare_on("http://h", &page, &hooks).unwrap_err();
         assert_eq!(
             e.to_string(),
             "Op: GET http://h/v1?page=1: the request hook failed"
@@ -399,5 +476,133 @@ mod tests {
         );
         let e = read(&p, &hooks, StatusCode::OK, b"<b/>").unwrap_err();
         assert!(matches!(e, HttpError::Decode { .. }), "{e}");
+    }
+
+    #[test]
+    fn a_next_url_is_admitted_then_sent_with_the_params_over_its_query() {
+        let route = Route::parse("GET /v1/things/{Id}").unwrap();
+        let next = Url::parse(
+            "http://h/v1/things/a%2Fb?page%5Bafter%5D=x%2B%FF&limit=50&api-version=old&keep=a+b#f",
+        )
+        .unwrap();
+        let params =
+            json!({"limit": 5, "api-version": "2024-01-01", "tags": ["a b", "c&d"], "gone": null});
+        let params = params.as_object().cloned().unwrap();
+        let mut headers = HeaderMap::new();
+        headers.insert("x-cursor", HeaderValue::from_static("c1"));
+        let request = PageRequest::new("Op", &params)
+            .with_route(&route)
+            .with_url(&next)
+            .with_headers(&headers);
+        let p = prepare_on("http://h/v1", &request, &Hooks::default()).unwrap();
+        assert_eq!(p.method, Method::Get);
+        // The URL's own parameters kept byte for byte (an undecodable `%FF` included), the
+        // same-named ones replaced, the params appended as a route's query writes them; the
+        // route's placeholders play no part.
+        assert_eq!(
+            p.url.as_str(),
+            "http://h/v1/things/a%2Fb?page%5Bafter%5D=x%2B%FF&keep=a+b&limit=5&api-version=2024-01-01&tags=a+b&tags=c%26d#f"
+        );
+        assert_eq!(p.headers["x-cursor"], "c1");
+        assert!(p.body.is_none());
+
+        // No params: the URL as it is.
+        let empty = Map::new();
+        let request = PageRequest::new("Op", &empty).with_url(&next);
+        let p = prepare_on("http://h/v1", &request, &Hooks::default()).unwrap();
+        assert_eq!(p.url, next);
+
+        // Elsewhere: refused before anything else, whatever the hooks would do.
+        let mut hooks = Hooks::default();
+        hooks.request.push(std::sync::Arc::new(
+            |_: &PageRequest<'_>, _: &mut HttpRequest| -> Result<(), crate::BoxError> {
+                panic!("a hook ran on a refused request")
+            },
+        ));
+        for foreign in [
+            "http://evil.example/v1/things",
+            "http://h/admin",
+            "http://h/v1x",
+            "https://h/v1/things",
+            "http://u:p@h/v1/things",
+        ] {
+            let next = Url::parse(foreign).unwrap();
+            let request = PageRequest::new("Op", &empty).with_url(&next);
+            let e = prepare_on("http://h/v1", &request, &hooks).unwrap_err();
+            let HttpError::ForeignUrl { operation, source } = &e else {
+                panic!("{foreign}: {e}");
+            };
+            assert_eq!(operation, "Op");
+            assert_eq!(source.url(), &next);
+            assert!(!e.is_retryable());
+            assert_eq!(
+                e.to_string(),
+                "Op: the next URL is not on the transport's origin; no request was sent"
+            );
+        }
+        // Rebasing moves it onto the base first.
+        let base = base_url("https://api.example.com/v1").unwrap();
+        let origin = Origin::new(base.clone()).rebasing(true);
+        let next = Url::parse("http://internal:8000/v1/things?cursor=c").unwrap();
+        let request = PageRequest::new("Op", &params).with_url(&next);
+        let p = prepare(&base, &origin, &request, &Hooks::default()).unwrap();
+        assert!(
+            p.url
+                .as_str()
+                .starts_with("https://api.example.com/v1/things?cursor=c&limit=5"),
+            "{}",
+            p.url
+        );
+    }
+
+    #[test]
+    fn a_request_header_goes_with_a_route_request_too() {
+        let route = Route::parse("POST /v1/search").unwrap();
+        let params = Map::new();
+        let mut headers = HeaderMap::new();
+        headers.insert("range", HeaderValue::from_static("id ]5..; max=10"));
+        let request = PageRequest::new("Op", &params)
+            .with_route(&route)
+            .with_headers(&headers);
+        let p = prepare_on("http://h", &request, &Hooks::default()).unwrap();
+        assert_eq!(p.headers["range"], "id ]5..; max=10");
+        assert_eq!(p.headers[CONTENT_TYPE], "application/json");
+    }
+
+    #[test]
+    fn replies_carry_the_status_headers_and_final_url() {
+        let p = prepared("GET /v1", "http://h", json!({})).unwrap();
+        let params = Map::new();
+        let page = PageRequest::new("Op", &params);
+        let mut headers = HeaderMap::new();
+        headers.insert(
+            "link",
+            HeaderValue::from_static("</v1?page=2>; rel=\"next\""),
+        );
+        let answer = |body: &[u8], hooks: &Hooks| {
+            let received = Received {
+                status: StatusCode::PARTIAL_CONTENT,
+                headers: headers.clone(),
+                url: Url::parse("http://h/v1?page=1").unwrap(),
+                body: body.to_vec(),
+            };
+            p.read_reply(&page, hooks, received).unwrap()
+        };
+        let mut hooks = Hooks::default();
+        // A body, a value (a bare array is parsed here), a decoded value: all three.
+        for (body, hooks) in [(&b"{}"[..], &hooks), (b"[1, 2]", &hooks)] {
+            let reply = answer(body, hooks);
+            assert_eq!(reply.status(), StatusCode::PARTIAL_CONTENT);
+            assert_eq!(reply.headers()["link"], "</v1?page=2>; rel=\"next\"");
+            assert_eq!(reply.url().map(Url::as_str), Some("http://h/v1?page=1"));
+        }
+        hooks.decode = Some(std::sync::Arc::new(
+            |_: &PageRequest<'_>, _: &HttpResponse<'_>| Ok(json!([1])),
+        ));
+        let reply = answer(b"<xml/>", &hooks);
+        assert_eq!(reply.content(), &Content::Value(json!([1])));
+        assert_eq!(reply.status(), StatusCode::PARTIAL_CONTENT);
+        assert!(reply.headers().contains_key("link"));
+        assert_eq!(reply.url().map(Url::as_str), Some("http://h/v1?page=1"));
     }
 }
