@@ -233,6 +233,98 @@ pub(crate) fn expr(data: &[u8]) {
     let _ = Registry::from_json(&file.to_string());
 }
 
+/// Origins (P2): the first line as a transport's base URL, the rest as a URL it is asked to
+/// follow, taken as absolute and as relative to the base (a relative next URL). Whatever
+/// `check` admits, and whatever `admit` gives back with rebasing off or on, is on the base's
+/// scheme, host and port, carries no user name or password, has a path under the base path on
+/// a segment boundary, and parses back to itself (what is sent is what was checked); `check`
+/// never rebases; a rebase keeps the path and the query; refusals have a message.
+pub(crate) fn origin(data: &[u8]) {
+    let text = String::from_utf8_lossy(data);
+    let (base, candidate) = text.split_once('\n').unwrap_or((&text, ""));
+    let Ok(base) = url::Url::parse(base) else {
+        return;
+    };
+    let strict = paginated::Origin::new(base.clone());
+    let rebasing = strict.clone().rebasing(true);
+    let candidates = [url::Url::parse(candidate), base.join(candidate)];
+    for url in candidates.iter().flatten() {
+        let checked = strict.check(url);
+        assert_eq!(
+            checked.is_ok(),
+            rebasing.check(url).is_ok(),
+            "check never rebases: {url}"
+        );
+        match &checked {
+            Ok(()) => on_origin(&base, url),
+            Err(refused) => assert!(!refused.to_string().is_empty()),
+        }
+        match strict.admit(url) {
+            Ok(admitted) => {
+                assert!(
+                    checked.is_ok(),
+                    "admitted without rebasing, refused by check: {url}"
+                );
+                assert_eq!(&admitted, url, "admitted without rebasing, yet changed");
+            }
+            Err(refused) => assert!(
+                checked.is_err(),
+                "checked, refused by admit: {url}: {refused}"
+            ),
+        }
+        match rebasing.admit(url) {
+            Ok(admitted) => {
+                on_origin(&base, &admitted);
+                if checked.is_ok() {
+                    assert_eq!(&admitted, url, "on the origin, yet moved");
+                }
+                assert_eq!(admitted.path(), url.path(), "a rebase keeps the path");
+                assert_eq!(admitted.query(), url.query(), "a rebase keeps the query");
+            }
+            Err(refused) => {
+                assert!(checked.is_err(), "checked, refused when rebasing: {url}");
+                assert!(!refused.to_string().is_empty());
+            }
+        }
+    }
+}
+
+/// `url` is a URL `base`'s transport may send to (P2), as the origin's rules say, written out
+/// again here rather than asked of `Origin`.
+fn on_origin(base: &url::Url, url: &url::Url) {
+    assert!(
+        matches!(url.scheme(), "http" | "https"),
+        "admitted a {} URL: {url}",
+        url.scheme()
+    );
+    assert_eq!(url.scheme(), base.scheme(), "scheme of {url} under {base}");
+    assert_eq!(url.host(), base.host(), "host of {url} under {base}");
+    assert_eq!(
+        url.port_or_known_default(),
+        base.port_or_known_default(),
+        "port of {url} under {base}"
+    );
+    assert!(
+        url.username().is_empty() && url.password().is_none(),
+        "admitted credentials: {url}"
+    );
+    let root = base.path().trim_end_matches('/');
+    let path = url.path();
+    let under = path
+        .strip_prefix(root)
+        .is_some_and(|rest| rest.is_empty() || rest.starts_with('/'));
+    assert!(under, "path {path:?} of {url} is not under {root:?}");
+    assert!(
+        !path.split('/').any(|s| s == "." || s == ".."),
+        "a dot segment left in {url}"
+    );
+    assert_eq!(
+        url::Url::parse(url.as_str()).as_ref(),
+        Ok(url),
+        "{url} does not parse back to itself"
+    );
+}
+
 /// An item of the first model's primary result key, as a typed caller declares it.
 #[derive(Deserialize)]
 #[allow(dead_code)]

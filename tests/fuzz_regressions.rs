@@ -54,3 +54,8 @@ fn fuzz_corpus_expressions() {
 fn fuzz_corpus_body_runs() {
     println!("{} body inputs", replay("body", harness::body));
 }
+
+#[test]
+fn fuzz_corpus_origins() {
+    println!("{} origin inputs", replay("origin", harness::origin));
+}
