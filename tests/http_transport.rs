@@ -10,6 +10,9 @@
 //!   `HttpError`s under `Error::Transport`;
 //! - `layers`: retries, rate limits and timeouts from `tower`, and retries for the blocking
 //!   transport;
+//! - `styles`: pagination styles (SEMANTICS §8) end to end: `Link` headers over bare arrays,
+//!   relative next URLs, re-sent params, cursors in headers, and the origin check on every
+//!   next URL (P2), from a page or a resume token, with rebasing opt-in;
 //! - `traces`: the `paginate.run` span and its page events.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
@@ -21,6 +24,8 @@ mod layers;
 mod listing;
 #[path = "http/server.rs"]
 mod server;
+#[path = "http/styles.rs"]
+mod styles;
 #[path = "http/traces.rs"]
 mod traces;
 

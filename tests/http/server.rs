@@ -2,12 +2,26 @@
 //! OS picks) with in-memory data, and a log of every request exactly as it arrived (method,
 //! raw path, query pairs, headers, body, arrival time) for the tests to read.
 //!
-//! Two APIs are served:
+//! These APIs are served:
 //!
 //! - `GET /buckets/{Bucket}/objects?prefix=&marker=&max-keys=`: an S3-style listing of
 //!   [`bucket_keys`] in the bucket [`BUCKET`] (other buckets are a 404 with a JSON body);
 //! - `POST /v1/users/search` with a JSON body `{"filter": {"team": …}, "cursor": …,
-//!   "limit": …}`: [`users`] of a team, a page at a time.
+//!   "limit": …}`: [`users`] of a team, a page at a time;
+//! - [`things`] in the pagination styles of REST APIs (SEMANTICS §8), each page's next
+//!   position where that API puts it:
+//!   - `GET /repos/things?page=&per_page=`: GitHub's, a bare JSON array and a `Link` header
+//!     with the absolute URL of the next page;
+//!   - `GET /honeycomb/things?page[size]=&page[after]=`: Honeycomb's, `{"data": […],
+//!     "links": {"next": "/honeycomb/things?page[after]=…"}}`, a URL relative to the host;
+//!   - `GET /shop/orders?status=&limit=&api-version=` then `?page_info=&limit=&api-version=`:
+//!     Shopify's, `{"orders": […]}` and a `Link` header; `api-version` is required on every
+//!     request, and a filter next to `page_info` is a 400, as Shopify answers;
+//!   - `GET /cursor/things?limit=` with the request header `X-Cursor`: `{"items": […]}` and
+//!     the next cursor in the response header `X-Next-Cursor`.
+//!
+//!   Absolute links are written under the URL the request came to, or under the base set with
+//!   [`Server::link_base`] (another server, a host behind a proxy).
 //!
 //! Any request can be given another answer by a [`Reply`] scripted for the n-th *distinct*
 //! request (same method, path, query and body = same request: a retry is the same page), so a
@@ -45,6 +59,16 @@ pub(crate) fn users() -> Vec<Value> {
         .map(|i| {
             let team = if i % 2 == 0 { "core" } else { "web" };
             json!({"id": i, "name": format!("user {i} ✓"), "team": team})
+        })
+        .collect()
+}
+
+/// The things the styles APIs list: 10, every other one open.
+pub(crate) fn things() -> Vec<Value> {
+    (0..10)
+        .map(|i| {
+            let status = if i % 2 == 0 { "open" } else { "closed" };
+            json!({"id": i, "name": format!("thing {i}"), "status": status})
         })
         .collect()
 }
@@ -119,6 +143,8 @@ struct Shared {
     seen: Vec<String>,
     /// Replies by distinct request number, each with how many more times to give it.
     script: HashMap<usize, (Reply, usize)>,
+    /// Where absolute links point instead of the server itself.
+    link_base: Option<String>,
 }
 
 type AppState = (Arc<Mutex<Shared>>, watch::Receiver<bool>);
@@ -193,6 +219,12 @@ impl Server {
         lock(&self.shared).script.insert(page, (reply, times));
     }
 
+    /// Writes absolute links (`Link` headers, Shopify's and GitHub's) under `base`
+    /// (`http://host:port`) instead of under the URL the request came to.
+    pub(crate) fn link_base(&self, base: &str) {
+        lock(&self.shared).link_base = Some(base.to_owned());
+    }
+
     /// Every request so far, in order of arrival.
     pub(crate) fn log(&self) -> Vec<Logged> {
         lock(&self.shared).log.clone()
@@ -224,7 +256,7 @@ async fn handle(State((shared, mut stopped)): State<AppState>, request: Request)
         parts.uri.query().unwrap_or(""),
         String::from_utf8_lossy(&body)
     );
-    let (page, scripted) = {
+    let (page, scripted, link_base) = {
         let mut shared = lock(&shared);
         let page = match shared.seen.iter().position(|s| *s == identity) {
             Some(i) => i + 1,
@@ -240,8 +272,18 @@ async fn handle(State((shared, mut stopped)): State<AppState>, request: Request)
             }
             _ => None,
         };
-        (page, scripted)
+        let host = parts
+            .headers
+            .get(header::HOST)
+            .and_then(|h| h.to_str().ok())
+            .unwrap_or("127.0.0.1");
+        let link_base = shared
+            .link_base
+            .clone()
+            .unwrap_or_else(|| format!("http://{host}"));
+        (page, scripted, link_base)
     };
+    let mut extra = Vec::new();
     let (status, content_type, text) = match scripted {
         Some(Reply::Answer {
             status,
@@ -250,13 +292,22 @@ async fn handle(State((shared, mut stopped)): State<AppState>, request: Request)
         }) => (status, content_type, body),
         Some(Reply::Hang) => (0, "", String::new()),
         None => {
-            let (status, page) = api(
-                parts.method.as_str(),
+            let (status, page) = match styles_api(
                 parts.uri.path(),
                 &query,
                 &parts.headers,
-                json_body.as_ref(),
-            );
+                &link_base,
+                &mut extra,
+            ) {
+                Some(answer) => answer,
+                None => api(
+                    parts.method.as_str(),
+                    parts.uri.path(),
+                    &query,
+                    &parts.headers,
+                    json_body.as_ref(),
+                ),
+            };
             (status, "application/json", page.to_string())
         }
     };
@@ -274,7 +325,131 @@ async fn handle(State((shared, mut stopped)): State<AppState>, request: Request)
         let _ = stopped.wait_for(|stop| *stop).await;
     }
     let status = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-    (status, [(header::CONTENT_TYPE, content_type)], text).into_response()
+    let mut response = (status, [(header::CONTENT_TYPE, content_type)], text).into_response();
+    for (name, value) in extra {
+        response.headers_mut().append(
+            header::HeaderName::from_static(name),
+            header::HeaderValue::from_str(&value).expect("a header value"),
+        );
+    }
+    response
+}
+
+/// The styles APIs (see the module's documentation), for GETs of their paths; `None` for any
+/// other request. Response headers go in `headers`.
+fn styles_api(
+    path: &str,
+    query: &[(String, String)],
+    request_headers: &HeaderMap,
+    link_base: &str,
+    headers: &mut Vec<(&'static str, String)>,
+) -> Option<(u16, Value)> {
+    let get = |name: &str| {
+        query
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v.as_str())
+    };
+    let number = |name: &str, default: usize| match get(name) {
+        None => Ok(default),
+        Some(text) => text.parse::<usize>().ok().filter(|n| *n > 0).ok_or(()),
+    };
+    let bad = |what: &str| Some((400, json!({"error": format!("bad {what}")})));
+    let all = things();
+    match path {
+        "/repos/things" => {
+            let (Ok(page), Ok(per_page)) = (number("page", 1), number("per_page", 30)) else {
+                return bad("page or per_page");
+            };
+            let start = (page - 1) * per_page;
+            let items: Vec<Value> = all.iter().skip(start).take(per_page).cloned().collect();
+            let pages = all.len().div_ceil(per_page);
+            let link = |n: usize, rel: &str| {
+                format!("<{link_base}/repos/things?page={n}&per_page={per_page}>; rel=\"{rel}\"")
+            };
+            if page < pages {
+                let links = [link(page + 1, "next"), link(pages, "last")];
+                headers.push(("link", links.join(", ")));
+            }
+            Some((200, Value::Array(items)))
+        }
+        "/honeycomb/things" => {
+            let Ok(size) = number("page[size]", 3) else {
+                return bad("page[size]");
+            };
+            let after = match get("page[after]").map(str::parse::<usize>) {
+                None => None,
+                Some(Ok(id)) => Some(id),
+                Some(Err(_)) => return bad("page[after]"),
+            };
+            let start = after.map_or(0, |id| id + 1);
+            let items: Vec<Value> = all.iter().skip(start).take(size).cloned().collect();
+            let mut links = json!({});
+            if start + size < all.len() {
+                let last = start + size - 1;
+                links["next"] = json!(format!("/honeycomb/things?page[after]={last}"));
+            }
+            Some((200, json!({"data": items, "links": links})))
+        }
+        "/shop/orders" => {
+            if get("api-version") != Some("2024-04") {
+                return Some((400, json!({"error": "api-version 2024-04 is required"})));
+            }
+            let Ok(limit) = number("limit", 50) else {
+                return bad("limit");
+            };
+            let (status, start) = match get("page_info") {
+                Some(info) => {
+                    if get("status").is_some() {
+                        return Some((
+                            400,
+                            json!({"error": "page_info cannot be combined with status"}),
+                        ));
+                    }
+                    match info.split_once('.').map(|(s, n)| (s, n.parse::<usize>())) {
+                        Some((status, Ok(start))) => (status.to_owned(), start),
+                        _ => return bad("page_info"),
+                    }
+                }
+                None => (get("status").unwrap_or("any").to_owned(), 0),
+            };
+            let matching: Vec<Value> = all
+                .into_iter()
+                .filter(|t| status == "any" || t["status"] == status.as_str())
+                .collect();
+            let items: Vec<Value> = matching.iter().skip(start).take(limit).cloned().collect();
+            if start + limit < matching.len() {
+                let next = format!("{status}.{}", start + limit);
+                // A stale api-version in the link: the one the client re-sends replaces it.
+                headers.push((
+                    "link",
+                    format!(
+                        "<{link_base}/shop/orders?limit={limit}&page_info={next}&api-version=1999-01>; rel=\"next\""
+                    ),
+                ));
+            }
+            Some((200, json!({"orders": items})))
+        }
+        "/cursor/things" => {
+            let Ok(limit) = number("limit", 4) else {
+                return bad("limit");
+            };
+            let start = match request_headers.get("x-cursor").map(|v| v.to_str()) {
+                None => 0,
+                Some(Ok(cursor)) => match cursor.strip_prefix("after-").map(str::parse::<usize>) {
+                    Some(Ok(id)) => id + 1,
+                    _ => return bad("X-Cursor"),
+                },
+                Some(Err(_)) => return bad("X-Cursor"),
+            };
+            let items: Vec<Value> = all.iter().skip(start).take(limit).cloned().collect();
+            if start + limit < all.len() {
+                headers.push(("x-next-cursor", format!("after-{}", start + limit - 1)));
+            }
+            Some((200, json!({"items": items})))
+        }
+        _ => None,
+    }
 }
 
 /// The two APIs, over the in-memory data.
