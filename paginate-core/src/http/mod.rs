@@ -16,7 +16,10 @@
 //! credentials in it, a path under the base path. Anything else is
 //! [`HttpError::ForeignUrl`] and no request goes out; a server behind a proxy that writes
 //! its links with its own scheme or host is followed with
-//! [`rebase_urls(true)`](HttpTransport::rebase_urls). Request headers the model sets (an
+//! [`rebase_urls(true)`](HttpTransport::rebase_urls). The check is on the URL the transport
+//! sends; a redirect the server answers with is followed, or not, as the client's
+//! `reqwest::redirect::Policy` says, and the page's URL is then the one redirected to, so a
+//! relative next URL resolved against it is checked again. Request headers the model sets (an
 //! `input_token` written `header('Name')`, P11) go with every request, and every reply
 //! carries the response's status, headers and final URL, which `header('…')` and
 //! `link('…')` sources and relative next URLs read.
