@@ -14,10 +14,14 @@
 //! With a server not installed, a test fails and says how to install it; nothing is skipped.
 //!
 //! - [`servers`]: starting and stopping the servers, their own data, plain requests;
-//! - [`smoke`]: each server answers its first page in the shape its style documents.
+//! - [`smoke`]: each server answers its first page in the shape its style documents;
+//! - [`listings`]: paginate's listing of each style, compared with the server's own data,
+//!   whole, under lookahead, resumed from tokens, fanned out; the origin check on real links.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 // A crate root's modules are looked for beside it: these live in `tests/styles/`.
+#[path = "styles/listings.rs"]
+mod listings;
 #[path = "styles/servers.rs"]
 mod servers;
 #[path = "styles/smoke.rs"]

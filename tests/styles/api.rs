@@ -36,7 +36,8 @@ pub(crate) enum Kind {
     /// An offset API that serves at most 7 items a page, whatever the limit asked for.
     OffsetCapped,
     /// json-server 1.x: `{"data": […], "next": 3}` at `_page`/`_per_page`; a page past the
-    /// end answers the last page again, as json-server does.
+    /// end answers the last page again, and a request without `_page` a bare array of
+    /// everything, as json-server does.
     PageNext,
     /// Spring: `{"content": […], "totalElements": N}` at `page` (from 0) and `size`.
     PageTotal,
@@ -203,6 +204,10 @@ impl Api {
             Kind::OffsetCapped => {
                 let (offset, limit) = (num("offset", 0)?, num("limit", 10)?);
                 json!({"data": self.items(offset, limit.min(7))})
+            }
+            Kind::PageNext if !q.contains_key("_page") => {
+                // json-server 1.x without `_page`: everything, as a bare array.
+                Value::Array(self.items(0, self.total))
             }
             Kind::PageNext => {
                 let size = num("_per_page", 10)?.max(1);

@@ -324,7 +324,12 @@ impl Run {
         let styled = !matches!(self.model.inner().style.advance, Advance::Tokens);
         if resuming {
             self.check_recorded_size(&position)?;
-        } else if let Some(first) = self.first_values() {
+        }
+        // P6: a run that starts, or resumes from a token made before the first page (no
+        // offset or page number yet), sends the first value.
+        if (!resuming || position.values.first().is_none_or(Option::is_none))
+            && let Some(first) = self.first_values()
+        {
             position.values = first;
         }
         if let Advance::PageNumber { sized: true } = self.model.inner().style.advance
