@@ -258,6 +258,21 @@ impl Attributes {
             || self.total.is_some()
             || self.continue_route.is_some()
     }
+
+    /// True when a key botocore knows holds a style value (P1, P10, P11): a `@` result key,
+    /// a `header('…')`/`link('…')` output token, a header target. A botocore entry refuses
+    /// those too (P12).
+    fn has_style_values(&self) -> bool {
+        use paginated_rules::{Source, Target};
+        let header = |t: &String| matches!(Target::parse(t), Target::Header(_));
+        self.result_keys.iter().any(|k| k == WHOLE_PAGE)
+            || self
+                .output_tokens
+                .iter()
+                .any(|t| !matches!(Source::parse(t), Source::Expression(_)))
+            || self.input_tokens.iter().any(header)
+            || self.limit_key.as_ref().is_some_and(header)
+    }
 }
 
 /// How a declaration says where the next page comes from (P2–P5, P9); `Mixed` keeps every
@@ -587,6 +602,9 @@ proptest! {
                 "{:?}",
                 botocore
             );
+        } else if a.route.is_none() && a.has_style_values() {
+            // P12: nor a style value in a key it knows.
+            prop_assert!(from_botocore(&a).is_err());
         } else if a.route.is_none() {
             prop_assert_eq!(from_botocore(&a).is_ok(), built.is_ok());
         }

@@ -473,3 +473,123 @@ fn p11_r4_a_header_position_can_start_from_a_hand_written_token() {
         ]
     );
 }
+
+/// P2, R5: a `next_url` token whose URL leaves the listing's route is refused before any
+/// request, as is one resumed under another page size than its URL was made with (a
+/// page-number URL would skip); the same page size, or none, resumes.
+#[test]
+fn p2_r5_next_url_tokens_stay_on_their_route_and_page_size() {
+    let case = style_case(Kind::LinkArray);
+    let model = (case.model)();
+    let forged = |json: &str| {
+        use base64::Engine as _;
+        base64::engine::general_purpose::STANDARD.encode(json)
+    };
+    for (token, expected) in [
+        (
+            forged(r#"{"next_url": "https://api.test/admin/users?page=2", "per_page": 5}"#),
+            "not on this listing's route `GET /items`",
+        ),
+        (
+            forged(r#"{"next_url": "https://api.test/itemsx?page=2", "per_page": 5}"#),
+            "not on this listing's route",
+        ),
+        (
+            forged(r#"{"next_url": "https://api.test/items?page=2", "per_page": 7}"#),
+            "page size 7",
+        ),
+    ] {
+        let api = case.api(23, Wire::Value);
+        let mut items = model
+            .paginate(api.clone(), json!({}))
+            .config(case.config().starting_token(Some(token)))
+            .items();
+        let error = items.next().unwrap().unwrap_err().to_string();
+        assert!(error.contains(expected), "{error}");
+        assert!(api.inner().log().is_empty(), "no request: {error}");
+    }
+    let mut first = model
+        .paginate(case.api(23, Wire::Value), json!({}))
+        .config(case.config())
+        .items();
+    first.by_ref().take(7).for_each(drop);
+    let token = first.resume_token().unwrap();
+    let rest = model
+        .paginate(case.api(23, Wire::Value), json!({}))
+        .starting_token(Some(token))
+        .items()
+        .count();
+    assert_eq!(rest, 16, "without a page size, the token's");
+}
+
+/// P8: a total counts items from the first offset, so a 1-based offset reaches the last item.
+#[test]
+fn p8_a_total_counts_from_the_first_offset() {
+    let model = Model::builder("ListUsers")
+        .route("GET /users")
+        .result_key("data")
+        .offset("startAt")
+        .first("1")
+        .limit_key("maxResults")
+        .total("total")
+        .build()
+        .unwrap();
+    let starts = std::sync::Mutex::new(Vec::new());
+    let api = paginated::blocking::from_fn(|request: paginated::PageRequest<'_>| {
+        let start = request.params()["startAt"].as_u64().unwrap();
+        starts.lock().unwrap().push(start);
+        let from = usize::try_from(start).unwrap() - 1;
+        let data: Vec<Value> = (from..(from + 10).min(21)).map(|i| json!(i)).collect();
+        Ok::<_, std::io::Error>(json!({"data": data, "total": 21}))
+    });
+    let count = model
+        .paginate(&api, json!({}))
+        .page_size(10)
+        .items()
+        .count();
+    assert_eq!(count, 21);
+    assert_eq!(*starts.lock().unwrap(), [1, 11, 21]);
+}
+
+/// P10: a reply with a status that is not a success is the transport's failure, not a page
+/// (a 500 whose body is `{}` would otherwise end the listing as if it were complete).
+#[test]
+fn p10_a_failed_status_is_no_page() {
+    let model = (style_case(Kind::BodyUrl).model)();
+    let api = paginated::blocking::from_fn(|_request: paginated::PageRequest<'_>| {
+        let response = http::Response::builder()
+            .status(503)
+            .body(r#"{"results": []}"#)
+            .unwrap();
+        Ok::<_, std::io::Error>(paginated::Reply::from(response))
+    });
+    let mut items = model.paginate(&api, json!({})).items();
+    let error = items.next().unwrap().unwrap_err();
+    assert!(
+        matches!(error, paginated::Error::Transport { .. }),
+        "{error}"
+    );
+    let source = std::error::Error::source(&error).unwrap().to_string();
+    assert!(source.contains("503 Service Unavailable"), "{source}");
+    assert!(items.next().is_none());
+}
+
+/// P10: a `Link` header far longer than any API sends is refused before it is parsed.
+#[test]
+fn p10_an_oversized_link_header_is_refused() {
+    let model = (style_case(Kind::LinkArray).model)();
+    let api = paginated::blocking::from_fn(|_request: paginated::PageRequest<'_>| {
+        let mut headers = http::HeaderMap::new();
+        let huge = format!(
+            "<https://api.test/items?page=2>; rel=\"next{}\"",
+            " ".repeat(20_000)
+        );
+        headers.insert("link", huge.parse().unwrap());
+        Ok::<_, std::io::Error>(paginated::Reply::body("[1]").with_headers(headers))
+    });
+    // The next position is read when the page is taken (L5), so the page is refused whole.
+    let results: Vec<_> = model.paginate(&api, json!({})).items().collect();
+    assert_eq!(results.len(), 1, "{results:?}");
+    let error = results[0].as_ref().unwrap_err().to_string();
+    assert!(error.contains("the limit is 16384"), "{error}");
+}

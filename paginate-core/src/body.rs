@@ -197,7 +197,8 @@ impl Reply {
         self.content
     }
 
-    /// The response's status (200 unless the transport said otherwise).
+    /// The response's status (200 unless the transport said otherwise). A run takes a reply
+    /// only with a success status (2xx); any other fails the run as the transport's error.
     pub fn status(&self) -> StatusCode {
         self.status
     }
@@ -215,7 +216,6 @@ impl Reply {
     /// The content, and the status, headers and URL apart.
     pub(crate) fn into_parts(self) -> (Content, ReplyMeta) {
         let meta = ReplyMeta {
-            status: self.status,
             headers: self.headers,
             url: self.url,
         };
@@ -223,11 +223,10 @@ impl Reply {
     }
 }
 
-/// What a reply says besides its page, as the engine reads it (P10).
+/// What a reply says besides its page, as the engine reads it (P10); its status was read
+/// before (a run takes only success replies).
 #[derive(Debug, Clone, Default)]
 pub(crate) struct ReplyMeta {
-    #[allow(dead_code)]
-    pub(crate) status: StatusCode,
     pub(crate) headers: HeaderMap,
     pub(crate) url: Option<Url>,
 }

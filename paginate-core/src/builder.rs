@@ -249,28 +249,33 @@ impl ModelBuilder {
                 })
             })?),
         };
-        let (advance, input_tokens, targets) = if let Some(src) = &self.next_url {
-            let names = vec![NEXT_URL.to_owned()];
-            (
-                Advance::NextUrl(source("next_url", src)?),
-                names,
-                vec![Target::Url],
+        // P2, P5: the page size a position records is the limit parameter's value; a page
+        // size sent in a request header (P11) is not recorded.
+        let limit_param = self.limit_key.clone().filter(|limit| {
+            matches!(
+                paginated_rules::Target::parse(limit),
+                paginated_rules::Target::Param(_)
             )
+        });
+        let (advance, input_tokens, targets) = if let Some(src) = &self.next_url {
+            let mut names = vec![NEXT_URL.to_owned()];
+            let mut targets = vec![Target::Url];
+            if let Some(limit) = &limit_param {
+                names.push(limit.clone());
+                targets.push(Target::Param(limit.clone()));
+            }
+            let advance = Advance::NextUrl {
+                source: source("next_url", src)?,
+                sized: limit_param.is_some(),
+            };
+            (advance, names, targets)
         } else if let Some(name) = &self.offset {
             let targets = vec![Target::Param(name.clone())];
             (Advance::Offset, vec![name.clone()], targets)
         } else if let Some(name) = &self.page_number {
             let mut names = vec![name.clone()];
             let mut targets = vec![Target::Param(name.clone())];
-            // P5: the page size a position records is the limit parameter's value; a page
-            // size sent in a request header (P11) is not recorded.
-            let limit_param = self.limit_key.as_ref().filter(|limit| {
-                matches!(
-                    paginated_rules::Target::parse(limit),
-                    paginated_rules::Target::Param(_)
-                )
-            });
-            if let Some(limit) = limit_param {
+            if let Some(limit) = &limit_param {
                 names.push(limit.clone());
                 targets.push(Target::Param(limit.clone()));
             }
@@ -426,8 +431,14 @@ fn style_reason(reason: &paginated_rules::Reason) -> Option<String> {
         }
         Reason::NotJson { message } => format!("is not JSON: {message}"),
         Reason::NotANumberOrString { found } => {
-            format!("must be a JSON number or string, not {found}")
+            format!("must be a whole number, not {found}")
         }
+        Reason::PlaceholderNotSent { name } => format!(
+            "has placeholder `{{{name}}}`, which a continuation cannot fill: add `{name}` to `resend`"
+        ),
+        Reason::ForbiddenHeader { name } => format!(
+            "names header `{name}`, which a declaration may not set (it frames, routes or authenticates the request)"
+        ),
         Reason::SameParam { with } => format!("names the same parameter as `{with}`"),
         // `continue_route`: the grammar's own words.
         Reason::Route(route) => route.to_string(),

@@ -148,6 +148,18 @@ impl<F: Fetch> Driver<F> {
             // The reply is read here, with the cursor's sink, and the run takes the page read
             // (G8); a body that is not JSON is the run's to report, naming the page (L7).
             let outcome = match answer {
+                // A reply that says the request failed is no page (P10): the transport's
+                // failure, whatever its body says.
+                Ok(reply) if !reply.status().is_success() => {
+                    let status = reply.status();
+                    Err(self.run.transport_failed(
+                        format!(
+                            "the reply's status is {status}: a page comes with a success status \
+                             (a transport turns any other response into its own error)"
+                        )
+                        .into(),
+                    ))
+                }
                 Ok(reply) => match read_reply(reply, self.run.model(), sink) {
                     Ok((page, meta)) => self.run.accept(page, &meta),
                     Err(NotJson { reason, body }) => Err(self.run.page_not_json(reason, body)),

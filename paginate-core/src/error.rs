@@ -510,9 +510,16 @@ pub enum TokenError {
         /// The page size of the run (`default` for the server's).
         requested: String,
     },
-    /// A `next_url` token's value is not an absolute URL (P2).
-    #[error("the token's `next_url` is not an absolute URL: {reason}")]
-    BadUrl {
+    /// A value of the token cannot be sent where the model sends it: a `next_url` that is not
+    /// an absolute URL (P2), a value a request header cannot hold (P11).
+    #[error("a value of the token cannot be sent: {reason}")]
+    Unsendable {
+        /// Why.
+        reason: String,
+    },
+    /// A `next_url` token's URL is not on the route of the listing being resumed (P2, R5).
+    #[error("the token's URL is refused: {reason}")]
+    OffRoute {
         /// Why.
         reason: String,
     },

@@ -155,6 +155,9 @@ impl Model {
                 }
             }
         }
+        if let Some(problem) = style_value(&b) {
+            return Err(invalid(problem));
+        }
         b.build()
     }
 
@@ -276,6 +279,43 @@ impl Model {
     pub(crate) fn inner(&self) -> &Inner {
         &self.0
     }
+}
+
+/// P12: a botocore entry is botocore's, with no pagination-style value in its keys: no
+/// `@` result key, no `header('…')`/`link('…')` source, no header target. botocore would
+/// refuse each (JMESPath has no such functions; `@` is no result key it can write back), so
+/// refusing them keeps every botocore outcome as it was.
+fn style_value(b: &ModelBuilder) -> Option<ModelProblem> {
+    use paginated_rules::{Source, Target};
+    let refused = |field: &'static str, value: &str| ModelProblem::Style {
+        field,
+        value: value.to_owned(),
+        reason: "is a pagination-style value (SEMANTICS §8), which a botocore entry cannot hold; \
+                 declare the model with `Model::builder` or the derive instead"
+            .to_owned(),
+    };
+    if let Some(key) = b
+        .result_keys
+        .iter()
+        .find(|k| *k == paginated_rules::WHOLE_PAGE)
+    {
+        return Some(refused("result_key", key));
+    }
+    if let Some(t) = b
+        .output_tokens
+        .iter()
+        .find(|t| !matches!(Source::parse(t), Source::Expression(_)))
+    {
+        return Some(refused("output_token", t));
+    }
+    let header = |name: &String| matches!(Target::parse(name), Target::Header(_));
+    if let Some(t) = b.input_tokens.iter().find(|t| header(t)) {
+        return Some(refused("input_token", t));
+    }
+    b.limit_key
+        .as_ref()
+        .filter(|l| header(l))
+        .map(|l| refused("limit_key", l))
 }
 
 fn string_list(field: &'static str, value: &Value) -> Result<Vec<String>, ModelProblem> {
@@ -422,6 +462,35 @@ mod tests {
         assert_eq!(
             msg,
             "invalid pagination model for ListThings: `input_token` has 1 entry but `output_token` has 2; they pair up by position"
+        );
+    }
+
+    // P12: a botocore entry holds no pagination-style value, even in the keys it knows.
+    #[test]
+    fn p12_botocore_entries_hold_no_style_values() {
+        for entry in [
+            json!({"input_token": "M", "output_token": "N", "result_key": "@"}),
+            json!({"input_token": "M", "output_token": "link('next')", "result_key": "R"}),
+            json!({"input_token": "header('Range')", "output_token": "N", "result_key": "R"}),
+            json!({"input_token": "M", "output_token": "N", "result_key": "R", "limit_key": "header('max')"}),
+            json!({"input_token": "M", "output_token": "N", "result_key": "R", "next_url": "next"}),
+        ] {
+            let problem = problem(entry.clone());
+            assert!(
+                matches!(
+                    problem,
+                    ModelProblem::Style { .. } | ModelProblem::UnknownField { .. }
+                ),
+                "{entry}: {problem:?}"
+            );
+        }
+        let with =
+            json!({"input_token": "M", "output_token": "header('X-Next')", "result_key": "R"});
+        assert_eq!(
+            Model::from_botocore("ListThings", &with)
+                .unwrap_err()
+                .to_string(),
+            "invalid pagination model for ListThings: `output_token` = `header('X-Next')` is a pagination-style value (SEMANTICS §8), which a botocore entry cannot hold; declare the model with `Model::builder` or the derive instead"
         );
     }
 

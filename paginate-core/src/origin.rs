@@ -253,9 +253,12 @@ fn hides_dot_segment(url: &Url) -> bool {
     url.path_segments().is_some_and(|mut segments| {
         segments.any(|segment| {
             let decoded: Vec<u8> = percent_encoding::percent_decode_str(segment).collect();
-            decoded
-                .split(|b| *b == b'/' || *b == b'\\')
-                .any(|piece| piece == b"." || piece == b"..")
+            // Servlet containers (Tomcat, Jetty) also read `..;param` as `..`: a path
+            // parameter after a dot segment hides it too.
+            decoded.split(|b| *b == b'/' || *b == b'\\').any(|piece| {
+                let before_params = piece.split(|b| *b == b';').next().unwrap_or_default();
+                before_params == b"." || before_params == b".."
+            })
         })
     })
 }
@@ -296,7 +299,8 @@ pub enum Refusal {
     },
     /// The URL's path is not the base path or under it.
     OutsidePath,
-    /// A path segment hides `.` or `..` behind an encoded slash (`x%2F..%2Fadmin`).
+    /// A path segment hides `.` or `..` behind an encoded slash (`x%2F..%2Fadmin`) or a path
+    /// parameter (`..;/admin`, which servlet containers read as `..`).
     HiddenDotSegment,
 }
 
@@ -370,7 +374,7 @@ impl ForeignUrl {
                 }
             ),
             Refusal::HiddenDotSegment => format!(
-                "its path `{}` hides a `.` or `..` segment behind an encoded slash",
+                "its path `{}` hides a `.` or `..` segment behind an encoded slash or a path parameter",
                 url.path()
             ),
         };
@@ -541,6 +545,14 @@ mod tests {
             ),
             (
                 "https://api.example.com/api/x%5C..%5Cadmin",
+                Some(Refusal::HiddenDotSegment),
+            ),
+            (
+                "https://api.example.com/api/..;/admin",
+                Some(Refusal::HiddenDotSegment),
+            ),
+            (
+                "https://api.example.com/api/x/.;jsessionid=1/y",
                 Some(Refusal::HiddenDotSegment),
             ),
             (

@@ -90,6 +90,9 @@ fn header_text(meta: &ReplyMeta, name: &HeaderName) -> Option<String> {
     (!text.is_empty()).then_some(text)
 }
 
+/// The longest `Link` header read (P10): GitHub's and Shopify's are a few hundred bytes.
+const MAX_LINK_HEADER: usize = 16 * 1024;
+
 /// The base a `Link` target is resolved against when the transport gave no URL: a target
 /// that comes back on it was relative, and cannot be followed.
 const NO_BASE: &str = "paginated-no-base:/";
@@ -100,6 +103,17 @@ fn link_target(meta: &ReplyMeta, rel: &str) -> Result<Option<String>, SourceFail
     let Some(text) = header_text(meta, &link) else {
         return Ok(None);
     };
+    // The parser's work grows with relations times attributes: a header far beyond what any
+    // API sends is refused before it is parsed.
+    if text.len() > MAX_LINK_HEADER {
+        return Err(SourceFailed::Meta {
+            value: text.chars().take(200).collect(),
+            reason: format!(
+                "the `Link` header is {} bytes long; the limit is {MAX_LINK_HEADER}",
+                text.len()
+            ),
+        });
+    }
     let fallback;
     let base = match &meta.url {
         Some(url) => url,
@@ -166,8 +180,10 @@ pub(crate) enum Target {
 pub(crate) enum Advance {
     /// Each input token takes its output token's value (L2, L3), as botocore does.
     Tokens,
-    /// The next request goes to the URL the source gives (P2).
-    NextUrl(Source),
+    /// The next request goes to the URL the source gives (P2). `sized`: the position's second
+    /// value is the page size, recorded in tokens (the URL's own limit would otherwise be
+    /// replaced by another page size on resume, and a page-number URL would skip).
+    NextUrl { source: Source, sized: bool },
     /// An item offset, by the items each page returned (P4).
     Offset,
     /// A page number, by one or to the output token's value (P5). `sized`: the position's
@@ -216,6 +232,14 @@ impl Style {
     /// True when requests after the first are sent with only the position and the re-sent
     /// params (P2, P3, P9).
     pub(crate) fn narrows_later_requests(&self) -> bool {
-        matches!(self.advance, Advance::NextUrl(_)) || self.continue_route.is_some()
+        matches!(self.advance, Advance::NextUrl { .. }) || self.continue_route.is_some()
+    }
+
+    /// P2, P5: the position's second value is the page size its requests ask for.
+    pub(crate) fn records_size(&self) -> bool {
+        matches!(
+            self.advance,
+            Advance::PageNumber { sized: true } | Advance::NextUrl { sized: true, .. }
+        )
     }
 }

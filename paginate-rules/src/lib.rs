@@ -231,6 +231,12 @@ pub fn check(declaration: &Declaration<'_>) -> Vec<Problem> {
     if d.limit_key == Some("") {
         out.push(Problem::new(Key::LimitKey, None, "", Reason::Empty));
     }
+    // P11: a page size may go in a request header, named as an input token's is.
+    if let Some(text) = d.limit_key.filter(|t| !t.is_empty()) {
+        for reason in styles::target_reasons(text) {
+            out.push(Problem::new(Key::LimitKey, None, text, reason));
+        }
+    }
     if let Some(text) = d.more_results {
         for reason in expression_problems(text) {
             out.push(Problem::new(Key::MoreResults, None, text, reason));
@@ -351,6 +357,20 @@ pub fn check(declaration: &Declaration<'_>) -> Vec<Problem> {
             ));
         }
         route(&mut out, Key::ContinueRoute, text);
+        // A continuation carries only the input tokens and the re-sent params, so every
+        // placeholder of its path must be one of them.
+        for name in placeholders(text) {
+            let sent = d.resend.iter().any(|r| r == name)
+                || d.input_tokens
+                    .iter()
+                    .any(|t| matches!(Target::parse(t), Target::Param(p) if p == name));
+            if !sent {
+                let reason = Reason::PlaceholderNotSent {
+                    name: name.to_owned(),
+                };
+                out.push(Problem::new(Key::ContinueRoute, None, text, reason));
+            }
+        }
     }
     out
 }

@@ -240,10 +240,23 @@ pub enum Reason {
         /// The JSON parser's reason.
         message: String,
     },
-    /// `first` is JSON, but not a number or a string (P6).
+    /// `first` is JSON, but not a whole number (P6): offsets and page numbers count.
     NotANumberOrString {
-        /// What it is: "an object", "an array", "a boolean", "null".
+        /// What it is: "an object", "an array", "a boolean", "null", "a string", "a negative
+        /// or fractional number".
         found: &'static str,
+    },
+    /// A `continue_route` placeholder is neither an input token nor re-sent, so the
+    /// continuation cannot fill it (P9).
+    PlaceholderNotSent {
+        /// The placeholder.
+        name: String,
+    },
+    /// A header a request must not carry from a declaration: framing, routing or
+    /// credentials (P11).
+    ForbiddenHeader {
+        /// The header, as written.
+        name: String,
     },
     /// `offset` or `page_number` names the same parameter as `with` (`limit_key`).
     SameParam {
@@ -457,7 +470,15 @@ impl fmt::Display for Problem {
             ),
             Reason::NotANumberOrString { found } => write!(
                 f,
-                "`{key}` must be a JSON number or string, like `{key} = \"1\"`; `{value}` is {found}"
+                "`{key}` must be a whole number, like `{key} = \"1\"`: offsets and page numbers count; `{value}` is {found}"
+            ),
+            Reason::PlaceholderNotSent { name } => write!(
+                f,
+                "`{key}` has placeholder `{{{name}}}`, but a continuation sends only the input tokens and `resend`; add `{name}` to `resend`"
+            ),
+            Reason::ForbiddenHeader { name } => write!(
+                f,
+                "`{key}` names header `{name}`, which a declaration may not set: it frames, routes or authenticates the request (set it in the transport)"
             ),
             Reason::SameParam { with } => write!(
                 f,

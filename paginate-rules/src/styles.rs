@@ -128,6 +128,15 @@ pub(crate) fn source_reasons(text: &str) -> Vec<Reason> {
         Source::Link(rel) if rel.trim().is_empty() => {
             vec![Reason::EmptyArgument { function: "link" }]
         }
+        // One relation: a `Link` header's relations are split on spaces, so `'next prev'`
+        // and `' next '` would never match.
+        Source::Link(rel) if rel.contains(char::is_whitespace) => vec![Reason::BadSourceCall {
+            function: "link",
+            suggestion: format!(
+                "link('{}')",
+                rel.split_whitespace().next().unwrap_or("next")
+            ),
+        }],
         Source::Link(_) => Vec::new(),
         Source::Expression(text) => {
             if let Some((function, suggestion)) = misused_call(text) {
@@ -159,11 +168,38 @@ pub(crate) fn source_reasons(text: &str) -> Vec<Reason> {
     }
 }
 
+/// Headers a declaration may not send (P11): framing, routing, connection handling and
+/// credentials, which a position value must not control.
+const FORBIDDEN_HEADERS: [&str; 13] = [
+    "host",
+    "content-length",
+    "transfer-encoding",
+    "connection",
+    "keep-alive",
+    "upgrade",
+    "te",
+    "trailer",
+    "expect",
+    "proxy-authorization",
+    "proxy-connection",
+    "authorization",
+    "cookie",
+];
+
 /// Every reason to refuse `entry` as an `input_token` entry (P11), besides its being empty or
 /// listed twice: a header target's name, `header` written with a bad argument, or a call of a
 /// function close to `header`.
 pub(crate) fn target_reasons(entry: &str) -> Vec<Reason> {
     match Target::parse(entry) {
+        Target::Header(name)
+            if FORBIDDEN_HEADERS
+                .iter()
+                .any(|f| f.eq_ignore_ascii_case(name)) =>
+        {
+            vec![Reason::ForbiddenHeader {
+                name: name.to_owned(),
+            }]
+        }
         Target::Header(name) => header_reasons(name),
         Target::Param(entry) => {
             if let Some((function, suggestion)) = misused_call(entry) {
@@ -246,13 +282,15 @@ fn call_name(text: &str) -> Option<&str> {
     (!name.is_empty() && text[end..].trim_start().starts_with('(')).then_some(name)
 }
 
-/// Why `text` cannot be the `first` value (P6): not JSON, or JSON that is not a number or a
-/// string.
+/// Why `text` cannot be the `first` value (P6): not JSON, or JSON that is not a whole
+/// number.
 pub(crate) fn first_reason(text: &str) -> Option<Reason> {
     use jmespath::Variable;
     let found = match Variable::from_json(text) {
         Err(message) => return Some(Reason::NotJson { message }),
-        Ok(Variable::Number(_) | Variable::String(_)) => return None,
+        Ok(Variable::Number(n)) if n.is_u64() => return None,
+        Ok(Variable::Number(_)) => "a negative or fractional number",
+        Ok(Variable::String(_)) => "a string",
         Ok(Variable::Object(_)) => "an object",
         Ok(Variable::Array(_)) => "an array",
         Ok(Variable::Bool(_)) => "a boolean",

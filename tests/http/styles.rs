@@ -314,7 +314,7 @@ fn a_starting_token_whose_next_url_is_elsewhere_sends_nothing() {
         let server = Server::start();
         let elsewhere = Server::start();
         for next_url in [
-            "http://evil.example/x".to_owned(),
+            "http://evil.example/repos/things?page=2".to_owned(),
             format!("{}/repos/things?page=2&per_page=3", elsewhere.base_url()),
             "http://user:pw@127.0.0.1/repos/things".to_owned(),
         ] {
@@ -330,12 +330,31 @@ fn a_starting_token_whose_next_url_is_elsewhere_sends_nothing() {
                 .to_string();
             assert!(message.contains("no request was sent"), "{message}");
         }
+        // A token on the origin but off the listing's route is refused by the run itself
+        // (P2, R5), before the transport is asked.
+        let off_route = format!("{}/admin/users?page=2", server.base_url());
+        let token = STANDARD.encode(json!({"next_url": off_route}).to_string());
+        let config = PaginationConfig::default().starting_token(Some(token));
+        let run = listed(via, &server, false, &github_model(), json!({}), config);
+        assert!(run.items.is_empty(), "{via:?}");
+        assert!(
+            matches!(
+                run.error,
+                Some(paginated::Error::InvalidToken {
+                    reason: paginated::TokenError::OffRoute { .. },
+                    ..
+                })
+            ),
+            "{via:?}: {:?}",
+            run.error
+        );
         assert!(server.log().is_empty(), "{via:?}: {:?}", server.log());
         assert!(elsewhere.log().is_empty(), "{via:?}: {:?}", elsewhere.log());
 
         // A token on the origin resumes there.
+        // The token records the page size its URL was made with (P2).
         let next_url = format!("{}/repos/things?page=3&per_page=3", server.base_url());
-        let token = STANDARD.encode(json!({"next_url": next_url}).to_string());
+        let token = STANDARD.encode(json!({"next_url": next_url, "per_page": 3}).to_string());
         let config = PaginationConfig::default()
             .page_size(3)
             .starting_token(Some(token));

@@ -11,10 +11,10 @@
 
 use serde_json::json;
 
+#[cfg(debug_assertions)]
 use super::Run;
 use super::tests::{page, position, request, run};
 use super::{Held, Step, protocol_breach};
-#[cfg(debug_assertions)]
 use crate::body::ReplyMeta;
 use crate::error::Error;
 

@@ -321,7 +321,10 @@ impl Run {
             }
         }
         let mut position = position;
-        let styled = !matches!(self.model.inner().style.advance, Advance::Tokens);
+        // P9: a continuation route takes a position that has a value, whether it comes from a
+        // token or from the caller's params.
+        let styled = !matches!(self.model.inner().style.advance, Advance::Tokens)
+            || self.model.inner().style.continue_route.is_some();
         if resuming {
             self.check_recorded_size(&position)?;
         }
@@ -332,7 +335,7 @@ impl Run {
         {
             position.values = first;
         }
-        if let Advance::PageNumber { sized: true } = self.model.inner().style.advance
+        if self.model.inner().style.records_size()
             && let Some(limit_key) = self.model.limit_key()
         {
             // P5: the position records the page size its requests ask for.
@@ -341,12 +344,18 @@ impl Run {
         }
         if resuming || styled {
             let token = self.starting_token().map(preview).unwrap_or_default();
+            let operation = self.operation();
+            let invalid = |reason| Error::InvalidToken {
+                operation: operation.clone(),
+                token: token.clone(),
+                reason,
+            };
             self.apply_position(&position.values)
-                .map_err(|reason| Error::InvalidToken {
-                    operation: self.operation(),
-                    token,
-                    reason: crate::error::TokenError::BadUrl { reason },
-                })?;
+                .map_err(|reason| invalid(crate::error::TokenError::Unsendable { reason }))?;
+            if resuming {
+                self.check_token_url()
+                    .map_err(|reason| invalid(crate::error::TokenError::OffRoute { reason }))?;
+            }
         }
         self.page_size = self.requested_page_size();
         let stops = &self.model.inner().style.stops;
@@ -381,6 +390,11 @@ impl Run {
                 token: preview(token),
                 reason,
             }),
+            // P2: a URL to follow comes from a page or a token, never from a param that
+            // happens to be named `next_url`.
+            None if matches!(self.model.inner().style.advance, Advance::NextUrl { .. }) => {
+                Ok(Position::empty(tokens.len()))
+            }
             None => Ok(Position {
                 values: tokens
                     .iter()

@@ -42,10 +42,16 @@ impl Run {
         // L2 reads botocore's tokens as Python's truth does; an offset or page number of 0 is
         // a value (P4, P5): only `null` is none there.
         let absent = |v: &Value| match self.model.inner().style.advance {
-            Advance::Tokens | Advance::NextUrl(_) => is_absent(Some(v)),
+            Advance::Tokens | Advance::NextUrl { .. } => is_absent(Some(v)),
             Advance::Offset | Advance::PageNumber { .. } => v.is_null(),
         };
-        self.continued = values.iter().flatten().any(|v| !absent(v));
+        // The page size a position records (P2, P5) is no continuation by itself.
+        let moving = if self.model.inner().style.records_size() {
+            values.get(..1).unwrap_or_default()
+        } else {
+            values
+        };
+        self.continued = moving.iter().flatten().any(|v| !absent(v));
         for (target, value) in targets.iter().zip(values) {
             let value = value.as_ref().filter(|v| !absent(v));
             match target {
@@ -98,7 +104,7 @@ impl Run {
         }
         // P3: the page size goes with a URL request; a continuation route takes it only when
         // it is re-sent (Dropbox's `/continue` takes the cursor alone).
-        let follows_url = matches!(style.advance, Advance::NextUrl(_));
+        let follows_url = matches!(style.advance, Advance::NextUrl { .. });
         let kept = |name: &String| {
             style.resend.contains(name)
                 || (follows_url && inner.limit_key.as_ref() == Some(name))
@@ -110,7 +116,7 @@ impl Run {
             .map(|(name, value)| (name.clone(), value.clone()))
             .collect();
         match (&style.advance, &style.continue_route) {
-            (Advance::NextUrl(_), _) => RequestParts {
+            (Advance::NextUrl { .. }, _) => RequestParts {
                 params: Cow::Owned(narrowed),
                 route: inner.route.as_ref(),
                 url: self.url.as_ref(),
@@ -130,7 +136,7 @@ impl Run {
         let default = match style.advance {
             Advance::Offset => 0,
             Advance::PageNumber { .. } => 1,
-            Advance::Tokens | Advance::NextUrl(_) => return None,
+            Advance::Tokens | Advance::NextUrl { .. } => return None,
         };
         let names = self.model.input_tokens();
         let mut values: Vec<Option<Value>> = names
@@ -149,9 +155,7 @@ impl Run {
     /// the run resumes with that size, and refuses another one.
     pub(super) fn check_recorded_size(&mut self, position: &Position) -> Result<(), Error> {
         let style = &self.model.inner().style;
-        let (Advance::PageNumber { sized: true }, Some(limit_key)) =
-            (&style.advance, self.model.limit_key())
-        else {
+        let (true, Some(limit_key)) = (style.records_size(), self.model.limit_key()) else {
             return Ok(());
         };
         if position.values.first().is_none_or(Option::is_none) {
@@ -181,6 +185,52 @@ impl Run {
                     },
                 })
             }
+        }
+    }
+
+    /// P2, R5: the URL a starting token sets must be on the listing's route: its path holds
+    /// the route's path (placeholders filled from the caller's params when they are there,
+    /// else the route's path after its last placeholder) on segment boundaries. The origin is
+    /// the transport's to check; this keeps a token from moving a listing to another path of
+    /// the same API. `Err` says why.
+    pub(super) fn check_token_url(&self) -> Result<(), String> {
+        let (Some(url), Some(route)) = (&self.url, self.model.route()) else {
+            return Ok(());
+        };
+        let path_of = |route: &Route| {
+            route
+                .as_str()
+                .split_once(' ')
+                .map_or(String::new(), |(_, path)| path.to_owned())
+        };
+        let wanted = match &self.params {
+            Value::Object(params) => route.render(params).map(|r| r.path).ok(),
+            _ => None,
+        }
+        .unwrap_or_else(|| {
+            let path = path_of(route);
+            match path.rfind('}') {
+                Some(end) => path[end + 1..].to_owned(),
+                None => path,
+            }
+        });
+        let wanted = wanted.trim_end_matches('/');
+        let path = url.path();
+        let on_route = wanted.is_empty()
+            || path.match_indices(wanted).any(|(at, _)| {
+                let after = &path[at + wanted.len()..];
+                let before_ok = wanted.starts_with('/') || path[..at].ends_with('/');
+                before_ok && (after.is_empty() || after.starts_with('/'))
+            });
+        if on_route {
+            Ok(())
+        } else {
+            Err(format!(
+                "`{}` is not on this listing's route `{}`: a token resumes the listing it came \
+                 from",
+                preview(url.as_str()),
+                route.as_str()
+            ))
         }
     }
 
@@ -243,13 +293,15 @@ impl Run {
                 }
                 values
             }
-            Advance::NextUrl(source) => {
+            Advance::NextUrl { source, .. } => {
                 let Some(value) = read(source)? else {
                     return Ok(None);
                 };
                 let url = resolve_url(&value, meta)
                     .map_err(|reason| self.bad_position(source.as_str(), number, &value, reason))?;
-                vec![Some(Value::String(url.into()))]
+                let mut values = vec![Some(Value::String(url.into()))];
+                values.extend(fetched_by.values.get(1).cloned());
+                values
             }
             Advance::Offset => {
                 let name = self.model.input_tokens()[0].as_str();
@@ -263,8 +315,10 @@ impl Run {
                     )
                 })?;
                 let next = at.saturating_add(received);
+                // P8: items up to the next offset, counted from the first one (`first = "1"`).
+                let first = style.first.as_ref().and_then(whole_number).unwrap_or(0);
                 if let Some(total) = &stops.total
-                    && self.total_reached(total, page, meta, number, next)?
+                    && self.total_reached(total, page, meta, number, next.saturating_sub(first))?
                 {
                     return Ok(None);
                 }

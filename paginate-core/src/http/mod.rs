@@ -280,7 +280,7 @@ pub enum HttpError {
     },
 
     /// The server answered with a success status, but the body is not a JSON document. A body
-    /// that starts as a JSON object is read by the run instead, so a broken one is
+    /// that starts as a JSON object or array is read by the run instead, so a broken one is
     /// [`crate::Error::PageNotJson`], which names the page.
     #[error(
         "{operation}: {method} {url} returned HTTP {status} with a body that is not JSON: {body}"

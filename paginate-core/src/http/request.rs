@@ -57,7 +57,7 @@ impl HttpRequest {
 
     /// The page in a response as a run takes it, with the response's status, headers and
     /// final URL (which a `link('…')` source or a relative next URL needs, P2, P10): a body
-    /// that starts as a JSON object goes to the run unparsed (a broken one is then
+    /// that starts as a JSON object or array goes to the run unparsed (a broken one is then
     /// [`crate::Error::PageNotJson`]); anything else is parsed here, so an HTML error page with
     /// status 200 is [`HttpError::NotJson`] with its URL and status. With a decode hook, the
     /// hook's JSON. A status that is not a success is an error either way.
@@ -103,7 +103,8 @@ impl HttpRequest {
             let first = body
                 .iter()
                 .find(|b| !matches!(b, b' ' | b'\t' | b'\n' | b'\r'));
-            if first == Some(&b'{') {
+            // An object, or an array (a bare-array page, P1), goes to the run unparsed.
+            if matches!(first, Some(b'{' | b'[')) {
                 Reply::body(body)
             } else {
                 Reply::value(self.parse(page, status, &body)?)
@@ -425,6 +426,10 @@ mod tests {
         ));
         assert!(matches!(
             reply(b"[1]").map(Reply::into_content),
+            Ok(Content::Body(_))
+        ));
+        assert!(matches!(
+            reply(b"\"text\"").map(Reply::into_content),
             Ok(Content::Value(_))
         ));
         assert!(matches!(
