@@ -67,9 +67,10 @@ fn style_models() -> Vec<Model> {
 fn check_request(model: &Model, request: &paginated::PageRequest<'_>) {
     check_params(model, request.params());
     if request.url().is_some() {
+        // A next-URL position's names are `next_url` and, with a limit key, the page size.
         assert_eq!(
-            model.input_tokens(),
-            ["next_url"],
+            model.input_tokens().first().map(String::as_str),
+            Some("next_url"),
             "a URL for a model without next_url"
         );
     }
