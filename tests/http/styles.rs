@@ -139,12 +139,7 @@ fn github_link_header_over_bare_arrays() {
         // it, its `per_page` replaced by the run's page size, not repeated.
         assert_eq!(
             queries(&server.log(), "/repos/things"),
-            [
-                vec!["per_page=3"],
-                vec!["page=2", "per_page=3"],
-                vec!["page=3", "per_page=3"],
-                vec!["page=4", "per_page=3"],
-            ],
+            github_queries(),
             "{via:?}"
         );
     }
@@ -406,12 +401,7 @@ fn links_written_behind_a_proxy_are_followed_only_when_rebasing() {
         assert_eq!(run.items, things(), "{via:?}");
         assert_eq!(
             queries(&server.log(), "/repos/things"),
-            [
-                vec!["per_page=3"],
-                vec!["page=2", "per_page=3"],
-                vec!["page=3", "per_page=3"],
-                vec!["page=4", "per_page=3"],
-            ],
+            github_queries(),
             "{via:?}"
         );
     }
@@ -455,4 +445,15 @@ fn a_cursor_in_headers_round_trips_through_a_resume_token() {
             "{via:?}"
         );
     }
+}
+
+/// The queries of a GitHub-style listing of `things()` at 3 a page: the route, then each
+/// `Link` target as the server wrote it, its `per_page` replaced by the run's page size.
+fn github_queries() -> [Vec<&'static str>; 4] {
+    [
+        vec!["per_page=3"],
+        vec!["page=2", "per_page=3"],
+        vec!["page=3", "per_page=3"],
+        vec!["page=4", "per_page=3"],
+    ]
 }
