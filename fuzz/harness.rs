@@ -490,12 +490,14 @@ pub(crate) fn body(data: &[u8]) {
 /// `reply` with `text` as its `Link`, `X-Next` and `Total` headers (where it is a header
 /// value at all), and as its URL when it parses as one.
 fn with_meta(reply: Reply, text: &str) -> Reply {
-    let mut builder = http::Response::builder();
-    for name in ["link", "x-next", "total"] {
-        builder = builder.header(name, text);
-    }
-    let reply = match builder.body(Vec::<u8>::new()) {
-        Ok(response) => reply.with_headers(response.headers().clone()),
+    let reply = match http::HeaderValue::from_str(text) {
+        Ok(value) => {
+            let mut headers = http::HeaderMap::new();
+            for name in ["link", "x-next", "total"] {
+                headers.insert(name, value.clone());
+            }
+            reply.with_headers(headers)
+        }
         Err(_) => reply,
     };
     match url::Url::parse(text) {

@@ -9,7 +9,7 @@ use crate::model::{Inner, LimitType, Model};
 use crate::route::{Route, RouteError};
 use crate::style::{Advance, Source, Stops, Style, Target};
 use http::HeaderName;
-use paginated_rules::{Stop, WHOLE_PAGE};
+use paginated_rules::Stop;
 
 /// Builds a [`Model`] field by field; [`ModelBuilder::build`] validates it (S1).
 #[derive(Debug, Clone, Default)]
@@ -218,7 +218,6 @@ impl ModelBuilder {
             .iter()
             .map(|s| source("output_token", s))
             .collect::<Result<_, _>>()?;
-        let whole_page = self.result_keys.first().map(String::as_str) == Some(WHOLE_PAGE);
         let result_keys = self
             .result_keys
             .iter()
@@ -249,14 +248,31 @@ impl ModelBuilder {
                 })
             })?),
         };
+        // P11: where a position value or the page size goes, a parameter or a request header.
+        let target_of =
+            |field: &'static str, entry: &String| match paginated_rules::Target::parse(entry) {
+                paginated_rules::Target::Param(name) => Ok(Target::Param(name.to_owned())),
+                paginated_rules::Target::Header(name) => HeaderName::from_bytes(name.as_bytes())
+                    .map(Target::Header)
+                    .map_err(|e| {
+                        invalid(ModelProblem::BadExpression {
+                            field,
+                            expression: entry.clone(),
+                            reason: e.to_string(),
+                        })
+                    }),
+            };
+        let limit = self
+            .limit_key
+            .as_ref()
+            .map(|key| target_of("limit_key", key))
+            .transpose()?;
         // P2, P5: the page size a position records is the limit parameter's value; a page
         // size sent in a request header (P11) is not recorded.
-        let limit_param = self.limit_key.clone().filter(|limit| {
-            matches!(
-                paginated_rules::Target::parse(limit),
-                paginated_rules::Target::Param(_)
-            )
-        });
+        let limit_param = match &limit {
+            Some(Target::Param(name)) => Some(name.clone()),
+            _ => None,
+        };
         let (advance, input_tokens, targets) = if let Some(src) = &self.next_url {
             let mut names = vec![NEXT_URL.to_owned()];
             let mut targets = vec![Target::Url];
@@ -285,20 +301,7 @@ impl ModelBuilder {
             let targets = self
                 .input_tokens
                 .iter()
-                .map(|entry| match paginated_rules::Target::parse(entry) {
-                    paginated_rules::Target::Param(name) => Ok(Target::Param(name.to_owned())),
-                    paginated_rules::Target::Header(name) => {
-                        HeaderName::from_bytes(name.as_bytes())
-                            .map(Target::Header)
-                            .map_err(|e| {
-                                invalid(ModelProblem::BadExpression {
-                                    field: "input_token",
-                                    expression: entry.clone(),
-                                    reason: e.to_string(),
-                                })
-                            })
-                    }
-                })
+                .map(|entry| target_of("input_token", entry))
                 .collect::<Result<_, _>>()?;
             (Advance::Tokens, self.input_tokens, targets)
         };
@@ -326,7 +329,7 @@ impl ModelBuilder {
             resend: self.resend,
             first,
             continue_route,
-            whole_page,
+            limit,
         };
         Ok(Model(Arc::new(Inner {
             operation,

@@ -367,13 +367,13 @@ impl FullResult {
             reason,
         };
         let is_value = TypeId::of::<T>() == TypeId::of::<Value>();
-        if run.model().inner().style.whole_page && self.whole_text.1 > 0 && !is_value {
+        if run.model().inner().whole_page() && self.whole_text.1 > 0 && !is_value {
             // P1: the concatenated arrays, read from their merged text.
             let mut list = self.whole_text;
             list.close();
             return from_text(&list.0).map_err(failed);
         }
-        if self.text.is_empty() || is_value || run.model().inner().style.whole_page {
+        if self.text.is_empty() || is_value || run.model().inner().whole_page() {
             return from_json(self.finish(run)).map_err(|e| failed(e.to_string()));
         }
         let FullResult { merged, text, .. } = self;
@@ -403,7 +403,7 @@ impl FullResult {
     /// P1: for a model whose pages are bare arrays, the concatenated arrays (a cut run's
     /// resume token is the run's, there is no object to carry `NextToken`).
     pub(crate) fn finish(mut self, run: &Run) -> Value {
-        if run.model().inner().style.whole_page {
+        if run.model().inner().whole_page() {
             if self.whole_text.1 > 0 {
                 return self.whole_text.into_value();
             }

@@ -281,6 +281,13 @@ impl Model {
     }
 }
 
+impl Inner {
+    /// P1: the primary result is the page itself, a bare array (`result_key = "@"`).
+    pub(crate) fn whole_page(&self) -> bool {
+        self.result_keys.first().is_some_and(Path::is_whole)
+    }
+}
+
 /// P12: a botocore entry is botocore's, with no pagination-style value in its keys: no
 /// `@` result key, no `header('…')`/`link('…')` source, no header target. botocore would
 /// refuse each (JMESPath has no such functions; `@` is no result key it can write back), so

@@ -211,8 +211,8 @@ pub(crate) struct Style {
     /// The first request's offset or page number (P6).
     pub(crate) first: Option<Value>,
     pub(crate) continue_route: Option<Route>,
-    /// The primary result is the page itself, a bare array (P1).
-    pub(crate) whole_page: bool,
+    /// Where the page size goes (O2, P11): the limit parameter, or a request header.
+    pub(crate) limit: Option<Target>,
 }
 
 impl Style {
@@ -225,7 +225,7 @@ impl Style {
             resend: Vec::new(),
             first: None,
             continue_route: None,
-            whole_page: false,
+            limit: None,
         }
     }
 
@@ -233,6 +233,13 @@ impl Style {
     /// params (P2, P3, P9).
     pub(crate) fn narrows_later_requests(&self) -> bool {
         matches!(self.advance, Advance::NextUrl { .. }) || self.continue_route.is_some()
+    }
+
+    /// P4, P7: whether the rules need the primary items a page returned, as received.
+    pub(crate) fn counts_received(&self) -> bool {
+        matches!(self.advance, Advance::Offset | Advance::PageNumber { .. })
+            || self.stops.empty_page
+            || self.stops.short_page
     }
 
     /// P2, P5: the position's second value is the page size its requests ask for.

@@ -38,7 +38,7 @@ use crate::expr::is_absent;
 use crate::model::{LimitType, Model};
 use crate::options::{HookFn, PaginationConfig, ProgressHook};
 use crate::page::{SearchFailed, TakenPage};
-use crate::style::Advance;
+use crate::style::{Advance, Target};
 use crate::token::{Position, json_type};
 use crate::transport::PageRequest;
 use state::{End, Phase, State};
@@ -308,14 +308,13 @@ impl Run {
                 LimitType::String => Value::String(size.to_string()),
                 LimitType::Integer => Value::from(size),
             };
-            match paginated_rules::Target::parse(limit_key) {
+            match &self.model.inner().style.limit {
                 // P11: a page size sent in a request header (Cosmos `x-ms-max-item-count`).
-                paginated_rules::Target::Header(name) => {
-                    if let Ok(name) = http::HeaderName::from_bytes(name.as_bytes()) {
-                        self.headers.insert(name, http::HeaderValue::from(size));
-                    }
+                Some(Target::Header(name)) => {
+                    self.headers
+                        .insert(name.clone(), http::HeaderValue::from(size));
                 }
-                paginated_rules::Target::Param(_) => {
+                _ => {
                     params.insert(limit_key.to_owned(), value);
                 }
             }

@@ -108,7 +108,10 @@ impl Run {
         let kept = |name: &String| {
             style.resend.contains(name)
                 || (follows_url && inner.limit_key.as_ref() == Some(name))
-                || style.targets.contains(&Target::Param(name.clone()))
+                || style
+                    .targets
+                    .iter()
+                    .any(|t| matches!(t, Target::Param(p) if p == name))
         };
         let narrowed = params
             .iter()
@@ -236,10 +239,12 @@ impl Run {
 
     /// The page size the run's requests ask for, if it has one: the limit parameter's value.
     pub(super) fn requested_page_size(&self) -> Option<u64> {
-        let key = self.model.limit_key()?;
-        match paginated_rules::Target::parse(key) {
-            paginated_rules::Target::Header(_) => self.config.page_size,
-            paginated_rules::Target::Param(_) => self.params.get(key).and_then(whole_number),
+        match self.model.inner().style.limit.as_ref()? {
+            Target::Header(_) => self.config.page_size,
+            _ => self
+                .params
+                .get(self.model.limit_key()?)
+                .and_then(whole_number),
         }
     }
 

@@ -26,7 +26,7 @@ impl Run {
         fetched_by: &Position,
     ) -> Result<Taken, Error> {
         let number = self.pages + 1;
-        let whole_page = self.model.inner().style.whole_page;
+        let whole_page = self.model.inner().whole_page();
         // L7: a page that is not an object is refused, and fetched again on resume; P1: with
         // `result_key = "@"`, a page that is not an array.
         if whole_page {
@@ -48,7 +48,11 @@ impl Run {
         let primary = &inner.result_keys[0];
         // L5: the next position is read from the page as received, before any slicing or
         // cutting; so are the items a style counts (P4, P7).
-        let received = page.count(primary).ok();
+        let received = if inner.style.counts_received() {
+            page.count(primary).ok()
+        } else {
+            None
+        };
         let next = self.advance(page, meta, fetched_by, received, number)?;
         let inner = self.model.inner();
 
