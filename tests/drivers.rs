@@ -246,19 +246,23 @@ fn scenarios() -> Vec<Scenario> {
             params: json!({}),
             responses: || vec![Ok(page(&["a"], Some("m1"))), Err(FakeError("reset".into()))],
             config: PaginationConfig::default,
-            expect: || Outcome {
+            expect: || {
+                Outcome {
                 pages: vec![page(&["a"], Some("m1"))],
                 // The message, then the transport's own error as its source.
                 error: Some(
-                    "ListUsers: the transport failed on page 2: fake transport error: reset".into(),
+                    "ListUsers: page 2 failed: fake transport error: reset: fake transport error: reset"
+                        .into(),
                 ),
                 calls: vec![json!({}), json!({"Marker": "m1"})],
                 resume_token: Some(enc(r#"{"Marker": "m1"}"#)),
                 items: vec![json!("a")],
                 items_token: Some(enc(r#"{"Marker": "m1"}"#)),
                 full: Err(
-                    "ListUsers: the transport failed on page 2: fake transport error: reset".into(),
+                    "ListUsers: page 2 failed: fake transport error: reset: fake transport error: reset"
+                        .into(),
                 ),
+            }
             },
         },
         Scenario {

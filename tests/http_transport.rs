@@ -13,6 +13,8 @@
 //! - `styles`: pagination styles (SEMANTICS §8) end to end: `Link` headers over bare arrays,
 //!   relative next URLs, re-sent params, cursors in headers, and the origin check on every
 //!   next URL (P2), from a page or a resume token, with rebasing opt-in;
+//! - `mistakes`: pages of the wrong shape and key typos, named with their request, and the
+//!   blocking transport on an async runtime's thread;
 //! - `traces`: the `paginate.run` span and its page events.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
@@ -22,6 +24,8 @@ mod errors;
 mod layers;
 #[path = "http/listing.rs"]
 mod listing;
+#[path = "http/mistakes.rs"]
+mod mistakes;
 #[path = "http/server.rs"]
 mod server;
 #[path = "http/styles.rs"]
@@ -162,5 +166,5 @@ fn http_error(error: &Error) -> (u64, &paginated::http::HttpError) {
     let http = source
         .downcast_ref::<paginated::http::HttpError>()
         .unwrap_or_else(|| panic!("the source is not an HttpError: {source}"));
-    (*page, http)
+    (page.in_run(), http)
 }

@@ -18,8 +18,8 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 /// The letters that start a rule id: S(etup), O(ptions), L(oop), M(ax items), R(esume),
-/// G(ive back), E(xpressions).
-const FAMILIES: &str = "SOLMREG";
+/// G(ive back), E(xpressions), K (mistakes that surface).
+const FAMILIES: &str = "SOLMREGK";
 
 /// The folders and files whose citations must resolve, relative to the workspace root.
 const SCANNED: &[&str] = &[

@@ -118,10 +118,10 @@ fn a_bad_item_names_its_page_and_index_and_the_run_goes_on_resumably() {
         matches!(
             err,
             Error::Deserialize {
-                page: 2,
+                page,
                 index: Some(1),
                 ..
-            }
+            } if page == 2
         ),
         "{err:?}"
     );
@@ -150,10 +150,10 @@ fn a_bad_page_names_the_page() {
         matches!(
             err,
             Error::Deserialize {
-                page: 1,
+                page,
                 index: None,
                 ..
-            }
+            } if page == 1
         ),
         "{err:?}"
     );

@@ -32,6 +32,9 @@ pub struct ModelBuilder {
     pub(crate) stop: Vec<String>,
     pub(crate) total: Option<String>,
     pub(crate) continue_route: Option<String>,
+    /// K1, K2 off: set by `Model::from_botocore` (botocore's outcomes stay botocore's) or
+    /// by [`ModelBuilder::check_keys`].
+    pub(crate) unchecked_keys: bool,
 }
 
 impl ModelBuilder {
@@ -140,6 +143,30 @@ impl ModelBuilder {
     /// input tokens and the re-sent params (Dropbox's `/continue`).
     pub fn continue_route(mut self, route: impl Into<String>) -> Self {
         self.continue_route = Some(route.into());
+        self
+    }
+
+    /// Whether runs check the page keys this model reads (on by default; SEMANTICS K1, K2): a
+    /// typed run whose page type has no field for a key but one with a near name, or a first
+    /// page without a key but with a near one, is an error with a did-you-mean instead of a
+    /// listing that silently comes out empty or short.
+    ///
+    /// Turn it off for an API whose pages legitimately lack a declared key while holding one
+    /// with a near name (a `page` key beside a `pages` count, on the last page). Models from
+    /// botocore files ([`Model::from_botocore`]) never check: their outcomes are botocore's.
+    ///
+    /// ```
+    /// use paginated::Model;
+    ///
+    /// let model = Model::builder("ListPages")
+    ///     .input_token("page").output_token("page").result_key("items")
+    ///     .check_keys(false)
+    ///     .build()?;
+    /// assert!(!model.checks_keys());
+    /// # Ok::<(), paginated::Error>(())
+    /// ```
+    pub fn check_keys(mut self, on: bool) -> Self {
+        self.unchecked_keys = !on;
         self
     }
 
@@ -338,6 +365,7 @@ impl ModelBuilder {
             result_keys,
             limit_key: self.limit_key,
             limit_type: self.limit_type,
+            check_keys: !self.unchecked_keys,
             more_results,
             non_aggregate_keys,
             route,

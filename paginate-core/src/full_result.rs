@@ -236,7 +236,7 @@ impl FullResult {
         Error::ResultTypeMismatch {
             operation: run.model().operation().to_owned(),
             key: key.to_owned(),
-            page: run.pages_taken(),
+            page: run.page_number(run.pages_taken()),
             expected,
             found,
         }

@@ -152,6 +152,7 @@ mod full_result;
 #[cfg(feature = "http")]
 #[cfg_attr(docsrs, doc(cfg(feature = "http")))]
 pub mod http;
+mod keys;
 pub mod model;
 mod options;
 mod origin;
@@ -204,7 +205,7 @@ pub mod nonblocking {
 }
 
 pub use body::{Body, Content, Reply};
-pub use error::{BoxError, Error, TokenError};
+pub use error::{BoxError, Error, PageNumber, TokenError};
 pub use model::Model;
 pub use options::{DuplicateTokenPolicy, PaginationConfig, Progress};
 pub use origin::{ForeignUrl, Origin, Refusal};

@@ -69,6 +69,8 @@ pub(crate) struct Inner {
     pub(crate) non_aggregate_keys: Vec<Path>,
     pub(crate) route: Option<Route>,
     pub(crate) style: Style,
+    /// K1, K2: runs check the page keys the model reads.
+    pub(crate) check_keys: bool,
 }
 
 impl fmt::Debug for Model {
@@ -158,6 +160,9 @@ impl Model {
         if let Some(problem) = style_value(&b) {
             return Err(invalid(problem));
         }
+        // K1, K2 do not apply: a botocore model gives botocore's outcomes, a page without a
+        // declared key included.
+        b.unchecked_keys = true;
         b.build()
     }
 
@@ -207,6 +212,12 @@ impl Model {
         self.0.non_aggregate_keys.iter().map(Path::as_str)
     }
 
+    /// Whether runs check the page keys this model reads (SEMANTICS K1, K2): true unless the
+    /// model comes from a botocore file or [`ModelBuilder::check_keys`](crate::model::ModelBuilder::check_keys) turned it off.
+    pub fn checks_keys(&self) -> bool {
+        self.0.check_keys
+    }
+
     /// The HTTP route of the operation, if the model has one: what the ready HTTP transports
     /// send each page request to.
     pub fn route(&self) -> Option<&Route> {
@@ -253,6 +264,7 @@ impl Model {
             non_aggregate_keys: m.non_aggregate_keys.clone(),
             route: m.route.clone(),
             style: m.style.clone(),
+            check_keys: m.check_keys,
         }
     }
 
@@ -273,6 +285,7 @@ impl Model {
             non_aggregate_keys: Vec::new(),
             route: None,
             style: Style::tokens(&[]),
+            check_keys: false,
         }))
     }
 

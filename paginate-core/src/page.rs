@@ -40,6 +40,15 @@ impl TakenPage {
         }
     }
 
+    /// The page's top-level keys (none for a page that is not an object), for K1.
+    pub(crate) fn top_keys(&self) -> Vec<&str> {
+        match self {
+            TakenPage::Value(Value::Object(map)) => map.keys().map(String::as_str).collect(),
+            TakenPage::Value(_) => Vec::new(),
+            TakenPage::Body(page) => page.keys().collect(),
+        }
+    }
+
     /// Evaluates `expr` on the page: on a body, on a view of just what it reads.
     pub(crate) fn search(&self, expr: &Expr) -> Result<Option<Value>, SearchFailed> {
         let found = match self {

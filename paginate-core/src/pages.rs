@@ -173,7 +173,12 @@ impl<H, P, I> Pages<H, P, I> {
     run_options!();
 
     /// The same run, giving pages deserialized as `Q` and items as `J`.
-    pub fn typed<Q, J>(self) -> Pages<H, Q, J> {
+    ///
+    /// When `Q` is a struct, the keys the model reads of a page are checked against its
+    /// fields before any request is sent (SEMANTICS K2): a key it lacks while it has a field
+    /// with a near name is [`Error::KeyNotInPageType`], with a did-you-mean.
+    pub fn typed<Q: DeserializeOwned, J>(mut self) -> Pages<H, Q, J> {
+        self.driver.run.set_page_type::<Q>();
         Pages::from_driver(self.driver)
     }
 
@@ -328,6 +333,8 @@ where
     /// # Ok::<(), paginated::Error>(())
     /// ```
     pub fn build_full_result_as<T: DeserializeOwned + 'static>(mut self) -> Result<T, Error> {
+        // K2: the full result has the shape of a page.
+        self.driver.run.set_page_type::<T>();
         let mut full = FullResult::default();
         while let Some(merged) = block_on(|cx| self.driver.poll_merge(&mut full, cx)) {
             merged?;

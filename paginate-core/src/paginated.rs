@@ -100,7 +100,10 @@ pub trait Paginated: __private::SerializeRequest {
     {
         match start(self) {
             Ok((model, params)) => model.paginate(transport, params).typed(),
-            Err((model, error)) => blocking::Pages::failed(model, transport, error),
+            Err(failed) => {
+                let (model, error) = *failed;
+                blocking::Pages::failed(model, transport, error)
+            }
         }
     }
 
@@ -115,7 +118,10 @@ pub trait Paginated: __private::SerializeRequest {
     {
         match start(self) {
             Ok((model, params)) => model.paginate_async(transport, params).typed(),
-            Err((model, error)) => nonblocking::Pages::new(transport, Run::failed(model, error)),
+            Err(failed) => {
+                let (model, error) = *failed;
+                nonblocking::Pages::new(transport, Run::failed(model, error))
+            }
         }
     }
 }
@@ -123,20 +129,24 @@ pub trait Paginated: __private::SerializeRequest {
 /// The model and the params of a request's first page, or the error to report instead, with
 /// what the failed run holds: the request's model, or, when there is none, a model with only
 /// the operation's name (the one the error names, else the request type's).
-fn start<R: Paginated + ?Sized>(request: &R) -> Result<(&'static Model, Value), (Model, Error)> {
+/// (Boxed: a failed start is rare, and the pair is larger than a `Result` should carry.)
+#[allow(clippy::type_complexity)]
+fn start<R: Paginated + ?Sized>(
+    request: &R,
+) -> Result<(&'static Model, Value), Box<(Model, Error)>> {
     let model = R::pagination_model().map_err(|error| {
         let operation = match &error {
             Error::InvalidModel { operation, .. } => operation.clone(),
             _ => std::any::type_name::<R>().to_owned(),
         };
-        (Model::unavailable(operation), error)
+        Box::new((Model::unavailable(operation), error))
     })?;
     let params = __private::SerializeRequest::to_params(request).map_err(|e| {
         let error = Error::Serialize {
             operation: model.operation().to_owned(),
             reason: e.to_string(),
         };
-        (model.clone(), error)
+        Box::new((model.clone(), error))
     })?;
     Ok((model, params))
 }

@@ -42,7 +42,7 @@ pub(crate) fn decode_page<T: DeserializeOwned + 'static>(
 fn deserialize_failed<T>(run: &Run, index: Option<u64>, reason: String) -> Error {
     Error::Deserialize {
         operation: run.model().operation().to_owned(),
-        page: run.pages_taken(),
+        page: run.page_number(run.pages_taken()),
         index,
         type_name: std::any::type_name::<T>(),
         reason,
@@ -179,7 +179,7 @@ impl<I> ItemCursor<I> {
                 return Err(Error::UnsupportedResult {
                     operation: run.model().operation().to_owned(),
                     key: key.as_str().to_owned(),
-                    page: run.pages_taken(),
+                    page: run.page_number(run.pages_taken()),
                     found: json_type(&other),
                     action: "iterated",
                 });

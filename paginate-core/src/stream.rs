@@ -87,8 +87,11 @@ impl<'a, H, P, I> Pages<'a, H, P, I> {
 
     run_options!();
 
-    /// The same run, giving pages deserialized as `Q` and items as `J`.
-    pub fn typed<Q, J>(self) -> Pages<'a, H, Q, J> {
+    /// The same run, giving pages deserialized as `Q` and items as `J`; a struct `Q` is
+    /// checked against the keys the model reads before any request (SEMANTICS K2), as in
+    /// [`blocking::Pages::typed`](crate::blocking::Pages::typed).
+    pub fn typed<Q: DeserializeOwned, J>(mut self) -> Pages<'a, H, Q, J> {
+        self.driver.run.set_page_type::<Q>();
         Pages {
             driver: self.driver,
             types: PhantomData,
@@ -152,6 +155,8 @@ where
 
     /// Like [`Pages::build_full_result`], deserialized into `T`.
     pub async fn build_full_result_as<T: DeserializeOwned + 'static>(mut self) -> Result<T, Error> {
+        // K2: the full result has the shape of a page.
+        self.driver.run.set_page_type::<T>();
         let mut full = FullResult::default();
         while let Some(merged) = poll_fn(|cx| self.driver.poll_merge(&mut full, cx)).await {
             merged?;

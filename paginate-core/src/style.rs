@@ -63,6 +63,14 @@ impl Source {
         &self.text
     }
 
+    /// The expression of a source read from the body; `None` for a header or a `Link`.
+    pub(crate) fn expr(&self) -> Option<&Expr> {
+        match &self.kind {
+            SourceKind::Body(expr) => Some(expr),
+            SourceKind::Header(_) | SourceKind::Link(_) => None,
+        }
+    }
+
     /// The value on `page`, whose response said `meta`; `None` when absent. A `Link` target
     /// comes back as an absolute URL string, resolved against the URL that fetched the page.
     pub(crate) fn read(

@@ -53,7 +53,14 @@ fn l7_a_top_level_value_that_is_not_an_object_is_page_not_object() {
             let error = error.unwrap_or_else(|| panic!("{body} {view:?} {max_items:?}: {seen:?}"));
             assert_eq!(
                 error,
-                format!("Err(ListObjects: page 2 is {found}, not a JSON object)"),
+                format!(
+                    "Err(ListObjects: page 2 is {found}, not a JSON object{})",
+                    if found == "array" {
+                        "; if the page itself is the list, declare `result_key = \"@\"`"
+                    } else {
+                        ""
+                    }
+                ),
                 "{body} {view:?} {max_items:?}"
             );
         }

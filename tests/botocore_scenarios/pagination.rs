@@ -167,7 +167,7 @@ fn s13_the_same_next_token_twice_is_an_error_after_the_page() {
     );
     let err = pages.next().unwrap().unwrap_err();
     assert!(
-        matches!(err, Error::DuplicateToken { page: 3, .. }),
+        matches!(err, Error::DuplicateToken { page, .. } if page == 3),
         "{err}"
     );
     assert!(pages.next().is_none());
@@ -183,7 +183,7 @@ fn s13_the_same_next_token_twice_is_an_error_after_the_page() {
     let api = script();
     let collected: Result<Vec<Value>, Error> = foo().drive(&api, json!({})).collect();
     assert!(
-        matches!(collected, Err(Error::DuplicateToken { page: 3, .. })),
+        matches!(collected, Err(Error::DuplicateToken { page, .. }) if page == 3),
         "{collected:?}"
     );
     // [ours] The `Stop` policy (not in botocore) ends quietly after the same page instead.

@@ -52,14 +52,18 @@ fn a_404_with_a_json_body_is_a_status_error_naming_the_request() {
     for (via, base, listed) in both(|_| {}, params) {
         assert!(listed.items.is_empty(), "{via}");
         let error = listed.error.expect("a 404 ends the run");
+        let url = format!("{base}/buckets/missing/objects?prefix=photos%2F&max-keys=5");
+        // The message alone says what happened: the request, its URL and the status.
         assert_eq!(
             error.to_string(),
-            "ListObjects: the transport failed on page 1",
+            format!(
+                "ListObjects: page 1 failed: GET {url} returned HTTP 404 Not Found: \
+                 {{\"error\":\"NoSuchBucket\",\"bucket\":\"missing\"}}"
+            ),
             "{via}"
         );
         let (page, http) = http_error(&error);
         assert_eq!(page, 1);
-        let url = format!("{base}/buckets/missing/objects?prefix=photos%2F&max-keys=5");
         match http {
             HttpError::Status {
                 operation,

@@ -341,18 +341,24 @@ fn a_failed_page_is_an_event_with_its_error() {
     let script = |server: &Server| server.script(2, usize::MAX, Reply::busy());
     for (via, listed, trace) in traced(PaginationConfig::default().page_size(5), script) {
         assert!(listed.error.is_some(), "{via}");
-        let pages: Vec<Fields> = trace
+        let mut pages: Vec<Fields> = trace
             .page_events()
             .into_iter()
             .map(without_latency)
             .collect();
+        // The error names the request and its status (its URL holds the server's port).
+        let error = pages.last_mut().and_then(|page| page.remove("error"));
+        let Some(Recorded::Text(error)) = error else {
+            panic!("{via}: no error recorded: {pages:?}");
+        };
+        assert!(
+            error.starts_with("ListObjects: page 2 failed: GET http://127.0.0.1:")
+                && error.ends_with("returned HTTP 503 Service Unavailable: slow down"),
+            "{via}: {error}"
+        );
         let failed = Fields::from([
             ("message", Recorded::Text("page failed".into())),
             ("page", Recorded::U64(2)),
-            (
-                "error",
-                Recorded::Text("ListObjects: the transport failed on page 2".into()),
-            ),
         ]);
         assert_eq!(pages, [received(1, 5, true), failed], "{via}");
     }

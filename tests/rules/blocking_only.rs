@@ -38,7 +38,7 @@ fn transports_closures_arcs_and_boxes() {
         .next()
         .unwrap()
         .unwrap_err();
-    assert_eq!(err.to_string(), "ListUsers: the transport failed on page 1");
+    assert_eq!(err.to_string(), "ListUsers: page 1 failed: quota exceeded");
     assert_eq!(
         std::error::Error::source(&err).unwrap().to_string(),
         "quota exceeded"

@@ -292,7 +292,7 @@ fn l6_duplicate_token_error_after_the_page() {
         err.to_string(),
         r#"ListUsers: the same next token was received twice in a row, on pages 2 and 3: {"Marker":"t2"}"#
     );
-    assert!(matches!(err, Error::DuplicateToken { page: 3, .. }));
+    assert!(matches!(err, Error::DuplicateToken { page, .. } if page == 3));
     assert!(pages.next().is_none());
     assert_eq!(api.calls().len(), 3);
 }
@@ -314,7 +314,7 @@ fn l6_tokens_equal_in_python_are_a_duplicate() {
         let got: Vec<_> = users().drive(&api, json!({})).collect();
         assert_eq!(got.len(), 4, "{got:?}");
         assert!(
-            matches!(&got[3], Err(Error::DuplicateToken { page: 3, .. })),
+            matches!(&got[3], Err(Error::DuplicateToken { page, .. }) if *page == 3),
             "{first} then {again}: {:?}",
             got[3]
         );
@@ -336,7 +336,7 @@ fn l6_cycles_are_caught_under_error_and_stop() {
     let got: Vec<_> = users().drive(&api, json!({})).collect();
     assert_eq!(got.len(), 4);
     assert!(
-        matches!(&got[3], Err(Error::TokenCycle { page: 3, token, .. }) if token == r#"{"Marker":"A"}"#)
+        matches!(&got[3], Err(Error::TokenCycle { page, token, .. }) if *page == 3 && token == r#"{"Marker":"A"}"#)
     );
     assert_eq!(api.calls().len(), 3);
 
@@ -402,7 +402,10 @@ fn l7_transport_error_is_yielded_then_the_run_ends_and_the_token_retries_that_pa
     let mut pages = users().drive(&api, json!({}));
     assert!(pages.next().unwrap().is_ok());
     let err = pages.next().unwrap().unwrap_err();
-    assert_eq!(err.to_string(), "ListUsers: the transport failed on page 2");
+    assert_eq!(
+        err.to_string(),
+        "ListUsers: page 2 failed: fake transport error: connection reset"
+    );
     let source = std::error::Error::source(&err).unwrap();
     assert_eq!(
         source.downcast_ref::<FakeError>(),

@@ -26,7 +26,7 @@ fn g1_a_page_that_is_not_an_object_is_an_error() {
     let err = pages.next().unwrap().unwrap_err();
     assert_eq!(
         err.to_string(),
-        "ListUsers: page 2 is array, not a JSON object"
+        "ListUsers: page 2 is array, not a JSON object; if the page itself is the list, declare `result_key = \"@\"`"
     );
     assert!(pages.next().is_none());
     assert_eq!(pages.resume_token(), Some(enc(r#"{"Marker": "m1"}"#)));

@@ -144,7 +144,7 @@ fn the_release_fallback_is_an_error_naming_the_page_and_the_bug() {
     else {
         panic!("expected a transport error, got {error:?}");
     };
-    assert_eq!((operation.as_str(), *page), ("ListThings", 3));
+    assert_eq!((operation.as_str(), page.in_run()), ("ListThings", 3));
     let reason = source.to_string();
     assert!(reason.contains("requested none (it was done)"), "{reason}");
     assert!(reason.contains("bug of paginate"), "{reason}");

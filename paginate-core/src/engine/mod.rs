@@ -33,7 +33,7 @@ use url::Url;
 use crate::body::ReplyMeta;
 
 use crate::cycle::CycleGuard;
-use crate::error::{BoxError, Error, preview};
+use crate::error::{BoxError, Error, PageNumber, preview};
 use crate::expr::is_absent;
 use crate::model::{LimitType, Model};
 use crate::options::{HookFn, PaginationConfig, ProgressHook};
@@ -116,6 +116,11 @@ pub(crate) struct Run {
     continued: bool,
     /// The page size requests ask for, known when the run starts (P7, P8).
     page_size: Option<u64>,
+    /// K2: the name and serialized fields of the type pages are read into, when a struct.
+    page_type: Option<(&'static str, &'static [&'static str])>,
+    /// The listing's pages before the run's first one, when the start position says
+    /// ([`PageNumber`]).
+    before_run: Option<u64>,
 }
 
 impl Run {
@@ -153,6 +158,8 @@ impl Run {
             headers: HeaderMap::new(),
             continued: false,
             page_size: None,
+            page_type: None,
+            before_run: Some(0),
         }
     }
 
@@ -161,6 +168,19 @@ impl Run {
         let mut run = Run::unchecked(model, Value::Null);
         run.state = State::failing(error);
         run
+    }
+
+    /// Page `in_run` of this run, as errors name it: in the listing when the run knows where
+    /// it started.
+    pub(crate) fn page_number(&self, in_run: u64) -> PageNumber {
+        PageNumber::new(in_run, self.before_run)
+    }
+
+    /// K2: pages are read into `T`; its fields are checked against the keys the model reads
+    /// when the run starts.
+    pub(crate) fn set_page_type<T: serde::de::DeserializeOwned>(&mut self) {
+        self.page_type =
+            crate::keys::field_names::<T>().map(|fields| (std::any::type_name::<T>(), fields));
     }
 
     pub(crate) fn set_progress(&mut self, hook: HookFn) {
@@ -284,7 +304,19 @@ impl Run {
     /// L1: the caller's params, plus the page size, plus the starting token's values.
     /// Returns the position of the first request.
     fn start(&mut self) -> Result<Position, Error> {
+        if let Some((type_name, fields)) = self.page_type
+            && let Some(miss) = crate::keys::check_type(&self.model, fields)
+        {
+            return Err(Error::KeyNotInPageType {
+                operation: self.operation(),
+                field: miss.read.field,
+                key: miss.read.key,
+                type_name,
+                found: miss.found,
+            });
+        }
         let position = self.initial_position()?;
+        self.before_run = self.pages_before(&position);
         let resuming = self.starting_token().is_some();
         if self.params.is_null() {
             self.params = Value::Object(Map::new());
@@ -367,6 +399,7 @@ impl Run {
                 limit_key: self.model.limit_key().unwrap_or_default().to_owned(),
             });
         }
+        self.before_run = self.pages_before(&position);
         Ok(position)
     }
 
@@ -417,7 +450,7 @@ impl Run {
         self.state.request_failed();
         Error::Transport {
             operation: self.operation(),
-            page: self.pages + 1,
+            page: self.page_number(self.pages + 1),
             source,
         }
     }
@@ -429,7 +462,7 @@ impl Run {
         self.state.request_failed();
         Error::PageNotJson {
             operation: self.operation(),
-            page: self.pages + 1,
+            page: self.page_number(self.pages + 1),
             reason,
             body,
         }
@@ -486,7 +519,7 @@ impl Run {
             SearchFailed::Expression(reason) => self.expression_failed(expression, page, reason),
             SearchFailed::NotJson { reason, body } => Error::PageNotJson {
                 operation: self.operation(),
-                page,
+                page: self.page_number(page),
                 reason,
                 body,
             },
@@ -497,7 +530,7 @@ impl Run {
         Error::Expression {
             operation: self.operation(),
             expression: expression.to_owned(),
-            page,
+            page: self.page_number(page),
             reason,
         }
     }
@@ -565,7 +598,7 @@ impl Run {
 pub(crate) fn protocol_breach(operation: &str, page: u64, phase: &str) -> Error {
     Error::Transport {
         operation: operation.to_owned(),
-        page,
+        page: PageNumber::new(page, None),
         source: format!(
             "paginate: a page was handed to a run that requested none (it was {phase}); \
              this is a bug of paginate's driver"

@@ -19,13 +19,13 @@ impl Run {
         let error = if consecutive {
             Error::DuplicateToken {
                 operation,
-                page,
+                page: self.page_number(page),
                 token,
             }
         } else {
             Error::TokenCycle {
                 operation,
-                page,
+                page: self.page_number(page),
                 token,
             }
         };

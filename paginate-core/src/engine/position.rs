@@ -385,6 +385,29 @@ impl Run {
         })
     }
 
+    /// The listing's pages before the one `position` fetches first, when the position says
+    /// (for [`PageNumber`](crate::PageNumber)): none at a listing's start (no value); for a
+    /// page number (P5), its distance from `first`; for an offset (P4) on a page boundary of
+    /// the run's page size, the pages before it. A cursor cannot say.
+    pub(super) fn pages_before(&self, position: &Position) -> Option<u64> {
+        let style = &self.model.inner().style;
+        let first = style.first.as_ref().and_then(whole_number);
+        let at = || position.values.first()?.as_ref().and_then(whole_number);
+        match style.advance {
+            Advance::PageNumber { .. } => at()?.checked_sub(first.unwrap_or(1)),
+            Advance::Offset => {
+                let from = at()?.checked_sub(first.unwrap_or(0))?;
+                let size = self.page_size.filter(|size| *size > 0)?;
+                (from % size == 0).then_some(from / size)
+            }
+            Advance::Tokens | Advance::NextUrl { .. } => {
+                let start =
+                    position.values.iter().all(Option::is_none) && position.offset.is_none();
+                start.then_some(0)
+            }
+        }
+    }
+
     /// The offset or page number of the position that fetched the page.
     fn whole_value(&self, name: &str, fetched_by: &Position, number: u64) -> Result<u64, Error> {
         let value = fetched_by.values.first().cloned().flatten();
@@ -401,7 +424,7 @@ impl Run {
             SourceFailed::Search(failed) => self.search_failed(from, number, failed),
             SourceFailed::Meta { value, reason } => Error::BadPosition {
                 operation: self.operation(),
-                page: number,
+                page: self.page_number(number),
                 from: from.to_owned(),
                 value: preview(&value),
                 reason,
@@ -412,7 +435,7 @@ impl Run {
     fn bad_position(&self, from: &str, number: u64, value: &Value, reason: String) -> Error {
         Error::BadPosition {
             operation: self.operation(),
-            page: number,
+            page: self.page_number(number),
             from: from.to_owned(),
             value: preview(&value.to_string()),
             reason,

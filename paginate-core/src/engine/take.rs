@@ -16,6 +16,16 @@ use crate::page::TakenPage;
 use crate::token::Position;
 
 impl Run {
+    /// `GET https://…`: the request that fetched a page, when the reply said its URL.
+    fn request_label(&self, meta: &ReplyMeta) -> Option<Box<str>> {
+        let url = meta.url.as_ref()?;
+        let label = match &self.model.inner().route {
+            Some(route) => format!("{} {url}", route.method().as_str()),
+            None => url.to_string(),
+        };
+        Some(label.into())
+    }
+
     /// Applies the rules to page number `self.pages + 1`, fetched by `fetched_by`, and returns
     /// what the run moves to. Nothing in the run changes unless it succeeds, except the
     /// non-aggregate part of a first page.
@@ -33,15 +43,36 @@ impl Run {
             if let Some(found) = page.not_array() {
                 return Err(Error::PageNotArray {
                     operation: self.operation(),
-                    page: number,
+                    page: self.page_number(number),
                     found,
+                    request: self.request_label(meta),
+                    keys: page
+                        .top_keys()
+                        .iter()
+                        .take(20)
+                        .map(|k| (*k).to_owned())
+                        .collect(),
                 });
             }
         } else if let Some(found) = page.not_object() {
             return Err(Error::PageNotObject {
                 operation: self.operation(),
-                page: number,
+                page: self.page_number(number),
                 found,
+                request: self.request_label(meta),
+            });
+        }
+        // K1: a typo in a declared key shows on the first page a run takes.
+        if self.pages == 0
+            && let Some(miss) = crate::keys::check_page(&self.model, page)
+        {
+            return Err(Error::KeyNotOnPage {
+                operation: self.operation(),
+                page: self.page_number(number),
+                field: miss.read.field,
+                key: miss.read.key,
+                found: miss.found,
+                request: self.request_label(meta),
             });
         }
         let inner = self.model.inner();
@@ -135,7 +166,7 @@ impl Run {
         if let Err(reason) = self.apply_position(&next.values) {
             return Err(Error::BadPosition {
                 operation: self.operation(),
-                page: number,
+                page: self.page_number(number),
                 from: self.model.input_tokens().join(", "),
                 value: crate::token::token_json(self.model.input_tokens(), &next.values),
                 reason,
@@ -154,7 +185,7 @@ impl Run {
         Error::UnsupportedResult {
             operation: self.operation(),
             key: key.to_owned(),
-            page,
+            page: self.page_number(page),
             found,
             action,
         }

@@ -216,7 +216,7 @@ fn l6_error_policy_hands_out_the_page_then_fails_and_resumes_at_the_token() {
     accepted(&mut run, page(json!([2]), Some("a")));
     assert!(matches!(
         failure(&mut run),
-        Error::DuplicateToken { page: 2, .. }
+        Error::DuplicateToken { page, .. } if page == 2
     ));
     finished(&mut run);
     assert_eq!(
@@ -259,7 +259,7 @@ fn l6_a_cycle_is_a_token_cycle_error() {
     accepted(&mut run, page(json!([3]), Some("a")));
     assert!(matches!(
         failure(&mut run),
-        Error::TokenCycle { page: 3, .. }
+        Error::TokenCycle { page, .. } if page == 3
     ));
 }
 
@@ -287,7 +287,7 @@ fn l7_a_transport_error_names_the_page_and_resumes_at_it() {
     accepted(&mut run, page(json!([1]), Some("a")));
     request(&mut run);
     let error = run.transport_failed("connection reset".into());
-    assert!(matches!(error, Error::Transport { page: 2, .. }));
+    assert!(matches!(error, Error::Transport { page, .. } if page == 2));
     finished(&mut run);
     assert_eq!(
         position(run.resume_token(Held::Nothing)),
@@ -302,7 +302,7 @@ fn g8_a_body_that_is_not_json_names_the_page_and_resumes_at_it() {
     let error = run.page_not_json("expected value".to_owned(), "<html>".to_owned());
     assert!(matches!(
         error,
-        Error::PageNotJson { page: 1, ref body, .. } if body == "<html>"
+        Error::PageNotJson { page, ref body, .. } if page == 1 && body == "<html>"
     ));
     finished(&mut run);
     assert_eq!(position(run.resume_token(Held::Nothing)), at(None, None));
@@ -318,10 +318,10 @@ fn l7_a_page_that_is_not_an_object_is_refused_and_fetched_again_on_resume() {
     assert!(matches!(
         refused,
         Err(Error::PageNotObject {
-            page: 2,
+            page,
             found: "array",
             ..
-        })
+        }) if page == 2
     ));
     assert_eq!(run.pages_taken(), 1);
     finished(&mut run);

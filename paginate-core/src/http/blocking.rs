@@ -6,13 +6,18 @@ use super::request::{Received, prepare};
 use super::{Hooks, HttpError, HttpRequest, hook_setters};
 use crate::body::Reply;
 use crate::origin::Origin;
+use crate::route::Method;
 use crate::transport::{PageRequest, Transport};
 
 /// A [`blocking::Transport`](crate::blocking::Transport) that sends each page request to the model's route under a base URL, with a
 /// `reqwest::blocking::Client` you build. See the [module docs](crate::http) for what it
 /// sends and how blocking programs get retries.
 ///
-/// Build, use and drop it outside any async runtime: `reqwest::blocking` runs one of its own.
+/// Use it outside async code: `reqwest::blocking` runs a runtime of its own. Called on an async
+/// runtime's own thread (the body of `#[tokio::main]`), it refuses with
+/// [`HttpError::InsideAsyncRuntime`] instead of blocking the runtime; inside a runtime's task
+/// (`tokio::task::spawn_blocking`, where blocking is the point) it sends each request from a
+/// thread outside the runtime, where reqwest's blocking client works.
 #[derive(Debug, Clone)]
 pub struct BlockingHttpTransport {
     client: reqwest::blocking::Client,
@@ -76,8 +81,50 @@ impl Transport for BlockingHttpTransport {
     /// URL, and its body: a JSON object's is handed to the run unparsed; with a decode hook,
     /// the hook's JSON. A request without a route or a URL is [`HttpError::NoRoute`].
     fn fetch(&self, request: PageRequest<'_>) -> Result<Reply, HttpError> {
-        let (prepared, received) = self.exchange(&request)?;
+        let (prepared, received) = match Runtime::around() {
+            Runtime::None => self.exchange(&request)?,
+            Runtime::Thread => {
+                return Err(HttpError::InsideAsyncRuntime {
+                    operation: request.operation().to_owned(),
+                });
+            }
+            Runtime::Task => std::thread::scope(|scope| {
+                let failed = |source: crate::BoxError| HttpError::Request {
+                    operation: request.operation().to_owned(),
+                    method: request.route().map_or(Method::Get, |r| r.method()),
+                    url: request.url().map(Url::to_string).unwrap_or_default(),
+                    source,
+                };
+                std::thread::Builder::new()
+                    .name("paginate-blocking-http".into())
+                    .spawn_scoped(scope, || self.exchange(&request))
+                    .map_err(|e| failed(Box::new(e)))?
+                    .join()
+                    .unwrap_or_else(|_| Err(failed("the request's thread panicked".into())))
+            })?,
+        };
         prepared.read_reply(&request, &self.hooks, received)
+    }
+}
+
+/// Where a blocking request is being made from, as far as tokio tells.
+enum Runtime {
+    /// Outside any runtime: block away.
+    None,
+    /// A runtime's own thread, driving its futures (`block_on`, the body of `#[tokio::main]`).
+    Thread,
+    /// A task of a runtime: a `spawn_blocking` closure, where blocking is allowed, or an async
+    /// task, which tokio does not tell apart from it.
+    Task,
+}
+
+impl Runtime {
+    fn around() -> Runtime {
+        match tokio::runtime::Handle::try_current() {
+            Err(_) => Runtime::None,
+            Ok(_) if tokio::task::try_id().is_none() => Runtime::Thread,
+            Ok(_) => Runtime::Task,
+        }
     }
 }
 

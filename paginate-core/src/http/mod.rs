@@ -189,6 +189,19 @@ pub enum HttpError {
         source: crate::ForeignUrl,
     },
 
+    /// The blocking transport was called from inside an async runtime's own thread (the body
+    /// of `#[tokio::main]` or `#[tokio::test]`, or `block_on`), where waiting for the network
+    /// would stall every task of the runtime and where reqwest's blocking client panics. No
+    /// request was sent. Use [`HttpTransport`] with `paginate_async`, or move the blocking
+    /// run off the runtime with `tokio::task::spawn_blocking` (which this transport accepts).
+    #[error(
+        "{operation}: the blocking HTTP transport was called on an async runtime's thread, where it would block every task (and reqwest panics); use `HttpTransport` with `paginate_async`, or run it in `tokio::task::spawn_blocking`; no request was sent"
+    )]
+    InsideAsyncRuntime {
+        /// The operation.
+        operation: String,
+    },
+
     /// The route could not be filled from the page's params.
     #[error("{operation}: {source}")]
     Route {

@@ -168,6 +168,15 @@ impl BodyPage {
         text.unwrap_or("null")
     }
 
+    /// The top-level keys of an object page (none of an array page), as first written.
+    pub(crate) fn keys(&self) -> impl Iterator<Item = &str> {
+        let object = !self.is_array;
+        self.fields
+            .iter()
+            .filter(move |_| object)
+            .map(|(k, _)| k.as_str())
+    }
+
     /// The slot of a top-level key, or of [`WHOLE`] on an array page.
     pub(crate) fn slot(&self, key: &str) -> Option<&TopValue> {
         self.fields.iter().find(|(k, _)| k == key).map(|(_, s)| s)

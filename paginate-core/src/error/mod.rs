@@ -1,6 +1,12 @@
 //! The crate's error types. Every message names the operation and the key or value at fault.
 
-use std::fmt;
+mod model;
+mod page_number;
+mod token;
+
+pub use model::ModelProblem;
+pub use page_number::PageNumber;
+pub use token::TokenError;
 
 /// A boxed error from a transport, kept as the [`Error::Transport`] source.
 pub type BoxError = Box<dyn std::error::Error + Send + Sync + 'static>;
@@ -11,15 +17,17 @@ pub type BoxError = Box<dyn std::error::Error + Send + Sync + 'static>;
 pub enum Error {
     /// The transport failed. The run ends; its resume token still points at this page (L7).
     ///
-    /// The message names the operation and the page; the transport's own error is the
-    /// [`source`](std::error::Error::source) (print the chain, e.g. with `{:#}` in anyhow, to
-    /// see both), as Rust's error guidelines ask: returned or printed, never both.
-    #[error("{operation}: the transport failed on page {page}")]
+    /// The message names the operation and the page, and says what the transport said (with
+    /// the ready HTTP transports: the method, the URL and the status), so that a message
+    /// printed alone says what happened. The transport's own error is also the
+    /// [`source`](std::error::Error::source), to match on or downcast (to
+    /// [`HttpError`](crate::http::HttpError), for example).
+    #[error("{}", transport_message(operation, *page, source))]
     Transport {
         /// The operation being paginated.
         operation: String,
-        /// The number (from 1) of the page that was being fetched.
-        page: u64,
+        /// The page that was being fetched ([`PageNumber`]).
+        page: PageNumber,
         /// The transport's own error, reachable through [`std::error::Error::source`].
         #[source]
         source: BoxError,
@@ -74,8 +82,8 @@ pub enum Error {
     Deserialize {
         /// The operation being paginated.
         operation: String,
-        /// The page number (from 1).
-        page: u64,
+        /// The page: in the listing when the run knows it ([`PageNumber`]).
+        page: PageNumber,
         /// For an item, its index in the page (from 0); `None` for a whole page.
         index: Option<u64>,
         /// The type asked for.
@@ -106,13 +114,13 @@ pub enum Error {
     /// The service sent the same next token on two pages in a row (L6, policy `Error`).
     #[error(
         "{operation}: the same next token was received twice in a row, on pages {} and {page}: {token}",
-        page - 1
+        page.previous()
     )]
     DuplicateToken {
         /// The operation being paginated.
         operation: String,
         /// The page whose next token repeated the previous page's.
-        page: u64,
+        page: PageNumber,
         /// The repeated token, as JSON.
         token: String,
     },
@@ -125,7 +133,7 @@ pub enum Error {
         /// The operation being paginated.
         operation: String,
         /// The page whose next token closed the cycle.
-        page: u64,
+        page: PageNumber,
         /// The repeated token, as JSON.
         token: String,
     },
@@ -149,8 +157,8 @@ pub enum Error {
     PageNotJson {
         /// The operation being paginated.
         operation: String,
-        /// The page number (from 1).
-        page: u64,
+        /// The page: in the listing when the run knows it ([`PageNumber`]).
+        page: PageNumber,
         /// What is wrong: serde_json's message, with the line and column, or the UTF-8 error.
         reason: String,
         /// The start of the body, shortened to 80 characters (bytes that are not UTF-8 shown
@@ -158,29 +166,85 @@ pub enum Error {
         body: String,
     },
 
-    /// A page was not a JSON object.
-    #[error("{operation}: page {page} is {found}, not a JSON object")]
+    /// A page was not a JSON object. The message names the request that fetched it when the
+    /// transport said (the ready HTTP transports do), and what to declare for a page that is a
+    /// bare array.
+    #[error(
+        "{operation}: page {page}{} is {found}, not a JSON object{}",
+        fetched_by(request),
+        not_object_hint(found)
+    )]
     PageNotObject {
         /// The operation being paginated.
         operation: String,
-        /// The page number (from 1).
-        page: u64,
+        /// The page: in the listing when the run knows it ([`PageNumber`]).
+        page: PageNumber,
         /// The JSON type of the page.
         found: &'static str,
+        /// The request that fetched it, `GET https://…`, when the reply said its URL.
+        request: Option<Box<str>>,
     },
 
     /// A page of a model whose result is the whole page (`result_key = "@"`, P1) is not a
     /// JSON array.
     #[error(
-        "{operation}: page {page} is {found}, not a JSON array; the model's `result_key = \"@\"` says the page itself is the list (declare the key that holds the list instead)"
+        "{operation}: page {page}{} is {found}, not a JSON array; the model's `result_key = \"@\"` says the page itself is the list: declare the key that holds the list instead{}",
+        fetched_by(request),
+        page_keys(keys)
     )]
     PageNotArray {
         /// The operation being paginated.
         operation: String,
-        /// The page number (from 1).
-        page: u64,
+        /// The page: in the listing when the run knows it ([`PageNumber`]).
+        page: PageNumber,
         /// The JSON type of the page.
         found: &'static str,
+        /// The request that fetched it, `GET https://…`, when the reply said its URL.
+        request: Option<Box<str>>,
+        /// The page's top-level keys, when it is an object (the first 20).
+        keys: Vec<String>,
+    },
+
+    /// K1: the first page of a run lacks a key the model reads, and has one with a near name:
+    /// a typo in the declaration, which would otherwise give an empty or short listing without
+    /// a word. Models from botocore files are never checked; see
+    /// [`ModelBuilder::check_keys`](crate::model::ModelBuilder::check_keys).
+    #[error(
+        "{operation}: page {page}{} has no `{key}`, which the model's `{field}` reads, but has `{found}`: did you mean `{found}`? Fix the declaration (or turn the check off with `check_keys(false)` if the page really lacks it)",
+        fetched_by(request)
+    )]
+    KeyNotOnPage {
+        /// The operation being paginated.
+        operation: String,
+        /// The page: in the listing when the run knows it ([`PageNumber`]).
+        page: PageNumber,
+        /// The declaration that reads the key: `result_key`, `output_token`, ...
+        field: &'static str,
+        /// The key it reads.
+        key: String,
+        /// The page's key with the nearest name.
+        found: String,
+        /// The request that fetched the page, `GET https://…`, when the reply said its URL.
+        request: Option<Box<str>>,
+    },
+
+    /// K2: the page type of a typed run has no field for a key the model reads, and has one
+    /// with a near name: a typo in the declaration or in the type. Reported before any request
+    /// is sent.
+    #[error(
+        "{operation}: the model's `{field}` reads `{key}`, but the page type `{type_name}` has no such field; it has `{found}`: did you mean `{found}`? No request was sent"
+    )]
+    KeyNotInPageType {
+        /// The operation being paginated.
+        operation: String,
+        /// The declaration that reads the key: `result_key`, `output_token`, ...
+        field: &'static str,
+        /// The key it reads.
+        key: String,
+        /// The page type.
+        type_name: &'static str,
+        /// The type's field with the nearest (serialized) name.
+        found: String,
     },
 
     /// The next position could not be read from a page (P2, P4, P5, P10): a next URL that
@@ -192,8 +256,8 @@ pub enum Error {
     BadPosition {
         /// The operation being paginated.
         operation: String,
-        /// The page number (from 1).
-        page: u64,
+        /// The page: in the listing when the run knows it ([`PageNumber`]).
+        page: PageNumber,
         /// The declaration it was read with: `link('next')`, `next`, an offset parameter.
         from: String,
         /// The value found.
@@ -223,8 +287,8 @@ pub enum Error {
         operation: String,
         /// The result key.
         key: String,
-        /// The page number (from 1).
-        page: u64,
+        /// The page: in the listing when the run knows it ([`PageNumber`]).
+        page: PageNumber,
         /// The JSON type found there.
         found: &'static str,
         /// What was being attempted: "counted", "cut", "iterated".
@@ -240,8 +304,8 @@ pub enum Error {
         operation: String,
         /// The result key.
         key: String,
-        /// The page number (from 1).
-        page: u64,
+        /// The page: in the listing when the run knows it ([`PageNumber`]).
+        page: PageNumber,
         /// The JSON type of the merged value so far.
         expected: &'static str,
         /// The JSON type on this page.
@@ -256,8 +320,8 @@ pub enum Error {
         operation: String,
         /// The expression.
         expression: String,
-        /// The page number (from 1).
-        page: u64,
+        /// The page: in the listing when the run knows it ([`PageNumber`]).
+        page: PageNumber,
         /// What went wrong: a function given the wrong type of argument, for example.
         reason: String,
     },
@@ -312,227 +376,47 @@ pub enum Error {
     },
 }
 
+/// `" (GET https://…)"`: the request that fetched a page, when known.
+fn fetched_by(request: &Option<Box<str>>) -> String {
+    request
+        .as_ref()
+        .map(|r| format!(" ({r})"))
+        .unwrap_or_default()
+}
+
+/// What to do about a page that is not an object.
+fn not_object_hint(found: &str) -> &'static str {
+    if found == "array" {
+        "; if the page itself is the list, declare `result_key = \"@\"`"
+    } else {
+        ""
+    }
+}
+
+/// `" (its keys: data, next)"`.
+fn page_keys(keys: &[String]) -> String {
+    if keys.is_empty() {
+        String::new()
+    } else {
+        format!(" (its keys: {})", keys.join(", "))
+    }
+}
+
+/// Error::Transport's message: the transport's own, after the operation and the page. The
+/// ready transports' errors start with the operation's name already, which is not repeated.
+fn transport_message(operation: &str, page: PageNumber, source: &BoxError) -> String {
+    let said = source.to_string();
+    let said = said
+        .strip_prefix(operation)
+        .and_then(|rest| rest.strip_prefix(": "))
+        .unwrap_or(&said);
+    format!("{operation}: page {page} failed: {said}")
+}
+
 fn suggestion(s: &Option<String>) -> String {
     s.as_ref()
         .map(|s| format!("; did you mean `{s}`?"))
         .unwrap_or_default()
-}
-
-/// What is wrong with a pagination model (S1).
-#[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum ModelProblem {
-    /// A required field is missing or empty.
-    Missing {
-        /// The field: `input_token`, `output_token` or `result_key`.
-        field: &'static str,
-    },
-    /// A field has a value of the wrong JSON type.
-    WrongType {
-        /// The field.
-        field: String,
-        /// What was expected.
-        expected: &'static str,
-        /// The JSON type found.
-        found: &'static str,
-    },
-    /// `input_token` and `output_token` have different lengths.
-    TokenCountMismatch {
-        /// How many input tokens.
-        input: usize,
-        /// How many output tokens.
-        output: usize,
-    },
-    /// An expression is refused (S1, E5): it does not parse, nests too deep, calls a function
-    /// that is not a JMESPath built-in or with a number of arguments it does not take, or has
-    /// a slice step out of range.
-    BadExpression {
-        /// The field.
-        field: &'static str,
-        /// The expression.
-        expression: String,
-        /// The parser's message and position.
-        reason: String,
-    },
-    /// A result or non-aggregate key is valid JMESPath but not a dotted path of identifiers.
-    NotADottedPath {
-        /// The field.
-        field: &'static str,
-        /// The expression.
-        expression: String,
-    },
-    /// The HTTP route does not parse.
-    BadRoute {
-        /// Why.
-        reason: crate::route::RouteError,
-    },
-    /// The same name appears twice where names must be distinct.
-    Duplicate {
-        /// The field.
-        field: &'static str,
-        /// The repeated name.
-        name: String,
-    },
-    /// A field that is not part of botocore's paginator schema.
-    UnknownField {
-        /// The field.
-        field: String,
-    },
-    /// A pagination-style key (P1–P11) is refused: two ways of paging declared together, a
-    /// key declared without the one it needs, a bad `header('…')` or `link('…')`, an unknown
-    /// stop rule, a `first` that is not a JSON number or string, a `continue_route` that does
-    /// not parse.
-    Style {
-        /// The field: `next_url`, `offset`, `result_key`, ...
-        field: &'static str,
-        /// The value at fault, or the entry of a list (empty when the field as a whole is).
-        value: String,
-        /// What is wrong, after the field and its value.
-        reason: String,
-    },
-}
-
-impl fmt::Display for ModelProblem {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            ModelProblem::Missing { field } => write!(f, "`{field}` is missing or empty"),
-            ModelProblem::BadRoute { reason } => write!(f, "`route`: {reason}"),
-            ModelProblem::WrongType {
-                field,
-                expected,
-                found,
-            } => write!(f, "`{field}` must be {expected}, not {found}"),
-            ModelProblem::TokenCountMismatch { input, output } => write!(
-                f,
-                "`input_token` has {} but `output_token` has {output}; they pair up by position",
-                counted(*input as u64, "entry", "entries")
-            ),
-            ModelProblem::BadExpression {
-                field,
-                expression,
-                reason,
-            } => write!(
-                f,
-                "`{field}` expression `{expression}` is refused: {reason}"
-            ),
-            ModelProblem::NotADottedPath { field, expression } => write!(
-                f,
-                "`{field}` entry `{expression}` must be a dotted path of identifiers (like `Contents` or `EngineDefaults.Parameters`)"
-            ),
-            ModelProblem::Duplicate { field, name } => {
-                write!(f, "`{field}` lists `{name}` more than once")
-            }
-            ModelProblem::Style {
-                field,
-                value,
-                reason,
-            } if value.is_empty() => write!(f, "`{field}` {reason}"),
-            ModelProblem::Style {
-                field,
-                value,
-                reason,
-            } => write!(f, "`{field}` = `{value}` {reason}"),
-            ModelProblem::UnknownField { field } => write!(
-                f,
-                "unknown field `{field}` (expected input_token, output_token, result_key, limit_key, more_results, non_aggregate_keys)"
-            ),
-        }
-    }
-}
-
-/// Why a starting token was refused (R3–R5).
-#[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum TokenError {
-    /// Longer than the 64 KiB limit.
-    #[error("the token is {len} bytes long; the limit is {limit}")]
-    TooLarge {
-        /// Its length in bytes.
-        len: usize,
-        /// The limit in bytes.
-        limit: usize,
-    },
-    /// It starts like an encoded token but is not valid base64 (often: cut short when copied).
-    #[error("it looks like an encoded token but is not valid base64: {reason}")]
-    BadBase64 {
-        /// The decoder's message.
-        reason: String,
-    },
-    /// The base64 decodes to bytes that are not UTF-8.
-    #[error("the decoded token is not UTF-8 (invalid byte at offset {at})")]
-    InvalidUtf8 {
-        /// Offset of the first invalid byte.
-        at: usize,
-    },
-    /// The base64 decodes to text that is not JSON.
-    #[error("the decoded token is not JSON: {reason}")]
-    NotJson {
-        /// The JSON parser's message.
-        reason: String,
-    },
-    /// The base64 decodes to JSON that is not an object.
-    #[error("the decoded token is a JSON {found}, not an object")]
-    NotAnObject {
-        /// The JSON type found.
-        found: &'static str,
-    },
-    /// The token names a key that is not an input token of the model: refused, because it
-    /// would otherwise be sent to the service as a request parameter.
-    #[error(
-        "the token contains key `{key}`, which is not an input token of this operation (expected {allowed:?})"
-    )]
-    UnknownKey {
-        /// The unexpected key.
-        key: String,
-        /// The model's input tokens.
-        allowed: Vec<String>,
-    },
-    /// `boto_truncate_amount` is not an integer in `0..=4294967295`.
-    #[error("`boto_truncate_amount` must be an integer from 0 to 4294967295, not {found}")]
-    BadOffset {
-        /// The value found, as written.
-        found: String,
-    },
-    /// `boto_encoded_keys` is not a list of key paths.
-    #[error("`boto_encoded_keys` must be a list of key paths, not {found}")]
-    BadEncodedKeys {
-        /// The value found, as JSON.
-        found: String,
-    },
-    /// A page-number token was made under another page size (P5): resuming would skip or
-    /// repeat items.
-    #[error(
-        "the token was made with page size {recorded} and the run asks for {requested}; a page number means nothing under another page size: resume with page size {recorded}, or start the listing again"
-    )]
-    PageSizeChanged {
-        /// The page size the token records (`default` for the server's).
-        recorded: String,
-        /// The page size of the run (`default` for the server's).
-        requested: String,
-    },
-    /// A value of the token cannot be sent where the model sends it: a `next_url` that is not
-    /// an absolute URL (P2), a value a request header cannot hold (P11).
-    #[error("a value of the token cannot be sent: {reason}")]
-    Unsendable {
-        /// Why.
-        reason: String,
-    },
-    /// A `next_url` token's URL is not on the route of the listing being resumed (P2, R5).
-    #[error("the token's URL is refused: {reason}")]
-    OffRoute {
-        /// Why.
-        reason: String,
-    },
-    /// A legacy `___` token has more parts than the model has input tokens.
-    #[error(
-        "the legacy token has {parts} `___`-separated parts but the operation has {tokens} input token(s)"
-    )]
-    TooManyParts {
-        /// Parts found.
-        parts: usize,
-        /// Input tokens of the model.
-        tokens: usize,
-    },
 }
 
 /// `1 page`, `2 pages`: a count with the noun that agrees with it.
