@@ -8,7 +8,11 @@
 //! mixed in one fan-out.
 //!
 //! `PROPTEST_CASES=5000 cargo test -p paginate-tests --test fanout` runs more chains.
+//! `derived` fans out derived requests with typed items and a page size per run.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+#[path = "fanout/derived.rs"]
+mod derived;
 
 use std::collections::{BTreeMap, BTreeSet, HashSet};
 use std::sync::{Arc, Mutex};

@@ -62,6 +62,8 @@ pub(crate) struct Driver<F> {
     pub(crate) fetch: F,
     next: Option<Decided>,
     lookahead: bool,
+    /// Requests handed to the fetch strategy so far, a lookahead's included (G9).
+    requests: u64,
 }
 
 impl<F> Driver<F> {
@@ -72,6 +74,7 @@ impl<F> Driver<F> {
             fetch,
             next: None,
             lookahead: false,
+            requests: 0,
         }
     }
 
@@ -83,11 +86,17 @@ impl<F> Driver<F> {
             fetch: change(self.fetch),
             next: self.next,
             lookahead: self.lookahead,
+            requests: self.requests,
         }
     }
 
     pub(crate) fn set_lookahead(&mut self, on: bool) {
         self.lookahead = on;
+    }
+
+    /// How many requests the run has sent (G9).
+    pub(crate) fn requests_sent(&self) -> u64 {
+        self.requests
     }
 }
 
@@ -100,6 +109,7 @@ impl<F: Fetch> Driver<F> {
         let decided = match self.run.step() {
             Step::Request(request) => {
                 self.trace.sent();
+                self.requests += 1;
                 self.fetch.send(request, &span);
                 Decided::Sent
             }

@@ -6,6 +6,14 @@
 //! tokens are set on the members; [`FanOut::max_items`] bounds the whole. The fan-out only
 //! schedules (DESIGN, the layers): every rule, token and error of a member is the member's
 //! own, so a member's checkpoint means what it means in a plain run (R2, R8).
+//!
+//! Three ways in: [`Model::fan_out`] with JSON params per run,
+//! [`Paginated::fan_out`](crate::Paginated::fan_out) with derived requests and typed items,
+//! and, for runs configured one by one, runs built with `paginate_async` and collected into
+//! a `FanOut` (or given to [`FanOut::new`]); [`FanOut::resume`] rebuilds them from a
+//! [`FanCheckpoint`]. Each element says whether it ended its run's page
+//! ([`Tagged::page_done`]), and [`FanOut::requests_sent`] counts the requests of every run
+//! (G9).
 
 use std::fmt;
 use std::future::poll_fn;
@@ -14,12 +22,16 @@ use std::pin::Pin;
 use std::task::{Context, Poll};
 
 use futures_core::Stream;
-use serde_json::{Value, json};
+use serde_json::Value;
 
 use crate::error::Error;
 use crate::model::Model;
 use crate::nonblocking::{Items, Pages, Search};
 use crate::transport::AsyncTransport;
+
+mod checkpoint;
+
+pub use checkpoint::{FanCheckpoint, RunCheckpoint};
 
 /// One element of a fan-out, tagged with the run it came from (its index in the list the
 /// fan-out was made from).
@@ -30,6 +42,11 @@ pub struct Tagged<T> {
     pub run: usize,
     /// The page, item or search result.
     pub value: T,
+    /// Whether this element was the last its run hands out of its page (G9): then the run's
+    /// entry in [`FanOut::checkpoint`] stands at that page's end, the moment to commit a
+    /// checkpoint per page. Always true for a run of pages; for items and search results,
+    /// what [`Items::page_done`] and [`Search::page_done`] say.
+    pub page_done: bool,
 }
 
 /// A run's failure in a fan-out. The other runs go on; this run's checkpoint still points at
@@ -45,10 +62,17 @@ pub struct RunFailed {
     pub error: Error,
 }
 
-/// What a fan-out can hold: a stream of one run, with its resume token (R2, R8).
+/// What a fan-out can hold: a stream of one run, with its resume token (R2, R8), its page
+/// boundaries and its request count (G9).
 pub trait Member: Stream + Unpin {
     /// The token that resumes this run where its consumer stands.
     fn resume_token(&self) -> Option<String>;
+
+    /// Whether the element last handed out was the last of its page.
+    fn page_done(&self) -> bool;
+
+    /// How many requests this run has sent.
+    fn requests_sent(&self) -> u64;
 }
 
 impl<'a, H, P, I> Member for Pages<'a, H, P, I>
@@ -57,6 +81,15 @@ where
 {
     fn resume_token(&self) -> Option<String> {
         Pages::resume_token(self)
+    }
+
+    /// A page is its own boundary.
+    fn page_done(&self) -> bool {
+        true
+    }
+
+    fn requests_sent(&self) -> u64 {
+        Pages::requests_sent(self)
     }
 }
 
@@ -67,6 +100,14 @@ where
     fn resume_token(&self) -> Option<String> {
         Items::resume_token(self)
     }
+
+    fn page_done(&self) -> bool {
+        Items::page_done(self)
+    }
+
+    fn requests_sent(&self) -> u64 {
+        Items::requests_sent(self)
+    }
 }
 
 impl<'a, H> Member for Search<'a, H>
@@ -76,116 +117,13 @@ where
     fn resume_token(&self) -> Option<String> {
         Search::resume_token(self)
     }
-}
 
-/// Where one run of a fan-out stands.
-#[derive(Debug, Clone, PartialEq, Eq)]
-#[non_exhaustive]
-pub enum RunCheckpoint {
-    /// The run has more to give; start it with this token (`None`: from the beginning).
-    Resume(Option<String>),
-    /// The run has given everything.
-    Done,
-}
-
-impl RunCheckpoint {
-    /// The starting token for this run, or `None` when it is done: what a worker that takes
-    /// this run over passes to [`Pages::starting_token`](crate::nonblocking::Pages::starting_token).
-    pub fn starting_token(&self) -> Option<Option<String>> {
-        match self {
-            RunCheckpoint::Resume(token) => Some(token.clone()),
-            RunCheckpoint::Done => None,
-        }
-    }
-}
-
-/// One checkpoint for every run of a fan-out: run `i`'s position is entry `i`. It encodes to
-/// a line of JSON, and splits into per-run checkpoints that separate workers can take over.
-///
-/// ```
-/// use paginated::fanout::{FanCheckpoint, RunCheckpoint};
-///
-/// let checkpoint = FanCheckpoint::new(vec![
-///     RunCheckpoint::Done,
-///     RunCheckpoint::Resume(Some("eyJNYXJrZXIiOiAibTEifQ==".into())),
-///     RunCheckpoint::Resume(None),
-/// ]);
-/// let text = checkpoint.encode();
-/// assert_eq!(FanCheckpoint::decode(&text)?, checkpoint);
-/// assert_eq!(checkpoint.runs()[0].starting_token(), None);
-/// assert_eq!(checkpoint.unfinished().count(), 2);
-/// # Ok::<(), paginated::Error>(())
-/// ```
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct FanCheckpoint {
-    runs: Vec<RunCheckpoint>,
-}
-
-impl FanCheckpoint {
-    /// A checkpoint from per-run checkpoints, in run order.
-    pub fn new(runs: Vec<RunCheckpoint>) -> FanCheckpoint {
-        FanCheckpoint { runs }
+    fn page_done(&self) -> bool {
+        Search::page_done(self)
     }
 
-    /// The per-run checkpoints, in run order.
-    pub fn runs(&self) -> &[RunCheckpoint] {
-        &self.runs
-    }
-
-    /// The runs that are not done, with their indices and starting tokens.
-    pub fn unfinished(&self) -> impl Iterator<Item = (usize, Option<String>)> + '_ {
-        self.runs
-            .iter()
-            .enumerate()
-            .filter_map(|(i, run)| run.starting_token().map(|token| (i, token)))
-    }
-
-    /// True when every run is done.
-    pub fn is_done(&self) -> bool {
-        self.runs.iter().all(|run| *run == RunCheckpoint::Done)
-    }
-
-    /// One line of JSON: `{"runs": [{"done": true}, {"token": "…"}, {"token": null}]}`.
-    pub fn encode(&self) -> String {
-        let runs: Vec<Value> = self
-            .runs
-            .iter()
-            .map(|run| match run {
-                RunCheckpoint::Done => json!({"done": true}),
-                RunCheckpoint::Resume(token) => json!({"token": token}),
-            })
-            .collect();
-        json!({ "runs": runs }).to_string()
-    }
-
-    /// Reads what [`FanCheckpoint::encode`] wrote. Anything else is
-    /// [`Error::InvalidCheckpoint`].
-    pub fn decode(text: &str) -> Result<FanCheckpoint, Error> {
-        let bad = |reason: String| Error::InvalidCheckpoint { reason };
-        let doc: Value = serde_json::from_str(text).map_err(|e| bad(format!("not JSON: {e}")))?;
-        let Some(entries) = doc.get("runs").and_then(Value::as_array) else {
-            return Err(bad("expected an object with a `runs` list".into()));
-        };
-        let runs = entries
-            .iter()
-            .enumerate()
-            .map(|(i, entry)| match entry {
-                Value::Object(map) if map.len() == 1 && map.get("done") == Some(&json!(true)) => {
-                    Ok(RunCheckpoint::Done)
-                }
-                Value::Object(map) if map.len() == 1 => match map.get("token") {
-                    Some(Value::Null) => Ok(RunCheckpoint::Resume(None)),
-                    Some(Value::String(token)) => Ok(RunCheckpoint::Resume(Some(token.clone()))),
-                    _ => Err(bad(format!(
-                        "run {i} must be {{\"done\": true}} or {{\"token\": string or null}}"
-                    ))),
-                },
-                _ => Err(bad(format!(
-                    "run {i} must be {{\"done\": true}} or {{\"token\": string or null}}"
-                ))),
-            })
-            .collect::<Result<_, _>>()?;
-        Ok(FanCheckpoint { runs })
+    fn requests_sent(&self) -> u64 {
+        Search::requests_sent(self)
     }
 }
 
@@ -193,6 +131,18 @@ impl FanCheckpoint {
 struct MemberRun<S> {
     stream: Option<S>,
     state: MemberState,
+    /// The requests the member had sent when it was dropped (once it is done).
+    sent: u64,
+}
+
+impl<S: Member> MemberRun<S> {
+    /// Ends the member, keeping where it stood and what it sent.
+    fn finish(&mut self) {
+        let stream = self.stream.take();
+        self.sent += stream.as_ref().map_or(0, Member::requests_sent);
+        let resume = stream.and_then(|s| s.resume_token());
+        self.state = MemberState::Done { resume };
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -308,7 +258,7 @@ impl Model {
     /// Many runs of this operation at once, one per element of `params`, their items merged
     /// into one [`FanOut`] (run `i` has `params[i]`): DynamoDB's parallel Scan in one call,
     /// with `Segment` and `TotalSegments` in each element. For per-run options, build the
-    /// runs yourself and use [`FanOut::new`].
+    /// runs yourself and collect them into a `FanOut` ([`FanOut::new`]).
     pub fn fan_out<'a, H>(
         &self,
         transport: H,
@@ -338,6 +288,7 @@ impl<S: Member> FanOut<S> {
                     start: stream.resume_token(),
                 },
                 stream: Some(stream),
+                sent: 0,
             })
             .collect();
         FanOut::from_slots(slots)
@@ -369,10 +320,12 @@ impl<S: Member> FanOut<S> {
                 Some(token) => MemberRun {
                     stream: Some(make(i, token.clone())),
                     state: MemberState::Waiting { start: token },
+                    sent: 0,
                 },
                 None => MemberRun {
                     stream: None,
                     state: MemberState::Done { resume: None },
+                    sent: 0,
                 },
             })
             .collect();
@@ -415,7 +368,18 @@ impl<S: Member> FanOut<S> {
                 MemberState::Done { resume: None } => RunCheckpoint::Done,
             })
             .collect();
-        FanCheckpoint { runs }
+        FanCheckpoint::new(runs)
+    }
+
+    /// How many requests the runs have sent so far, all together (G9): what each run counts
+    /// in [`Pages::requests_sent`], including the runs that are done. A fan-out resumed from a
+    /// checkpoint counts from 0, and a run it does not build (done in the checkpoint) sends
+    /// nothing.
+    pub fn requests_sent(&self) -> u64 {
+        self.slots
+            .iter()
+            .map(|slot| slot.sent + slot.stream.as_ref().map_or(0, Member::requests_sent))
+            .sum()
     }
 
     /// Makes waiting runs active until `concurrency` of them are.
@@ -472,20 +436,23 @@ where
                 match polled {
                     Poll::Pending => {}
                     Poll::Ready(Some(Ok(value))) => {
+                        let page_done = slot.stream.as_ref().is_some_and(Member::page_done);
                         self.cursor = (run + 1) % count;
                         self.given += 1;
-                        return Poll::Ready(Some(Ok(Tagged { run, value })));
+                        return Poll::Ready(Some(Ok(Tagged {
+                            run,
+                            value,
+                            page_done,
+                        })));
                     }
                     Poll::Ready(Some(Err(error))) => {
                         // L7: the failed run keeps its position; the others go on.
-                        let resume = slot.stream.take().and_then(|s| s.resume_token());
-                        slot.state = MemberState::Done { resume };
+                        slot.finish();
                         self.cursor = (run + 1) % count;
                         return Poll::Ready(Some(Err(RunFailed { run, error })));
                     }
                     Poll::Ready(None) => {
-                        let resume = slot.stream.take().and_then(|s| s.resume_token());
-                        slot.state = MemberState::Done { resume };
+                        slot.finish();
                         ended = true;
                     }
                 }
@@ -512,3 +479,10 @@ where
 }
 
 impl<S> Unpin for FanOut<S> {}
+
+/// Collecting runs into a fan-out is [`FanOut::new`]: run `i` is the `i`-th run collected.
+impl<S: Member> FromIterator<S> for FanOut<S> {
+    fn from_iter<T: IntoIterator<Item = S>>(runs: T) -> FanOut<S> {
+        FanOut::new(runs.into_iter().collect())
+    }
+}

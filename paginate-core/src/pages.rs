@@ -129,6 +129,15 @@ macro_rules! run_options {
         pub fn stopped_by_max_items(&self) -> bool {
             self.driver.run.stopped_by_max_items()
         }
+
+        /// How many requests this run has sent so far (G9): 0 before the first page is
+        /// asked for, and for a run whose first result is an error found before sending (a
+        /// bad starting token, params that are not an object). With lookahead, a request
+        /// counts as soon as it is sent, before its page is handed out, so a consumer that
+        /// stops pulling has one request more counted than pages received.
+        pub fn requests_sent(&self) -> u64 {
+            self.driver.requests_sent()
+        }
     };
 }
 pub(crate) use run_options;
@@ -412,6 +421,52 @@ impl<H, I> Items<H, I> {
     pub fn pages(&self) -> &Pages<H> {
         &self.pages
     }
+
+    /// Whether the item last handed out was the last of its page (G9): true right after
+    /// the last item of each page, so that a consumer can commit once per page, with
+    /// [`Items::resume_token`] then standing at the page's end. An item that failed to
+    /// deserialize counts as handed out.
+    ///
+    /// A page without items hands nothing out, so no item ends it; a page cut by
+    /// `max_items` ends at its last item kept (M2); the first page of a resumed run ends
+    /// at its last item after the resumed offset (R6). Before the first item it is false,
+    /// and it stays what the last item said until the run takes another page. Lookahead
+    /// changes nothing (G7). It is read when asked: handing out an item costs nothing more.
+    ///
+    /// ```
+    /// use paginated::Model;
+    /// use paginated::blocking::from_fn;
+    /// use serde_json::json;
+    ///
+    /// let model = Model::builder("ListUsers")
+    ///     .input_token("Marker").output_token("NextMarker").result_key("Users")
+    ///     .build()?;
+    /// let api = from_fn(|request| Ok::<_, std::io::Error>(match request.params().get("Marker") {
+    ///     None => json!({"Users": ["ana", "bo"], "NextMarker": "m1"}),
+    ///     Some(_) => json!({"Users": ["cy"]}),
+    /// }));
+    /// let mut users = model.paginate(&api, json!({})).items();
+    /// let mut commits = Vec::new();
+    /// while let Some(user) = users.next() {
+    ///     let _user = user?;
+    ///     if users.page_done() {
+    ///         commits.push(users.resume_token());
+    ///     }
+    /// }
+    /// // After "bo", the token of the second page; after "cy", nothing is left.
+    /// assert_eq!(commits.len(), 2);
+    /// assert_eq!(commits[1], None);
+    /// assert_eq!(users.requests_sent(), 2);
+    /// # Ok::<(), paginated::Error>(())
+    /// ```
+    pub fn page_done(&self) -> bool {
+        self.cursor.page_done()
+    }
+
+    /// How many requests the run has sent so far; see [`Pages::requests_sent`].
+    pub fn requests_sent(&self) -> u64 {
+        self.pages.requests_sent()
+    }
 }
 
 impl<H> Items<H, Value> {
@@ -474,6 +529,17 @@ impl<H> Search<H> {
     /// The underlying pages.
     pub fn pages(&self) -> &Pages<H> {
         &self.pages
+    }
+
+    /// Whether the result last handed out was the last of its page's (G9); see
+    /// [`Items::page_done`]. A page whose expression gives an empty list hands nothing out.
+    pub fn page_done(&self) -> bool {
+        self.cursor.page_done()
+    }
+
+    /// How many requests the run has sent so far; see [`Pages::requests_sent`].
+    pub fn requests_sent(&self) -> u64 {
+        self.pages.requests_sent()
     }
 }
 

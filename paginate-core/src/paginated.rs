@@ -1,6 +1,7 @@
 //! The `Paginated` trait that `#[derive(Paginated)]` implements (its methods, not the
 //! attributes: those are in `derive.md`), and the hidden support the generated code calls into.
 
+use std::borrow::Borrow;
 use std::ops::Deref;
 
 use serde::Serialize;
@@ -9,6 +10,7 @@ use serde_json::Value;
 
 use crate::engine::Run;
 use crate::error::{Error, ModelProblem};
+use crate::fanout::FanOut;
 use crate::model::{LimitType, Model};
 use crate::{blocking, nonblocking};
 
@@ -22,6 +24,8 @@ use crate::{blocking, nonblocking};
 ///   and every view of it (`items`, `search`, `build_full_result`, `resume_token`);
 /// - [`paginate_async`](Paginated::paginate_async) is the same over a [`nonblocking::Transport`],
 ///   as a [`Pages`](nonblocking::Pages) stream;
+/// - [`fan_out`](Paginated::fan_out) runs many requests of the type at once, their typed
+///   items merged into one [`FanOut`];
 /// - [`pagination_model`](Paginated::pagination_model) is the [`Model`] the runs follow,
 ///   built once per type;
 /// - [`Page`](Paginated::Page) and [`Item`](Paginated::Item) are what pages and items
@@ -123,6 +127,103 @@ pub trait Paginated: __private::SerializeRequest {
                 nonblocking::Pages::new(transport, Run::failed(model, error))
             }
         }
+    }
+
+    /// Many runs at once over `transport`, one per request, their items (typed as
+    /// [`Item`](Paginated::Item)) merged into one [`FanOut`] whose elements say which run
+    /// they came from: run `i` is the `i`-th request. Requests go in by value or by reference.
+    ///
+    /// Each run is `request.paginate_async(transport).items()`. For options of a run's own
+    /// (a page size, `max_items`, a starting token), build the runs that way and collect them
+    /// into a `FanOut`; [`FanOut::resume`] does the same from a checkpoint:
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// use paginated::Paginated;
+    /// use paginated::fanout::{FanCheckpoint, FanOut};
+    /// use paginated::nonblocking::from_fn;
+    /// use serde_json::json;
+    ///
+    /// #[derive(serde::Deserialize, Debug, PartialEq)]
+    /// struct User {
+    ///     id: u64,
+    /// }
+    ///
+    /// #[derive(serde::Serialize, Paginated)]
+    /// #[paginate(input_token = "after", output_token = "next", result_key = "users",
+    ///            limit_key = "limit", item = "User")]
+    /// struct ListUsers {
+    ///     tenant: u64,
+    ///     #[serde(skip_serializing_if = "Option::is_none")]
+    ///     after: Option<u64>,
+    ///     #[serde(skip_serializing_if = "Option::is_none")]
+    ///     limit: Option<u64>,
+    /// }
+    ///
+    /// // Tenant `t` has the users `t * 100 + 0..5`, `limit` per page (2 unless asked);
+    /// // `after` is where a page starts.
+    /// let api = from_fn(|request| async move {
+    ///     let params = request.params();
+    ///     let tenant = params["tenant"].as_u64().unwrap_or(0);
+    ///     let from = params.get("after").and_then(|a| a.as_u64()).unwrap_or(0);
+    ///     let limit = params.get("limit").and_then(|l| l.as_u64()).unwrap_or(2);
+    ///     let end = 5.min(from + limit);
+    ///     let next = (end < 5).then_some(end);
+    ///     let users: Vec<_> = (from..end).map(|id| json!({"id": tenant * 100 + id})).collect();
+    ///     Ok::<_, std::io::Error>(json!({"users": users, "next": next}))
+    /// });
+    /// let tenants: Vec<ListUsers> =
+    ///     (1..=3).map(|tenant| ListUsers { tenant, after: None, limit: None }).collect();
+    ///
+    /// // One call: every tenant's users, as `User`s.
+    /// let mut fan = ListUsers::fan_out(&api, &tenants);
+    /// let mut ids = Vec::new();
+    /// while let Some(user) = fan.next().await {
+    ///     ids.push(user?.value.id);
+    /// }
+    /// ids.sort();
+    /// assert_eq!(ids.len(), 15);
+    /// assert_eq!(fan.requests_sent(), 9);
+    ///
+    /// // Each run its own page size; stop after 4 users and keep the checkpoint…
+    /// let sizes = [1, 2, 5];
+    /// let mut fan: FanOut<_> = tenants
+    ///     .iter()
+    ///     .zip(sizes)
+    ///     .map(|(tenant, size)| tenant.paginate_async(&api).page_size(size).items())
+    ///     .collect();
+    /// for _ in 0..4 {
+    ///     fan.next().await.transpose()?;
+    /// }
+    /// let checkpoint = fan.checkpoint().encode();
+    ///
+    /// // …and go on later from it, each run with its page size again.
+    /// let checkpoint = FanCheckpoint::decode(&checkpoint)?;
+    /// let mut rest = FanOut::resume(&checkpoint, |run, token| {
+    ///     tenants[run].paginate_async(&api).page_size(sizes[run]).starting_token(token).items()
+    /// });
+    /// let mut left = 0;
+    /// while let Some(user) = rest.next().await {
+    ///     user?;
+    ///     left += 1;
+    /// }
+    /// assert_eq!(left, 15 - 4);
+    /// # Ok(()) }
+    /// ```
+    fn fan_out<'a, H, R>(
+        transport: H,
+        requests: impl IntoIterator<Item = R>,
+    ) -> FanOut<nonblocking::Items<'a, H, Self::Item>>
+    where
+        R: Borrow<Self>,
+        H: Deref + Clone + Send + 'a,
+        H::Target: nonblocking::Transport,
+    {
+        requests
+            .into_iter()
+            .map(|request| request.borrow().paginate_async(transport.clone()).items())
+            .collect()
     }
 }
 

@@ -153,6 +153,13 @@ impl<I> ItemCursor<I> {
         }
     }
 
+    /// Whether every item of the page in hand has been handed out, and it had one (G9): the
+    /// item last handed out was then the last of its page. Read when asked, so handing out
+    /// an item costs nothing more.
+    pub(crate) fn page_done(&self) -> bool {
+        self.taken > 0 && self.items.len() == 0
+    }
+
     /// An item handed out by this cursor as the caller's type; a failure names the page and
     /// the item's index there (G2).
     pub(crate) fn decode(&self, run: &Run, item: Item<I>, index: u64) -> Result<I, Error>
@@ -354,6 +361,8 @@ impl<I: DeserializeOwned> PageConsumer for ItemCursor<I> {
 pub(crate) struct SearchCursor {
     expr: Expr,
     results: std::vec::IntoIter<Value>,
+    /// How many results the page in hand gave.
+    page_len: usize,
     failed: Failed,
 }
 
@@ -367,8 +376,14 @@ impl SearchCursor {
         Ok(SearchCursor {
             expr,
             results: Vec::new().into_iter(),
+            page_len: 0,
             failed: Failed::No,
         })
+    }
+
+    /// Whether every result of the page in hand has been handed out, and it gave one (G9).
+    pub(crate) fn page_done(&self) -> bool {
+        self.page_len > 0 && self.results.len() == 0
     }
 
     /// While a page's results remain, the page itself (results may repeat after a resume,
@@ -399,6 +414,7 @@ impl PageConsumer for SearchCursor {
 
     /// A list result gives its elements (one level); anything else, `null` included, itself.
     fn load(&mut self, run: &Run, page: TakenPage) -> Result<(), Error> {
+        self.page_len = 0;
         let found = page.search(&self.expr).map_err(|failed| {
             self.failed = Failed::OnPage;
             run.search_failed(self.expr.as_str(), run.pages_taken(), failed)
@@ -408,6 +424,7 @@ impl PageConsumer for SearchCursor {
             Some(other) => vec![other],
             None => vec![Value::Null],
         };
+        self.page_len = results.len();
         self.results = results.into_iter();
         Ok(())
     }

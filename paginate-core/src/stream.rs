@@ -224,6 +224,17 @@ impl<'a, H, I> Items<'a, H, I> {
     pub fn pages(&self) -> &Pages<'a, H> {
         &self.pages
     }
+
+    /// Whether the item last handed out was the last of its page (G9); see
+    /// [`Items::page_done`](crate::blocking::Items::page_done).
+    pub fn page_done(&self) -> bool {
+        self.cursor.page_done()
+    }
+
+    /// How many requests the run has sent so far; see [`Pages::requests_sent`].
+    pub fn requests_sent(&self) -> u64 {
+        self.pages.requests_sent()
+    }
 }
 
 impl<'a, H> Items<'a, H, Value> {
@@ -291,6 +302,17 @@ impl<'a, H> Search<'a, H> {
     /// See [`Search::resume_token`](crate::blocking::Search::resume_token).
     pub fn resume_token(&self) -> Option<String> {
         self.pages.driver.run.resume_token(self.cursor.held())
+    }
+
+    /// Whether the result last handed out was the last of its page's (G9); see
+    /// [`Search::page_done`](crate::blocking::Search::page_done).
+    pub fn page_done(&self) -> bool {
+        self.cursor.page_done()
+    }
+
+    /// How many requests the run has sent so far; see [`Pages::requests_sent`].
+    pub fn requests_sent(&self) -> u64 {
+        self.pages.requests_sent()
     }
 }
 
