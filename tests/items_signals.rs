@@ -383,3 +383,28 @@ fn search_results_say_where_their_pages_end() {
     );
     assert_eq!((search.requests_sent(), listing.received()), (3, 3));
 }
+
+/// An item that fails to deserialize is handed out in its place (G2), so when it is the last
+/// of its page, it is the one that ends the page.
+#[test]
+fn an_item_that_fails_to_deserialize_can_end_its_page() {
+    let api = blocking::from_fn(|request: PageRequest<'_>| {
+        Ok::<_, std::io::Error>(match request.params().get("Marker") {
+            None => json!({"Items": ["a", 1], "NextMarker": "m1"}),
+            Some(_) => json!({"Items": ["b"]}),
+        })
+    });
+    let mut items = model().paginate(&api, json!({})).items().typed::<String>();
+    let mut got = Vec::new();
+    while let Some(item) = items.next() {
+        got.push((item.ok(), items.page_done()));
+    }
+    assert_eq!(
+        got,
+        [
+            (Some("a".to_owned()), false),
+            (None, true),
+            (Some("b".to_owned()), true)
+        ]
+    );
+}
