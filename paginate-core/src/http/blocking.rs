@@ -11,7 +11,7 @@ use crate::transport::{PageRequest, Transport};
 
 /// A [`blocking::Transport`](crate::blocking::Transport) that sends each page request to the model's route under a base URL, with a
 /// `reqwest::blocking::Client` you build. See the [module docs](crate::http) for what it
-/// sends and how blocking programs get retries.
+/// sends; with the feature `retry`, its `retry` method gives it the ready retry policy.
 ///
 /// Use it outside async code: `reqwest::blocking` runs a runtime of its own. Called on an async
 /// runtime's own thread (the body of `#[tokio::main]`), it refuses with
@@ -24,6 +24,8 @@ pub struct BlockingHttpTransport {
     base: Url,
     origin: Origin,
     hooks: Hooks,
+    #[cfg(feature = "retry")]
+    retry: Option<super::RetryPolicy>,
 }
 
 impl BlockingHttpTransport {
@@ -35,7 +37,30 @@ impl BlockingHttpTransport {
             origin: Origin::new(base.clone()),
             base,
             hooks: Hooks::default(),
+            #[cfg(feature = "retry")]
+            retry: None,
         })
+    }
+
+    /// Retries each page request as `policy` says (feature `retry`): the same rules, waits and
+    /// budget as [`RetryPolicy::layer`](super::RetryPolicy::layer) in an async `tower` stack,
+    /// with the thread asleep between attempts. Each attempt is the whole exchange, the
+    /// body's reading included, limited to the policy's attempt timeout; retries share the
+    /// policy's budget with its clones (other transports given the same policy included).
+    ///
+    /// ```no_run
+    /// use paginated::http::{BlockingHttpTransport, RetryPolicy};
+    ///
+    /// let api = BlockingHttpTransport::new(reqwest::blocking::Client::new(), "https://api.example.com")?
+    ///     .retry(RetryPolicy::default());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    #[cfg(feature = "retry")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "retry")))]
+    #[must_use]
+    pub fn retry(mut self, policy: super::RetryPolicy) -> Self {
+        self.retry = Some(policy);
+        self
     }
 
     hook_setters!();
@@ -82,7 +107,7 @@ impl Transport for BlockingHttpTransport {
     /// the hook's JSON. A request without a route or a URL is [`HttpError::NoRoute`].
     fn fetch(&self, request: PageRequest<'_>) -> Result<Reply, HttpError> {
         let (prepared, received) = match Runtime::around() {
-            Runtime::None => self.exchange(&request)?,
+            Runtime::None => self.send(&request)?,
             Runtime::Thread => {
                 return Err(HttpError::InsideAsyncRuntime {
                     operation: request.operation().to_owned(),
@@ -97,7 +122,7 @@ impl Transport for BlockingHttpTransport {
                 };
                 std::thread::Builder::new()
                     .name("paginate-blocking-http".into())
-                    .spawn_scoped(scope, || self.exchange(&request))
+                    .spawn_scoped(scope, || self.send(&request))
                     .map_err(|e| failed(Box::new(e)))?
                     .join()
                     .unwrap_or_else(|_| Err(failed("the request's thread panicked".into())))
@@ -129,8 +154,24 @@ impl Runtime {
 }
 
 impl BlockingHttpTransport {
-    /// Sends the request and reads the whole response.
-    fn exchange(&self, request: &PageRequest<'_>) -> Result<(HttpRequest, Received), HttpError> {
+    /// One exchange, with the ready retry policy around it when one is set.
+    fn send(&self, request: &PageRequest<'_>) -> Result<(HttpRequest, Received), HttpError> {
+        #[cfg(feature = "retry")]
+        if let Some(policy) = &self.retry {
+            return policy.run_blocking(request, || {
+                self.exchange(request, Some(policy.attempt_timeout()))
+            });
+        }
+        self.exchange(request, None)
+    }
+
+    /// Sends the request and reads the whole response, within `timeout` when there is one
+    /// (the client's own otherwise).
+    fn exchange(
+        &self,
+        request: &PageRequest<'_>,
+        timeout: Option<std::time::Duration>,
+    ) -> Result<(HttpRequest, Received), HttpError> {
         let prepared = prepare(&self.base, &self.origin, request, &self.hooks)?;
         let operation = request.operation();
         let mut builder = self
@@ -139,6 +180,9 @@ impl BlockingHttpTransport {
             .headers(prepared.headers.clone());
         if let Some(body) = &prepared.body {
             builder = builder.body(body.clone());
+        }
+        if let Some(timeout) = timeout {
+            builder = builder.timeout(timeout);
         }
         let response = builder
             .send()

@@ -77,10 +77,18 @@ mod request;
 #[cfg(feature = "http-blocking")]
 mod blocking;
 mod client;
+#[cfg(feature = "retry")]
+mod retry;
 
 #[cfg(feature = "http-blocking")]
 pub use blocking::BlockingHttpTransport;
 pub use client::HttpTransport;
+#[cfg(feature = "retry")]
+#[cfg_attr(docsrs, doc(cfg(feature = "retry")))]
+pub use retry::{
+    InvalidRetryPolicy, LastAttempt, ReadBody, RetryError, RetryLayer, RetryPolicy,
+    RetryPolicyBuilder, RetryStop,
+};
 
 use std::fmt;
 
@@ -313,22 +321,46 @@ pub enum HttpError {
         #[source]
         source: serde_json::Error,
     },
+
+    /// The ready [`RetryPolicy`] (feature `retry`) retried a failure that a retry might cure,
+    /// then stopped: the request had every retry allowed, the retry budget was spent, or the
+    /// server asked to wait longer than the cap. The [`RetryError`] says which, how many
+    /// attempts were made and what the last one got.
+    #[cfg(feature = "retry")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "retry")))]
+    #[error("{operation}: {method} {url}: {source}")]
+    Retries {
+        /// The operation.
+        operation: String,
+        /// The method.
+        method: Method,
+        /// The full URL.
+        url: String,
+        /// Why retries stopped, and the last attempt's status or error.
+        #[source]
+        source: RetryError,
+    },
 }
 
 impl HttpError {
     /// The HTTP status of a response that was refused ([`HttpError::Status`],
-    /// [`HttpError::NotJson`]).
+    /// [`HttpError::NotJson`]), or of the last attempt retries stopped on.
     pub fn status(&self) -> Option<reqwest::StatusCode> {
         match self {
             HttpError::Status { status, .. }
             | HttpError::NotJson { status, .. }
             | HttpError::Decode { status, .. } => Some(*status),
+            #[cfg(feature = "retry")]
+            HttpError::Retries { source, .. } => source.status(),
             _ => None,
         }
     }
 
     /// True for failures that a retry of the same request may cure: no response at all, a
-    /// 429, or a 5xx status. Requests that were wrong (4xx, no route, bad params) are not.
+    /// 429, or a 5xx status. Requests that were wrong (4xx, no route, bad params) are not, nor
+    /// the error of the ready retry policy (feature `retry`) that stopped retrying: its
+    /// retries were made already (resume the run later instead). That policy retries by this
+    /// same rule.
     pub fn is_retryable(&self) -> bool {
         match self {
             HttpError::Request { .. } => true,

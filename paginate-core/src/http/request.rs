@@ -31,6 +31,19 @@ impl HttpRequest {
 
     /// The error for a request that got no response.
     pub(crate) fn failed(&self, operation: &str, source: crate::BoxError) -> HttpError {
+        // The ready retry layer's verdict on a failure it stopped retrying.
+        #[cfg(feature = "retry")]
+        let source = match source.downcast::<super::RetryError>() {
+            Ok(stopped) => {
+                return HttpError::Retries {
+                    operation: operation.to_owned(),
+                    method: self.method,
+                    url: self.url.to_string(),
+                    source: *stopped,
+                };
+            }
+            Err(source) => source,
+        };
         HttpError::Request {
             operation: operation.to_owned(),
             method: self.method,
@@ -307,7 +320,7 @@ fn query_pairs(params: &Map<String, Value>) -> Result<Vec<(&str, String)>, (&str
 }
 
 /// The start of a body, as text, for an error message.
-fn excerpt(body: &[u8]) -> String {
+pub(crate) fn excerpt(body: &[u8]) -> String {
     crate::error::shorten(&String::from_utf8_lossy(body), EXCERPT)
 }
 
