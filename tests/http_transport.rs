@@ -10,6 +10,9 @@
 //!   `HttpError`s under `Error::Transport`;
 //! - `layers`: retries, rate limits and timeouts from `tower`, and retries for the blocking
 //!   transport;
+//! - `retry`: the ready `RetryPolicy`, async (its `tower` layer) and blocking: what is
+//!   retried and what never is, `Retry-After` spacing, the attempt limit, the budget, and the
+//!   typed error saying why retries stopped;
 //! - `styles`: pagination styles (SEMANTICS §8) end to end: `Link` headers over bare arrays,
 //!   relative next URLs, re-sent params, cursors in headers, and the origin check on every
 //!   next URL (P2), from a page or a resume token, with rebasing opt-in;
@@ -26,6 +29,8 @@ mod layers;
 mod listing;
 #[path = "http/mistakes.rs"]
 mod mistakes;
+#[path = "http/retry.rs"]
+mod retry;
 #[path = "http/server.rs"]
 mod server;
 #[path = "http/styles.rs"]

@@ -123,6 +123,13 @@ pub(crate) enum Reply {
     },
     /// No answer at all until the server stops.
     Hang,
+    /// This status (a 429 or a 503) with a `Retry-After` header of this value.
+    RetryAfter {
+        /// The status.
+        status: u16,
+        /// The header's value: seconds, or an HTTP date.
+        after: String,
+    },
 }
 
 impl Reply {
@@ -291,6 +298,10 @@ async fn handle(State((shared, mut stopped)): State<AppState>, request: Request)
             body,
         }) => (status, content_type, body),
         Some(Reply::Hang) => (0, "", String::new()),
+        Some(Reply::RetryAfter { status, after }) => {
+            extra.push(("retry-after", after));
+            (status, "text/plain", "try again later".to_owned())
+        }
         None => {
             let (status, page) = match styles_api(
                 parts.uri.path(),
