@@ -36,12 +36,15 @@
 //!   `reqwest::Request`: compose retries, timeouts, rate limits and concurrency limits from
 //!   `tower` layers around the client ([`HttpTransport::with_service`]).
 //! - [`BlockingHttpTransport`] (feature `http-blocking`) is the same over
-//!   `reqwest::blocking::Client`. `tower` layers are async, so they do not apply to it: a
-//!   blocking program that wants retries either runs the async transport, layers and all, on
-//!   a small runtime (`tokio::runtime::Runtime::block_on` around
-//!   [`Pages::next`](crate::nonblocking::Pages::next)), or wraps the blocking transport in a
-//!   [`Transport`](crate::blocking::Transport) of its own that retries [`HttpError::is_retryable`]
-//!   failures with a retry crate such as `backoff`.
+//!   `reqwest::blocking::Client`. `tower` layers are async, so they do not apply to it.
+//!
+//! Retries come ready with the feature `retry`: `RetryPolicy` retries what
+//! [`HttpError::is_retryable`] says a retry may cure, honours `Retry-After`, backs off with
+//! jitter and draws on a retry budget. Its `layer()` goes in the async transport's `tower`
+//! stack; the blocking transport takes it with `retry(policy)` and applies the same decisions
+//! around each exchange. Without the feature, compose tower's `retry` layer with a policy of
+//! your own, or wrap the blocking transport in a [`Transport`](crate::blocking::Transport) of
+//! your own that retries [`HttpError::is_retryable`] failures.
 //!
 //! A retried request is the same page request sent again, so a run keeps its position through
 //! retries: nothing is lost and nothing repeated.
@@ -336,9 +339,10 @@ pub enum HttpError {
         method: Method,
         /// The full URL.
         url: String,
-        /// Why retries stopped, and the last attempt's status or error.
+        /// Why retries stopped, and the last attempt's status or error (boxed, to keep
+        /// `HttpError` small).
         #[source]
-        source: RetryError,
+        source: Box<RetryError>,
     },
 }
 

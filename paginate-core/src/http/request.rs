@@ -39,7 +39,7 @@ impl HttpRequest {
                     operation: operation.to_owned(),
                     method: self.method,
                     url: self.url.to_string(),
-                    source: *stopped,
+                    source: stopped,
                 };
             }
             Err(source) => source,

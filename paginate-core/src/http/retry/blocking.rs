@@ -83,14 +83,14 @@ fn stopped(
             operation: request.operation().to_owned(),
             method: prepared.method,
             url: prepared.url.to_string(),
-            source: RetryError {
+            source: Box::new(RetryError {
                 stop,
                 attempts,
                 last: LastAttempt::Status {
                     status: received.status,
                     body: excerpt(&received.body),
                 },
-            },
+            }),
         },
         Err(HttpError::Request {
             operation,
@@ -101,11 +101,11 @@ fn stopped(
             operation,
             method,
             url,
-            source: RetryError {
+            source: Box::new(RetryError {
                 stop,
                 attempts,
                 last: LastAttempt::Failed(source),
-            },
+            }),
         },
         Err(other) => other,
     }
