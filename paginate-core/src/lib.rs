@@ -121,8 +121,10 @@
 //!
 //! - With the `http` feature (and `http-blocking`), `http::HttpTransport` and
 //!   `http::BlockingHttpTransport` send each page to the model's [`Route`](route::Route) (the derive's
-//!   `route = "GET /v1/orders"`), so a JSON API needs no transport code; retries, timeouts
-//!   and rate limits come from `tower` layers around the `reqwest` client.
+//!   `route = "GET /v1/orders"`), so a JSON API needs no transport code; timeouts and rate
+//!   limits come from `tower` layers around the `reqwest` client, and with the `retry`
+//!   feature `http::RetryPolicy` is a ready retry policy for both transports (5xx, 429 and
+//!   lost responses retried, `Retry-After` honoured, a retry budget).
 //! - [`lookahead`](blocking::Pages::lookahead), on blocking and async runs alike, sends the next request while the consumer
 //!   works on the page just handed out, and [`FanOut`](fanout::FanOut) runs many listings at once with one
 //!   checkpoint for them all; neither changes what a token or an error means.

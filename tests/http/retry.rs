@@ -27,18 +27,29 @@ fn quick() -> paginated::http::RetryPolicyBuilder {
 
 /// Lists the photos (5 pages of 5) through `policy`, blocking or async.
 fn list(server: &Server, policy: &RetryPolicy, via: Via) -> Listed {
+    list_with(server, policy, via, &objects_model(), photos_params())
+}
+
+/// Lists `model` with `params`, 5 items a page, through `policy`, blocking or async.
+fn list_with(
+    server: &Server,
+    policy: &RetryPolicy,
+    via: Via,
+    model: &paginated::Model,
+    params: serde_json::Value,
+) -> Listed {
     let config = PaginationConfig::default().page_size(5);
     match via {
         Via::Blocking => {
             let api = blocking(server).retry(policy.clone());
-            items_blocking(&api, &objects_model(), photos_params(), config)
+            items_blocking(&api, model, params, config)
         }
         Via::Async => block_on(async {
             let stack = ServiceBuilder::new()
                 .layer(policy.layer())
                 .service(reqwest::Client::new());
             let api = HttpTransport::with_service(stack, &server.base_url()).unwrap();
-            items_async(&api, &objects_model(), photos_params(), config).await
+            items_async(&api, model, params, config).await
         }),
     }
 }
@@ -284,5 +295,33 @@ fn a_hanging_attempt_times_out_and_is_retried() {
         assert_eq!(listed.items, expected_photos(), "{via:?}");
         let pages: Vec<usize> = server.log().iter().map(|l| l.page).collect();
         assert_eq!(pages, [1, 2, 2, 3, 4, 5], "{via:?}");
+    }
+}
+
+#[test]
+fn a_post_is_retried_with_the_same_json_body() {
+    for via in BOTH {
+        let server = Server::start();
+        server.script(2, 1, Reply::busy());
+        let params = json!({"filter": {"team": "core"}});
+        let listed = list_with(
+            &server,
+            &quick().build().unwrap(),
+            via,
+            &search_model(),
+            params,
+        );
+        assert!(listed.error.is_none(), "{via:?}: {:?}", listed.error);
+        assert_eq!(listed.items, expected_users("core"), "{via:?}");
+        // The server numbers requests by method, path, query and body: the retry is page 2
+        // again, body and all.
+        assert_eq!(seen(&server), [(1, 200), (2, 503), (2, 200)], "{via:?}");
+        let log = server.log();
+        assert_eq!(log[1].method, "POST");
+        assert_eq!(
+            log[1].body.as_ref().and_then(|b| b.get("cursor")),
+            Some(&json!("after:5"))
+        );
+        assert_eq!(log[1].body, log[2].body, "{via:?}");
     }
 }

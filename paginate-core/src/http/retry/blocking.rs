@@ -49,23 +49,18 @@ impl RetryPolicy {
                 Verdict::Retry { after } => after,
                 Verdict::Stop(stop) => return Err(stopped(request, stop, &policy, outcome)),
             };
-            let Some(timers) = timers() else {
-                // No timer could be made: a retry now would be the hammering the backoff is
-                // there to avoid, so the failure stands.
-                return Err(stopped(
-                    request,
-                    RetryStop::Attempts {
-                        max_retries: policy.attempts() - 1,
-                    },
-                    &policy,
-                    outcome,
-                ));
+            let wait = match timers() {
+                Some(timers) => {
+                    let _context = timers.enter();
+                    let deadline = policy.wait(after).deadline().into_std();
+                    deadline.saturating_duration_since(std::time::Instant::now())
+                }
+                // No timer could be made to draw tower's backoff from (tokio could not build
+                // one): wait what the server asked, or else the longest backoff, which never
+                // hammers.
+                None => after.unwrap_or(policy.settings.backoff_max),
             };
-            let deadline = {
-                let _context = timers.enter();
-                policy.wait(after).deadline().into_std()
-            };
-            std::thread::sleep(deadline.saturating_duration_since(std::time::Instant::now()));
+            std::thread::sleep(wait);
         }
     }
 }

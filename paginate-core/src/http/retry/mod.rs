@@ -85,6 +85,8 @@ struct Settings {
     retry_after_cap: Duration,
     attempt_timeout: Duration,
     backoff: ExponentialBackoffMaker<Reseeded>,
+    /// The longest backoff.
+    backoff_max: Duration,
     /// The budget's parameters, for `Debug`.
     budget: (Duration, u32, f32),
 }
@@ -354,6 +356,7 @@ impl RetryPolicyBuilder {
             retry_after_cap: self.retry_after_cap,
             attempt_timeout: self.attempt_timeout,
             backoff,
+            backoff_max: self.backoff_max,
             budget: (
                 self.budget_ttl,
                 self.budget_min_per_sec,
