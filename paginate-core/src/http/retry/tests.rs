@@ -192,3 +192,18 @@ fn the_stop_says_why_and_what_the_last_attempt_got() {
         "connection reset"
     );
 }
+
+#[test]
+fn the_policy_retries_exactly_the_statuses_http_error_calls_retryable() {
+    for code in 100..=599 {
+        let status = StatusCode::from_u16(code).unwrap();
+        let error = crate::http::HttpError::Status {
+            operation: "ListThings".into(),
+            method: crate::route::Method::Get,
+            url: "http://127.0.0.1/things".into(),
+            status,
+            body: String::new(),
+        };
+        assert_eq!(retryable_status(status), error.is_retryable(), "{status}");
+    }
+}
