@@ -368,3 +368,31 @@ fn errors_after_a_resume_name_the_listings_page_or_say_they_count_from_the_resum
         "{error}"
     );
 }
+
+#[derive(Serialize, Paginated)]
+#[paginate(
+    input_token = "cursor",
+    output_token = "nxt",
+    result_key = "data",
+    check_keys = false
+)]
+struct Unchecked {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    cursor: Option<String>,
+}
+
+/// `check_keys = false` in the derive: botocore's outcome, for an API whose pages really lack
+/// a declared key beside a near name.
+#[test]
+fn the_derive_can_turn_the_check_off() {
+    let sent = AtomicUsize::new(0);
+    let transport = api(&sent, false);
+    assert!(!Unchecked::pagination_model().unwrap().checks_keys());
+    assert!(Right::pagination_model().unwrap().checks_keys());
+    let items: Vec<Value> = Unchecked { cursor: None }
+        .paginate(&transport)
+        .items()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    assert_eq!(items.len(), 10, "the first page only, as botocore gives it");
+}

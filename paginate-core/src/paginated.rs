@@ -306,6 +306,7 @@ pub mod __private {
         pub stop: &'static [&'static str],
         pub total: Option<&'static str>,
         pub continue_route: Option<&'static str>,
+        pub check_keys: bool,
     }
 
     /// The once-per-type model cell behind `Paginated::pagination_model`.
@@ -333,7 +334,9 @@ pub mod __private {
     }
 
     fn build(spec: &Spec) -> Result<Model, (String, ModelProblem)> {
-        let mut b = Model::builder(spec.operation).limit_type(spec.limit_type);
+        let mut b = Model::builder(spec.operation)
+            .limit_type(spec.limit_type)
+            .check_keys(spec.check_keys);
         for t in spec.input_token {
             b = b.input_token(*t);
         }

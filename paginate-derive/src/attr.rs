@@ -1,4 +1,5 @@
-//! The grammar of `#[paginate(...)]`: keys, each with a string or a list of strings.
+//! The grammar of `#[paginate(...)]`: keys, each with a string or a list of strings, and the
+//! one switch, `check_keys = false`.
 //!
 //! Parsing never stops at the first mistake: an unknown key, a duplicate or a value of the
 //! wrong shape is reported to the [`Ctxt`], its tokens are skipped, and parsing goes on.
@@ -7,11 +8,11 @@ use proc_macro2::{Span, TokenTree};
 use syn::meta::ParseNestedMeta;
 use syn::parse::ParseStream;
 use syn::spanned::Spanned;
-use syn::{Attribute, Ident, Lit, LitStr, Token};
+use syn::{Attribute, Ident, Lit, LitBool, LitStr, Token};
 
 use crate::ctxt::Ctxt;
 use crate::symbol::{
-    CONTINUE_ROUTE, FIRST, INPUT_TOKEN, ITEM, KEYS, LIMIT_KEY, MORE_RESULTS, NEXT_URL,
+    CHECK_KEYS, CONTINUE_ROUTE, FIRST, INPUT_TOKEN, ITEM, KEYS, LIMIT_KEY, MORE_RESULTS, NEXT_URL,
     NON_AGGREGATE_KEYS, OFFSET, OPERATION, OUTPUT_TOKEN, PAGE, PAGE_NUMBER, PAGINATE, RESEND,
     RESULT_KEY, ROUTE, STOP, TOTAL,
 };
@@ -44,6 +45,8 @@ pub(crate) struct Attrs {
     pub(crate) stop: Option<Value>,
     pub(crate) total: Option<Value>,
     pub(crate) continue_route: Option<Value>,
+    /// `check_keys = false`: runs do not check page keys (SEMANTICS K1, K2).
+    pub(crate) check_keys: Option<LitBool>,
     /// The first `#[paginate]` attribute's path, where a missing key is reported.
     pub(crate) first_attr: Option<Span>,
     /// Keys written, even with a value that was refused, or named by a did-you-mean: they are
@@ -72,6 +75,9 @@ impl Attrs {
             return skip_value(meta.input);
         };
         let name = key.to_string();
+        if name == CHECK_KEYS {
+            return self.parse_switch(ctxt, &key, meta);
+        }
         let (slot, list_allowed) = match name.as_str() {
             INPUT_TOKEN => (&mut self.input_token, true),
             OUTPUT_TOKEN => (&mut self.output_token, true),
@@ -127,6 +133,40 @@ impl Attrs {
             ),
             (slot @ None, Some(value)) => *slot = Some(value),
             (None, None) => {}
+        }
+        Ok(())
+    }
+}
+
+impl Attrs {
+    /// `check_keys = true|false`, a boolean where every other key takes strings.
+    fn parse_switch(
+        &mut self,
+        ctxt: &Ctxt,
+        key: &Ident,
+        meta: ParseNestedMeta<'_>,
+    ) -> syn::Result<()> {
+        self.seen.push(CHECK_KEYS);
+        let wanted = "`check_keys` takes `true` or `false`, like `check_keys = false`";
+        if !meta.input.peek(Token![=]) {
+            ctxt.error(key.span(), wanted);
+            return skip_value(meta.input);
+        }
+        let input = meta.value()?;
+        if !input.peek(LitBool) {
+            ctxt.error(input.span(), wanted);
+            return skip_value(input);
+        }
+        let value: LitBool = input.parse()?;
+        if self.check_keys.is_some() {
+            ctxt.error(
+                key.span(),
+                format!(
+                    "duplicate key `{CHECK_KEYS}` in #[paginate(...)]; it may appear only once"
+                ),
+            );
+        } else {
+            self.check_keys = Some(value);
         }
         Ok(())
     }

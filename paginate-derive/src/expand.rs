@@ -28,6 +28,7 @@ pub(crate) fn expand(input: &DeriveInput, model: &Checked) -> TokenStream {
     let stop = &model.stop;
     let total = option(&model.total);
     let continue_route = option(&model.continue_route);
+    let check_keys = model.check_keys;
     let limit_type = if model.limit_is_string {
         quote!(::paginated::model::LimitType::String)
     } else {
@@ -54,6 +55,7 @@ pub(crate) fn expand(input: &DeriveInput, model: &Checked) -> TokenStream {
             stop: &[#(#stop),*],
             total: #total,
             continue_route: #continue_route,
+            check_keys: #check_keys,
         })
     };
     let json = quote!(::paginated::serde_json::Value);

@@ -21,9 +21,10 @@ pub(crate) const FIRST: &str = "first";
 pub(crate) const STOP: &str = "stop";
 pub(crate) const TOTAL: &str = "total";
 pub(crate) const CONTINUE_ROUTE: &str = "continue_route";
+pub(crate) const CHECK_KEYS: &str = "check_keys";
 
 /// Every key of `#[paginate(...)]`, for did-you-mean suggestions.
-pub(crate) const KEYS: [&str; 18] = [
+pub(crate) const KEYS: [&str; 19] = [
     INPUT_TOKEN,
     OUTPUT_TOKEN,
     RESULT_KEY,
@@ -42,6 +43,7 @@ pub(crate) const KEYS: [&str; 18] = [
     STOP,
     TOTAL,
     CONTINUE_ROUTE,
+    CHECK_KEYS,
 ];
 
 /// The keys that each say, their own way, where the next page comes from: with one of them

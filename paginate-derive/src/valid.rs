@@ -12,7 +12,7 @@
 use paginated_rules::{Declaration, Key, Problem, Reason, Target};
 use proc_macro2::Span;
 use syn::ext::IdentExt;
-use syn::{GenericArgument, LitStr, PathArguments, Type};
+use syn::{GenericArgument, LitBool, LitStr, PathArguments, Type};
 
 use crate::ast::{Field, Input};
 use crate::attr::{Attrs, Value, backticked};
@@ -47,6 +47,8 @@ pub(crate) struct Checked {
     pub(crate) stop: Vec<String>,
     pub(crate) total: Option<String>,
     pub(crate) continue_route: Option<String>,
+    /// SEMANTICS K1, K2 on (the default) or off.
+    pub(crate) check_keys: bool,
 }
 
 pub(crate) fn check(ctxt: &Ctxt, input: &Input<'_>) -> Option<Checked> {
@@ -215,6 +217,7 @@ pub(crate) fn check(ctxt: &Ctxt, input: &Input<'_>) -> Option<Checked> {
         stop,
         total,
         continue_route,
+        check_keys: attrs.check_keys.as_ref().is_none_or(LitBool::value),
     })
 }
 
