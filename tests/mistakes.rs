@@ -297,18 +297,7 @@ fn errors_after_a_resume_name_the_listings_page_or_say_they_count_from_the_resum
         .result_key("data")
         .build()
         .unwrap();
-    let mut pages = by_number.paginate(&numbered, json!({}));
-    for _ in 0..2 {
-        pages.next().expect("a page").expect("pages 1 and 2");
-    }
-    let token = pages.resume_token();
-    let mut resumed = by_number
-        .paginate(&numbered, json!({}))
-        .starting_token(token);
-    let error = resumed
-        .by_ref()
-        .find_map(Result::err)
-        .expect("page 5 is broken");
+    let error = resumed_after_two_pages(&by_number, &numbered);
     let Error::PageNotObject { page, .. } = &error else {
         panic!("{error:?}");
     };
@@ -337,17 +326,7 @@ fn errors_after_a_resume_name_the_listings_page_or_say_they_count_from_the_resum
         .result_key("data")
         .build()
         .unwrap();
-    let mut pages = by_cursor.paginate(&cursors, json!({}));
-    for _ in 0..2 {
-        pages.next().expect("a page").expect("pages 1 and 2");
-    }
-    let mut resumed = by_cursor
-        .paginate(&cursors, json!({}))
-        .starting_token(pages.resume_token());
-    let error = resumed
-        .by_ref()
-        .find_map(Result::err)
-        .expect("page 5 is broken");
+    let error = resumed_after_two_pages(&by_cursor, &cursors);
     let Error::PageNotObject { page, .. } = &error else {
         panic!("{error:?}");
     };
@@ -367,6 +346,19 @@ fn errors_after_a_resume_name_the_listings_page_or_say_they_count_from_the_resum
         error.to_string().starts_with("ListPosts: page 5 is string"),
         "{error}"
     );
+}
+
+/// The first error of a run resumed from the token taken after two pages of `model`.
+fn resumed_after_two_pages(model: &Model, transport: &impl blocking::Transport) -> Error {
+    let mut pages = model.paginate(transport, json!({}));
+    for _ in 0..2 {
+        pages.next().expect("a page").expect("pages 1 and 2");
+    }
+    model
+        .paginate(transport, json!({}))
+        .starting_token(pages.resume_token())
+        .find_map(Result::err)
+        .expect("page 5 is broken")
 }
 
 #[derive(Serialize, Paginated)]
