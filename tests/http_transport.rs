@@ -18,7 +18,9 @@
 //!   next URL (P2), from a page or a resume token, with rebasing opt-in;
 //! - `mistakes`: pages of the wrong shape and key typos, named with their request, and the
 //!   blocking transport on an async runtime's thread;
-//! - `traces`: the `paginate.run` span and its page events.
+//! - `traces`: the `paginate.run` span and its page events;
+//! - `lookahead`: async lookahead spawned on tokio, sending while the consumer holds a page,
+//!   over new connections.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 #[path = "http/errors.rs"]
@@ -27,6 +29,8 @@ mod errors;
 mod layers;
 #[path = "http/listing.rs"]
 mod listing;
+#[path = "http/lookahead.rs"]
+mod lookahead;
 #[path = "http/mistakes.rs"]
 mod mistakes;
 #[path = "http/retry.rs"]

@@ -10,6 +10,10 @@
 //!   stream is, and also while the consumer is handed the items of the page before it. No
 //!   runtime of this crate's is involved; dropping the stream drops the future, which cancels
 //!   the request.
+//! - With the `tokio` feature, [`Async::spawned`] hands each request's future to the tokio
+//!   runtime the stream is polled on instead (`spawned.rs`), so it progresses while the
+//!   consumer does not poll; its join handle takes the future's place, and dropping it aborts
+//!   the task.
 
 use std::future::Future;
 use std::ops::Deref;
@@ -147,11 +151,39 @@ where
     }
 }
 
+#[cfg(feature = "tokio")]
+mod spawned;
+#[cfg(feature = "tokio")]
+pub use spawned::SpawnedRequestError;
+
 type InFlight<'a> = Pin<Box<dyn Future<Output = Answer> + Send + 'a>>;
 
-/// Async fetches: the transport's future, boxed, polled by whoever polls the stream.
+/// Makes one request's future: owned, so it outlives the run's borrow, and inside the run's
+/// span (the `tracing` feature).
+fn call<'a, H>(transport: &H, request: PageRequest<'_>, span: &RunSpan) -> InFlight<'a>
+where
+    H: Deref + Clone + Send + 'a,
+    H::Target: AsyncTransport,
+{
+    let transport = transport.clone();
+    let request = request.into_owned();
+    let call = async move { transport.fetch(request).await.map_err(Into::into) };
+    #[cfg(feature = "tracing")]
+    let call = tracing::Instrument::instrument(call, span.clone());
+    #[cfg(not(feature = "tracing"))]
+    let _ = span;
+    Box::pin(call)
+}
+
+/// Starts one request somewhere it progresses on its own; the future given back stands for
+/// its answer.
+type Launch<H> = fn(&H, PageRequest<'_>, &RunSpan) -> InFlight<'static>;
+
+/// Async fetches: the transport's future, boxed, polled by whoever polls the stream; or, once
+/// [`Async::spawned`], a handle to it running on the runtime.
 pub(crate) struct Async<'a, H> {
     transport: H,
+    launch: Option<Launch<H>>,
     in_flight: Option<InFlight<'a>>,
     answer: Option<Answer>,
 }
@@ -159,6 +191,7 @@ pub(crate) struct Async<'a, H> {
 impl<H> std::fmt::Debug for Async<'_, H> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Async")
+            .field("spawned", &self.launch.is_some())
             .field("in_flight", &self.in_flight.is_some())
             .finish_non_exhaustive()
     }
@@ -168,9 +201,21 @@ impl<H> Async<'_, H> {
     pub(crate) fn new(transport: H) -> Self {
         Async {
             transport,
+            launch: None,
             in_flight: None,
             answer: None,
         }
+    }
+
+    /// The same transport, each request spawned on the current tokio runtime.
+    #[cfg(feature = "tokio")]
+    pub(crate) fn spawned(mut self) -> Self
+    where
+        H: Deref + Clone + Send + 'static,
+        H::Target: AsyncTransport,
+    {
+        self.launch = Some(spawned::launch::<H>);
+        self
     }
 }
 
@@ -180,15 +225,11 @@ where
     H::Target: AsyncTransport,
 {
     fn send(&mut self, request: PageRequest<'_>, span: &RunSpan) {
-        let transport = self.transport.clone();
-        let request = request.into_owned();
-        let call = async move { transport.fetch(request).await.map_err(Into::into) };
-        #[cfg(feature = "tracing")]
-        let call = tracing::Instrument::instrument(call, span.clone());
-        #[cfg(not(feature = "tracing"))]
-        let _ = span;
         self.answer = None;
-        self.in_flight = Some(Box::pin(call));
+        self.in_flight = Some(match self.launch {
+            Some(launch) => launch(&self.transport, request, span),
+            None => call(&self.transport, request, span),
+        });
     }
 
     fn poll_answer(&mut self, cx: &mut Context<'_>) -> Poll<Answer> {

@@ -202,6 +202,9 @@ pub mod blocking {
 /// [`Paginated::paginate_async`] and [`Model::paginate_async`] start an async run. The crate
 /// depends on no runtime: the streams are polled by whatever executor drives them.
 pub mod nonblocking {
+    #[cfg(feature = "tokio")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "tokio")))]
+    pub use crate::fetch::SpawnedRequestError;
     pub use crate::stream::{Items, Pages, Search};
     pub use crate::transport::nonblocking::{FromFn, Transport, from_fn};
 }

@@ -103,9 +103,70 @@ impl<'a, H, P, I> Pages<'a, H, P, I> {
     /// [`Pages::lookahead`](crate::blocking::Pages::lookahead) for what stays exactly as without it. The
     /// request's future is polled whenever the stream is (including while it hands out the
     /// items of the page before), on your runtime; dropping the stream cancels it.
+    ///
+    /// A future moves only when it is polled: while your code works on a page without polling
+    /// the stream, the request gets as far as its first poll took it. Over a pooled keep-alive
+    /// connection that is the whole request (the client's connection task sends it); when the
+    /// request needs a new connection (a client without keep-alive, a server that closes
+    /// connections, a TLS handshake) it waits for your next poll and lookahead gains nothing.
+    /// There, use `lookahead_spawned` (feature `tokio`), which runs the request as a task of
+    /// the runtime.
     pub fn lookahead(mut self) -> Self {
         self.driver.set_lookahead(true);
         self
+    }
+
+    /// Fetches ahead like [`Pages::lookahead`], each request spawned as a task on the tokio
+    /// runtime the stream is polled on, so it progresses while your code works on a page
+    /// without polling the stream, whether it reuses a connection or opens one. Requests,
+    /// pages, items, tokens and errors are exactly those of a run without lookahead (G7).
+    ///
+    /// - The transport handle is moved into the task, so it must be `'static`: an `Arc` of
+    ///   your client, or a `&'static` one.
+    /// - Dropping the stream aborts the task (G6). A panic in the transport is caught by the
+    ///   runtime and ends the run with an [`Error::Transport`] whose source is a
+    ///   [`SpawnedRequestError`](crate::nonblocking::SpawnedRequestError).
+    /// - The run's `tracing` span goes with the task.
+    /// - Polled outside a tokio runtime, there is nothing to spawn on: the request is polled
+    ///   in place, as with [`Pages::lookahead`].
+    /// - On a current-thread runtime the task runs only while your code awaits; work that
+    ///   holds the thread (computation) needs a multi-threaded runtime to overlap.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), paginated::Error> {
+    /// use std::sync::Arc;
+    /// use paginated::Model;
+    /// use paginated::nonblocking::from_fn;
+    /// use serde_json::json;
+    ///
+    /// let model = Model::builder("ListUsers")
+    ///     .input_token("Marker").output_token("NextMarker").result_key("Users")
+    ///     .build()?;
+    /// let api = Arc::new(from_fn(|request| async move {
+    ///     Ok::<_, std::io::Error>(match request.params().get("Marker") {
+    ///         None => json!({"Users": ["ana", "bo"], "NextMarker": "m1"}),
+    ///         Some(_) => json!({"Users": ["cy"]}),
+    ///     })
+    /// }));
+    /// let users = model.paginate_async(api, json!({})).lookahead_spawned().items().try_collect().await?;
+    /// assert_eq!(users, [json!("ana"), json!("bo"), json!("cy")]);
+    /// # Ok(())
+    /// # }
+    /// ```
+    #[cfg(feature = "tokio")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "tokio")))]
+    pub fn lookahead_spawned(self) -> Self
+    where
+        H: Deref + Clone + Send + 'static,
+        H::Target: AsyncTransport,
+    {
+        let mut driver = self.driver.map_fetch(Async::spawned);
+        driver.set_lookahead(true);
+        Pages {
+            driver,
+            types: PhantomData,
+        }
     }
 }
 
