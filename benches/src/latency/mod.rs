@@ -2,13 +2,15 @@
 //! takes time and so does the consumer.
 //!
 //! A loopback axum server ([`server`]) answers each page of a listing after a set latency and
-//! counts the requests of every run. Six variants ([`variants`]) walk the whole listing, the
+//! counts the requests of every run. The variants ([`variants`]) walk the whole listing, the
 //! consumer spending a set time on each page: the hand-written sequential loop (request a
 //! page, process it, request the next), paginate without lookahead and paginate with it, each
-//! blocking and async. They run in interleaved rounds, the order rotated every round; each
+//! blocking and async; async lookahead polled in place and spawned on the runtime; and the
+//! async ones again over a client that opens a new connection for every request. They run in interleaved rounds, the order rotated every round; each
 //! variant's ratio is `loop time / variant time` within a round (above 1 means faster than
-//! the loop), taken against the sequential loop of its own kind, and the median over rounds
-//! is reported, so the machine's drift between rounds cancels out.
+//! the loop), taken against the sequential loop of its own kind (blocking, async, async
+//! without keep-alive), and the median over rounds is reported with the lowest and highest,
+//! so the machine's drift between rounds cancels out.
 //!
 //! Every run's requests are counted by the server and must equal the loop's (one per page):
 //! a variant that sends one more, or one less, fails the bench at once (exit status 1).
@@ -186,8 +188,8 @@ fn report(options: &Options, records: &[Record]) {
         options.rounds
     );
     println!(
-        "{:<30} {:>11} {:>10} {:>10}",
-        "variant", "median", "vs loop", "requests"
+        "{:<50} {:>11} {:>10} {:>15} {:>10}",
+        "variant", "median", "vs loop", "min-max", "requests"
     );
     let position = |v: Variant| Variant::ALL.iter().position(|&w| w == v).unwrap_or(0);
     for (index, &variant) in Variant::ALL.iter().enumerate() {
@@ -200,11 +202,14 @@ fn report(options: &Options, records: &[Record]) {
             .map(|(b, v)| b / v)
             .collect();
         let requests = record.requests.iter().max().copied().unwrap_or(0);
+        let low = ratios.iter().copied().fold(f64::INFINITY, f64::min);
+        let high = ratios.iter().copied().fold(0.0, f64::max);
         println!(
-            "{:<30} {:>9.1}ms {:>9.3}x {:>10}",
+            "{:<50} {:>9.1}ms {:>9.3}x {:>15} {:>10}",
             variant.name(),
             median(record.seconds.clone()) * 1e3,
             median(ratios),
+            format!("{low:.3}-{high:.3}"),
             requests
         );
     }

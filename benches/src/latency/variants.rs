@@ -1,6 +1,10 @@
-//! The six ways the `latency` mode walks one listing: a hand-written sequential loop and
+//! The ways the `latency` mode walks one listing: a hand-written sequential loop and
 //! paginate without and with lookahead, each blocking (`reqwest::blocking`, paginate's
-//! `BlockingHttpTransport`) and async (`reqwest`, `HttpTransport`, polled on a tokio runtime).
+//! `BlockingHttpTransport`) and async (`reqwest`, `HttpTransport`, polled on a tokio runtime);
+//! async lookahead both polled in place (`lookahead()`) and spawned on the runtime
+//! (`lookahead_spawned()`); and the async ones again over a client that keeps no idle
+//! connection (`pool_max_idle_per_host(0)`), so every request opens a new one, as against a
+//! server that closes connections.
 //!
 //! Every variant hands each page to the same consumer, which reads the page and then spends
 //! the configured time on it ([`Work`]). Loops and transports of one kind share one `reqwest`
@@ -69,16 +73,36 @@ pub(super) enum Variant {
     HandAsync,
     Async,
     AsyncLookahead,
+    AsyncLookaheadSpawned,
+    HandAsyncFresh,
+    AsyncFresh,
+    AsyncLookaheadFresh,
+    AsyncLookaheadSpawnedFresh,
+}
+
+/// How an async variant fetches ahead.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Ahead {
+    No,
+    /// `lookahead()`: the request's future polled when the stream is.
+    Polled,
+    /// `lookahead_spawned()`: the request a task of the runtime.
+    Spawned,
 }
 
 impl Variant {
-    pub(super) const ALL: [Variant; 6] = [
+    pub(super) const ALL: [Variant; 11] = [
         Variant::HandBlocking,
         Variant::Blocking,
         Variant::BlockingLookahead,
         Variant::HandAsync,
         Variant::Async,
         Variant::AsyncLookahead,
+        Variant::AsyncLookaheadSpawned,
+        Variant::HandAsyncFresh,
+        Variant::AsyncFresh,
+        Variant::AsyncLookaheadFresh,
+        Variant::AsyncLookaheadSpawnedFresh,
     ];
 
     pub(super) fn name(self) -> &'static str {
@@ -89,6 +113,13 @@ impl Variant {
             Variant::HandAsync => "hand loop, async",
             Variant::Async => "paginate, async",
             Variant::AsyncLookahead => "paginate, async, lookahead",
+            Variant::AsyncLookaheadSpawned => "paginate, async, lookahead spawned",
+            Variant::HandAsyncFresh => "hand loop, async, no keep-alive",
+            Variant::AsyncFresh => "paginate, async, no keep-alive",
+            Variant::AsyncLookaheadFresh => "paginate, async, lookahead, no keep-alive",
+            Variant::AsyncLookaheadSpawnedFresh => {
+                "paginate, async, lookahead spawned, no keep-alive"
+            }
         }
     }
 
@@ -101,6 +132,11 @@ impl Variant {
             Variant::HandAsync => "hand-async",
             Variant::Async => "async",
             Variant::AsyncLookahead => "async-lookahead",
+            Variant::AsyncLookaheadSpawned => "async-spawned",
+            Variant::HandAsyncFresh => "hand-async-fresh",
+            Variant::AsyncFresh => "async-fresh",
+            Variant::AsyncLookaheadFresh => "async-lookahead-fresh",
+            Variant::AsyncLookaheadSpawnedFresh => "async-spawned-fresh",
         }
     }
 
@@ -110,7 +146,14 @@ impl Variant {
             Variant::HandBlocking | Variant::Blocking | Variant::BlockingLookahead => {
                 Variant::HandBlocking
             }
-            Variant::HandAsync | Variant::Async | Variant::AsyncLookahead => Variant::HandAsync,
+            Variant::HandAsync
+            | Variant::Async
+            | Variant::AsyncLookahead
+            | Variant::AsyncLookaheadSpawned => Variant::HandAsync,
+            Variant::HandAsyncFresh
+            | Variant::AsyncFresh
+            | Variant::AsyncLookaheadFresh
+            | Variant::AsyncLookaheadSpawnedFresh => Variant::HandAsyncFresh,
         }
     }
 
@@ -129,7 +172,10 @@ pub(super) struct Setup {
     blocking_client: reqwest::blocking::Client,
     blocking: Arc<BlockingHttpTransport>,
     client: reqwest::Client,
-    http: HttpTransport,
+    http: Arc<HttpTransport>,
+    /// A client that keeps no idle connection, and the transport over it.
+    fresh_client: reqwest::Client,
+    fresh: Arc<HttpTransport>,
     runtime: tokio::runtime::Runtime,
 }
 
@@ -150,7 +196,13 @@ impl Setup {
             BlockingHttpTransport::new(blocking_client.clone(), base).map_err(|e| e.to_string())?,
         );
         let client = reqwest::Client::new();
-        let http = HttpTransport::new(client.clone(), base).map_err(|e| e.to_string())?;
+        let http = Arc::new(HttpTransport::new(client.clone(), base).map_err(|e| e.to_string())?);
+        let fresh_client = reqwest::Client::builder()
+            .pool_max_idle_per_host(0)
+            .build()
+            .map_err(|e| e.to_string())?;
+        let fresh =
+            Arc::new(HttpTransport::new(fresh_client.clone(), base).map_err(|e| e.to_string())?);
         // One worker drives the client's connections, so a consumer that busy-waits on the
         // `block_on` thread does not stall a request in flight.
         let runtime = tokio::runtime::Builder::new_multi_thread()
@@ -167,6 +219,8 @@ impl Setup {
             blocking,
             client,
             http,
+            fresh_client,
+            fresh,
             runtime,
         })
     }
@@ -178,10 +232,26 @@ impl Setup {
             Variant::HandBlocking => self.hand_blocking(run),
             Variant::Blocking => self.paginate_blocking(run, false),
             Variant::BlockingLookahead => self.paginate_blocking(run, true),
-            Variant::HandAsync => self.runtime.block_on(self.hand_async(run)),
-            Variant::Async => self.runtime.block_on(self.paginate_async(run, false)),
-            Variant::AsyncLookahead => self.runtime.block_on(self.paginate_async(run, true)),
+            Variant::HandAsync => self.runtime.block_on(self.hand_async(&self.client, run)),
+            Variant::Async => self.async_run(&self.http, run, Ahead::No),
+            Variant::AsyncLookahead => self.async_run(&self.http, run, Ahead::Polled),
+            Variant::AsyncLookaheadSpawned => self.async_run(&self.http, run, Ahead::Spawned),
+            Variant::HandAsyncFresh => self
+                .runtime
+                .block_on(self.hand_async(&self.fresh_client, run)),
+            Variant::AsyncFresh => self.async_run(&self.fresh, run, Ahead::No),
+            Variant::AsyncLookaheadFresh => self.async_run(&self.fresh, run, Ahead::Polled),
+            Variant::AsyncLookaheadSpawnedFresh => self.async_run(&self.fresh, run, Ahead::Spawned),
         }
+    }
+
+    fn async_run(
+        &self,
+        http: &Arc<HttpTransport>,
+        run: &str,
+        ahead: Ahead,
+    ) -> Result<usize, String> {
+        self.runtime.block_on(self.paginate_async(http, run, ahead))
     }
 
     fn query<'a>(
@@ -218,11 +288,10 @@ impl Setup {
         }
     }
 
-    async fn hand_async(&self, run: &str) -> Result<usize, String> {
+    async fn hand_async(&self, client: &reqwest::Client, run: &str) -> Result<usize, String> {
         let (limit, mut cursor, mut n) = (self.limit.to_string(), None::<String>, 0);
         loop {
-            let response = self
-                .client
+            let response = client
                 .get(&self.url)
                 .query(&self.query(run, &limit, cursor.as_deref()))
                 .send()
@@ -253,14 +322,22 @@ impl Setup {
         Ok(n)
     }
 
-    async fn paginate_async(&self, run: &str, lookahead: bool) -> Result<usize, String> {
-        let mut pages = self
+    async fn paginate_async(
+        &self,
+        http: &Arc<HttpTransport>,
+        run: &str,
+        ahead: Ahead,
+    ) -> Result<usize, String> {
+        // The same handle in every variant, an `Arc` (spawning needs a `'static` one).
+        let pages = self
             .model
-            .paginate_async(&self.http, json!({ "run": run }))
+            .paginate_async(http.clone(), json!({ "run": run }))
             .page_size(self.limit as u64);
-        if lookahead {
-            pages = pages.lookahead();
-        }
+        let mut pages = match ahead {
+            Ahead::No => pages,
+            Ahead::Polled => pages.lookahead(),
+            Ahead::Spawned => pages.lookahead_spawned(),
+        };
         let mut n = 0;
         while let Some(page) = pages.next().await {
             n += read(&page.map_err(|e| error_chain(&e))?);
@@ -273,7 +350,7 @@ impl Setup {
 impl Setup {
     /// The sequential async loop over the whole listing: the fan-out's baseline.
     pub(super) fn hand_loop(&self, run: &str) -> Result<usize, String> {
-        self.runtime.block_on(self.hand_async(run))
+        self.runtime.block_on(self.hand_async(&self.client, run))
     }
 
     /// The whole listing as `segments` runs of one [`FanOut`](paginated::fanout::FanOut), all
@@ -284,7 +361,7 @@ impl Setup {
                 .map(|segment| {
                     self.model
                         .paginate_async(
-                            &self.http,
+                            &*self.http,
                             json!({"run": run, "segment": segment, "segments": segments}),
                         )
                         .page_size(self.limit as u64)
