@@ -126,7 +126,9 @@
 //!   feature `http::RetryPolicy` is a ready retry policy for both transports (5xx, 429 and
 //!   lost responses retried, `Retry-After` honoured, a retry budget).
 //! - [`lookahead`](blocking::Pages::lookahead), on blocking and async runs alike, sends the next request while the consumer
-//!   works on the page just handed out, and [`FanOut`](fanout::FanOut) runs many listings at once with one
+//!   works on the page just handed out (with the `tokio` feature, async runs'
+//!   `lookahead_spawned` makes that a task of the runtime, for requests that open a
+//!   connection), and [`FanOut`](fanout::FanOut) runs many listings at once with one
 //!   checkpoint for them all; neither changes what a token or an error means.
 //! - With the `tracing` feature, each run is a `DEBUG` span and each page a `DEBUG` event.
 //!
@@ -200,7 +202,9 @@ pub mod blocking {
 /// and tokens as its twin in [`blocking`].
 ///
 /// [`Paginated::paginate_async`] and [`Model::paginate_async`] start an async run. The crate
-/// depends on no runtime: the streams are polled by whatever executor drives them.
+/// depends on no runtime: the streams are polled by whatever executor drives them. The one
+/// exception is opt-in: with the `tokio` feature, `Pages::lookahead_spawned` spawns its
+/// requests on the current tokio runtime.
 pub mod nonblocking {
     #[cfg(feature = "tokio")]
     #[cfg_attr(docsrs, doc(cfg(feature = "tokio")))]

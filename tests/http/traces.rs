@@ -243,8 +243,9 @@ fn received(page: u64, items: u64, has_next: bool) -> Fields {
     ])
 }
 
-/// Runs `config` over both transports with a fresh server each (scripted by `script`) and a
-/// capture of its own; the headers hook logs at TRACE, as a transport might.
+/// Runs `config` over both transports, and async with `lookahead_spawned`, with a fresh
+/// server each (scripted by `script`) and a capture of its own; the headers hook logs at
+/// TRACE, as a transport might.
 fn traced(
     config: PaginationConfig,
     script: impl Fn(&Server),
@@ -268,9 +269,42 @@ fn traced(
     let api = client(&server).headers(hook);
     let capture = Capture::default();
     let listed = tracing::subscriber::with_default(capture.clone(), || {
-        block_on(items_async(&api, &objects_model(), photos_params(), config))
+        block_on(items_async(
+            &api,
+            &objects_model(),
+            photos_params(),
+            config.clone(),
+        ))
     });
     outcomes.push(("async", listed, Trace::of(&capture)));
+
+    // Each request a task of the runtime: the span goes with it.
+    let server = Server::start();
+    script(&server);
+    let api = std::sync::Arc::new(client(&server).headers(hook));
+    let capture = Capture::default();
+    let listed = tracing::subscriber::with_default(capture.clone(), || {
+        block_on(async {
+            let mut run = objects_model()
+                .paginate_async(api, photos_params())
+                .config(config)
+                .lookahead_spawned()
+                .items();
+            let (mut items, mut error) = (Vec::new(), None);
+            while let Some(item) = run.next().await {
+                match item {
+                    Ok(item) => items.push(item),
+                    Err(e) => error = Some(e),
+                }
+            }
+            Listed {
+                items,
+                error,
+                resume_token: run.resume_token(),
+            }
+        })
+    });
+    outcomes.push(("async, lookahead spawned", listed, Trace::of(&capture)));
     outcomes
 }
 
