@@ -13,7 +13,9 @@
 //! so the machine's drift between rounds cancels out.
 //!
 //! Every run's requests are counted by the server and must equal the loop's (one per page):
-//! a variant that sends one more, or one less, fails the bench at once (exit status 1).
+//! a variant that sends one more, or one less, fails the bench at once (exit status 1). So does
+//! a run of a variant without keep-alive whose requests did not each come on a connection of
+//! their own; the "conns" column is the most connections a run of the variant used.
 //!
 //! ```text
 //! cargo run --release -p paginate-bench -- latency
@@ -96,6 +98,7 @@ fn median(mut values: Vec<f64>) -> f64 {
 struct Record {
     seconds: Vec<f64>,
     requests: Vec<u64>,
+    connections: Vec<u64>,
 }
 
 pub(crate) fn main(args: &[&str]) {
@@ -150,10 +153,19 @@ fn measure(server: &Server, setup: &Setup, options: &Options) -> Vec<Record> {
                     options.pages
                 ));
             }
+            let connections = server.connections(&run);
+            if variant.fresh_connections() && connections != requests {
+                broken(&format!(
+                    "{} (round {round}) sent {requests} requests on {connections} connections; \
+                     without keep-alive each request opens its own",
+                    variant.name()
+                ));
+            }
             checked.push((run, requests));
             if round > 0 {
                 records[index].seconds.push(elapsed);
                 records[index].requests.push(requests);
+                records[index].connections.push(connections);
             }
         }
     }
@@ -188,8 +200,8 @@ fn report(options: &Options, records: &[Record]) {
         options.rounds
     );
     println!(
-        "{:<50} {:>11} {:>10} {:>15} {:>10}",
-        "variant", "median", "vs loop", "min-max", "requests"
+        "{:<50} {:>11} {:>10} {:>15} {:>10} {:>6}",
+        "variant", "median", "vs loop", "min-max", "requests", "conns"
     );
     let position = |v: Variant| Variant::ALL.iter().position(|&w| w == v).unwrap_or(0);
     for (index, &variant) in Variant::ALL.iter().enumerate() {
@@ -202,15 +214,17 @@ fn report(options: &Options, records: &[Record]) {
             .map(|(b, v)| b / v)
             .collect();
         let requests = record.requests.iter().max().copied().unwrap_or(0);
+        let connections = record.connections.iter().max().copied().unwrap_or(0);
         let low = ratios.iter().copied().fold(f64::INFINITY, f64::min);
         let high = ratios.iter().copied().fold(0.0, f64::max);
         println!(
-            "{:<50} {:>9.1}ms {:>9.3}x {:>15} {:>10}",
+            "{:<50} {:>9.1}ms {:>9.3}x {:>15} {:>10} {:>6}",
             variant.name(),
             median(record.seconds.clone()) * 1e3,
             median(ratios),
             format!("{low:.3}-{high:.3}"),
-            requests
+            requests,
+            connections
         );
     }
     let async_vs_blocking: Vec<f64> = records[position(Variant::HandBlocking)]

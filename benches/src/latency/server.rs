@@ -8,7 +8,8 @@
 //!
 //! Every request is counted under its `run` parameter on arrival, before the wait, so a
 //! request whose answer is thrown away still counts: each measured run passes a `run` of its
-//! own and asks [`Server::requests`] how many it sent.
+//! own and asks [`Server::requests`] how many it sent. The client's address of each request is
+//! kept too, so [`Server::connections`] tells how many connections a run used.
 //!
 //! `segment`/`segments` (optional) serve the `segment`-th of `segments` contiguous slices of
 //! the listing, for the fan-out measurement (`fan_out` in `mod.rs`).
@@ -16,7 +17,7 @@
 //! The listener is bound before [`Server::start`] returns, so the server is usable at once:
 //! connections made before the accept loop runs wait in the listen backlog.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex, PoisonError};
 use std::thread::JoinHandle;
@@ -24,7 +25,7 @@ use std::time::Duration;
 
 use axum::Json;
 use axum::Router;
-use axum::extract::{Query, State};
+use axum::extract::{ConnectInfo, Query, State};
 use axum::http::StatusCode;
 use axum::routing::get;
 use serde::Deserialize;
@@ -37,6 +38,8 @@ struct Listing {
     objects: usize,
     latency: Duration,
     requests: Mutex<HashMap<String, u64>>,
+    /// The client addresses (one per connection) each run's requests came from.
+    peers: Mutex<HashMap<String, HashSet<SocketAddr>>>,
 }
 
 /// The query of one page request.
@@ -72,6 +75,7 @@ impl Server {
             objects,
             latency,
             requests: Mutex::new(HashMap::new()),
+            peers: Mutex::new(HashMap::new()),
         });
         let (tx, rx) = oneshot::channel::<()>();
         let app = Router::new()
@@ -82,11 +86,14 @@ impl Server {
             .spawn(move || {
                 let served = runtime.block_on(async move {
                     let listener = tokio::net::TcpListener::from_std(listener)?;
-                    axum::serve(listener, app)
-                        .with_graceful_shutdown(async {
-                            let _ = rx.await;
-                        })
-                        .await
+                    axum::serve(
+                        listener,
+                        app.into_make_service_with_connect_info::<SocketAddr>(),
+                    )
+                    .with_graceful_shutdown(async {
+                        let _ = rx.await;
+                    })
+                    .await
                 });
                 if let Err(e) = served {
                     eprintln!("paginate-bench: latency server: {e}");
@@ -114,6 +121,16 @@ impl Server {
             .unwrap_or_else(PoisonError::into_inner);
         counts.get(run).copied().unwrap_or(0)
     }
+
+    /// How many connections the requests that carried `run` came on.
+    pub(super) fn connections(&self, run: &str) -> u64 {
+        let peers = self
+            .listing
+            .peers
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
+        peers.get(run).map_or(0, |p| p.len() as u64)
+    }
 }
 
 impl Drop for Server {
@@ -137,6 +154,7 @@ fn segment_bounds(objects: usize, segment: usize, segments: usize) -> (usize, us
 }
 
 async fn page(
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
     State(listing): State<Arc<Listing>>,
     Query(query): Query<PageQuery>,
 ) -> Result<Json<Value>, (StatusCode, String)> {
@@ -147,6 +165,13 @@ async fn page(
             .unwrap_or_else(PoisonError::into_inner);
         *counts.entry(query.run.clone()).or_insert(0) += 1;
     }
+    listing
+        .peers
+        .lock()
+        .unwrap_or_else(PoisonError::into_inner)
+        .entry(query.run.clone())
+        .or_default()
+        .insert(peer);
     tokio::time::sleep(listing.latency).await;
     let bad = |why: String| (StatusCode::BAD_REQUEST, why);
     let (segment, segments) = match (query.segment, query.segments) {

@@ -157,6 +157,12 @@ impl Variant {
         }
     }
 
+    /// Whether the variant's client keeps no idle connection, so that each of its requests
+    /// must come on a connection of its own.
+    pub(super) fn fresh_connections(self) -> bool {
+        self.baseline() == Variant::HandAsyncFresh
+    }
+
     pub(super) fn run_id(self, round: usize) -> String {
         format!("{}-{round}", self.tag())
     }
