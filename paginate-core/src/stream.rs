@@ -108,9 +108,9 @@ impl<'a, H, P, I> Pages<'a, H, P, I> {
     /// the stream, the request gets as far as its first poll took it. Over a pooled keep-alive
     /// connection that is the whole request (the client's connection task sends it); when the
     /// request needs a new connection (a client without keep-alive, a server that closes
-    /// connections, a TLS handshake) it waits for your next poll and lookahead gains nothing.
-    /// There, use `lookahead_spawned` (feature `tokio`), which runs the request as a task of
-    /// the runtime.
+    /// connections, a TLS handshake) it mostly waits at the connect for your next poll, and
+    /// lookahead gains little. There, use `lookahead_spawned` (feature `tokio`), which runs
+    /// the request as a task of the runtime.
     pub fn lookahead(mut self) -> Self {
         self.driver.set_lookahead(true);
         self
