@@ -11,7 +11,7 @@
 
 use std::collections::HashMap;
 use std::net::SocketAddr;
-use std::sync::{Arc, Mutex, PoisonError};
+use std::sync::{Arc, Condvar, Mutex, PoisonError};
 use std::task::{Poll, Wake, Waker};
 use std::thread::JoinHandle;
 use std::time::Duration;
@@ -34,8 +34,15 @@ const PER_PAGE: usize = 2;
 /// and a test that waits this long has failed.
 const MUST_ARRIVE: Duration = Duration::from_secs(20);
 
-/// What the counted server saw: the client address of each request, in order of arrival.
-type Peers = Arc<Mutex<Vec<SocketAddr>>>;
+/// What the counted server saw: the client address of each request, in order of arrival,
+/// and a condition variable raised at each, for a consumer that blocks its thread.
+#[derive(Debug, Default)]
+struct Seen {
+    peers: Mutex<Vec<SocketAddr>>,
+    raised: Condvar,
+}
+
+type Peers = Arc<Seen>;
 
 /// A listing of `PAGES` pages of `PER_PAGE` numbers at `GET /items?after=N`, each page with
 /// `next` while more remain. `arrived` counts requests as they arrive, before the answer.
@@ -56,9 +63,11 @@ async fn counted_page(
     Query(query): Query<HashMap<String, String>>,
 ) -> axum::Json<Value> {
     peers
+        .peers
         .lock()
         .unwrap_or_else(PoisonError::into_inner)
         .push(peer);
+    peers.raised.notify_all();
     arrived.send_modify(|n| *n += 1);
     let start = query
         .get("after")
@@ -119,8 +128,24 @@ impl Counted {
             .is_ok_and(|seen| seen.is_ok())
     }
 
+    /// Like [`Counted::arrived`], blocking the thread: for a consumer that computes.
+    fn arrived_blocking(&self, n: usize, within: Duration) -> bool {
+        let peers = self
+            .peers
+            .peers
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
+        let (peers, _) = self
+            .peers
+            .raised
+            .wait_timeout_while(peers, within, |peers| peers.len() < n)
+            .unwrap_or_else(PoisonError::into_inner);
+        peers.len() >= n
+    }
+
     fn peers(&self) -> Vec<SocketAddr> {
         self.peers
+            .peers
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
             .clone()
@@ -198,6 +223,42 @@ fn spawned_lookahead_sends_while_the_consumer_holds_a_page_on_a_new_connection()
     ports.sort_unstable();
     ports.dedup();
     assert_eq!(ports.len(), PAGES, "a connection was reused: {peers:?}");
+}
+
+#[test]
+fn spawned_lookahead_sends_while_the_consumer_blocks_its_thread() {
+    // A consumer that holds its thread (as computation does) on a multi-threaded runtime: the
+    // request runs on the worker meanwhile.
+    let server = Counted::start();
+    let api = no_keep_alive(&server);
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(1)
+        .enable_all()
+        .build()
+        .unwrap();
+    let (sent_ahead, items) = runtime.block_on(async {
+        let mut pages = counted_model()
+            .paginate_async(api, json!({}))
+            .lookahead_spawned();
+        let mut items = Vec::new();
+        let mut sent_ahead = Vec::new();
+        let mut page_number = 0;
+        while let Some(page) = pages.next().await {
+            page_number += 1;
+            items.extend(page.unwrap()["items"].as_array().unwrap().iter().cloned());
+            if page_number < PAGES {
+                sent_ahead.push(server.arrived_blocking(page_number + 1, MUST_ARRIVE));
+            }
+        }
+        (sent_ahead, items)
+    });
+    assert_eq!(
+        sent_ahead,
+        [true; PAGES - 1],
+        "a request waited for the next poll"
+    );
+    assert_eq!(items, all_items());
+    assert_eq!(server.peers().len(), PAGES);
 }
 
 #[test]
