@@ -2,8 +2,8 @@
 //! reaches the server while the consumer holds a page and does not poll the stream, over a
 //! client that opens a new connection for every request, where plain `lookahead()` waits for
 //! the next poll (it still does); every token is that of a plain run; dropping the stream
-//! aborts the request; a panicking transport is an error; outside a runtime the request is
-//! polled in place.
+//! aborts the request; a panicking transport, or a runtime shut down under the request, is a
+//! transport error; outside a runtime the request is polled in place.
 //!
 //! The listing here has a server of its own ([`Counted`]) that raises a signal the moment a
 //! request arrives, before it answers, and records the client port of each request, which
@@ -462,4 +462,37 @@ fn without_a_runtime_the_spawned_lookahead_polls_in_place() {
     let items: Vec<Value> = listed.iter().map(|(item, _)| item.clone()).collect();
     assert_eq!(items, [json!(0), json!(1), json!(2), json!(3), json!(4)]);
     assert_eq!(listed.last().map(|(_, token)| token.clone()), Some(None));
+}
+
+#[test]
+fn a_runtime_shut_down_under_the_spawned_request_is_a_transport_error() {
+    let api = Arc::new(from_fn(|request| async move {
+        if request.params().contains_key("after") {
+            // Page 2 is still in flight when its runtime goes away.
+            std::future::pending::<()>().await;
+        }
+        Ok::<_, std::io::Error>(json!({"items": [0, 1], "next": "1"}))
+    }));
+    let first_runtime = tokio::runtime::Builder::new_current_thread()
+        .build()
+        .unwrap();
+    let mut pages = counted_model()
+        .paginate_async(api, json!({}))
+        .lookahead_spawned();
+    let first = first_runtime.block_on(pages.next());
+    assert!(matches!(first, Some(Ok(_))), "{first:?}");
+    drop(first_runtime);
+    let second = block_on_without_runtime(pages.next());
+    let Some(Err(error @ Error::Transport { page: 2, .. })) = &second else {
+        panic!("not page 2's transport error: {second:?}");
+    };
+    let source = std::error::Error::source(error).unwrap();
+    assert!(
+        matches!(
+            source.downcast_ref::<SpawnedRequestError>(),
+            Some(SpawnedRequestError::Cancelled)
+        ),
+        "{source}"
+    );
+    assert!(block_on_without_runtime(pages.next()).is_none());
 }
