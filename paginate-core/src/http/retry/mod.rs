@@ -85,7 +85,9 @@ struct Settings {
     retry_after_cap: Duration,
     attempt_timeout: Duration,
     backoff: ExponentialBackoffMaker<Reseeded>,
-    /// The longest backoff.
+    /// The longest backoff: what the blocking transport waits when it has no timer to draw
+    /// tower's backoff from.
+    #[cfg_attr(not(feature = "http-blocking"), allow(dead_code))]
     backoff_max: Duration,
     /// The budget's parameters, for `Debug`.
     budget: (Duration, u32, f32),
