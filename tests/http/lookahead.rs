@@ -404,9 +404,10 @@ fn a_transport_that_panics_in_the_spawned_request_is_a_transport_error() {
     assert_eq!(results.len(), 2, "{results:?}");
     assert!(results[0].is_ok());
     let error = results[1].as_ref().unwrap_err();
-    let Error::Transport { page: 2, .. } = error else {
-        panic!("not page 2's transport error: {error}");
+    let Error::Transport { page, .. } = error else {
+        panic!("not a transport error: {error}");
     };
+    assert_eq!(*page, 2, "{error}");
     let source = std::error::Error::source(error).unwrap();
     match source.downcast_ref::<SpawnedRequestError>() {
         Some(SpawnedRequestError::Panicked { message }) => {
@@ -483,9 +484,10 @@ fn a_runtime_shut_down_under_the_spawned_request_is_a_transport_error() {
     assert!(matches!(first, Some(Ok(_))), "{first:?}");
     drop(first_runtime);
     let second = block_on_without_runtime(pages.next());
-    let Some(Err(error @ Error::Transport { page: 2, .. })) = &second else {
-        panic!("not page 2's transport error: {second:?}");
+    let Some(Err(error @ Error::Transport { page, .. })) = &second else {
+        panic!("not a transport error: {second:?}");
     };
+    assert_eq!(*page, 2, "{error}");
     let source = std::error::Error::source(error).unwrap();
     assert!(
         matches!(
