@@ -408,7 +408,7 @@ fn retryable_status(status: StatusCode) -> bool {
     status.is_server_error() || status == StatusCode::TOO_MANY_REQUESTS
 }
 
-/// The wait a `Retry-After` header asks for (RFC 9110 §10.2.3): delta-seconds, or an HTTP
+/// The wait a `Retry-After` header asks for (RFC 9110, section 10.2.3): delta-seconds, or an HTTP
 /// date (a date past is no wait). A value that is neither is ignored, and the backoff used.
 /// Seconds too many for a `Duration` are the longest one, which any cap refuses.
 fn retry_after(headers: &HeaderMap, now: SystemTime) -> Option<Duration> {
