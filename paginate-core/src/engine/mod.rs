@@ -13,6 +13,7 @@
 //! - `state.rs`: where a run stands, and every move between its phases.
 //! - `take.rs`: the rules of a page taken (L2, L3, L6, M1–M3, R6, R7).
 //! - `next.rs`: the next token of a page (L2) and repeated tokens (L6).
+//! - `position.rs`: the first position of a run, and the pagination styles (§8).
 //! - `tests.rs`, `breaches.rs`: the calling protocol driven directly, breaches included.
 
 #[cfg(test)]
@@ -34,7 +35,6 @@ use crate::body::ReplyMeta;
 
 use crate::cycle::CycleGuard;
 use crate::error::{BoxError, Error, PageNumber, preview};
-use crate::expr::is_absent;
 use crate::model::{LimitType, Model};
 use crate::options::{HookFn, PaginationConfig, ProgressHook};
 use crate::page::{SearchFailed, TakenPage};
@@ -409,38 +409,6 @@ impl Run {
             .starting_token
             .as_deref()
             .filter(|token| !token.is_empty())
-    }
-
-    /// The position of the first request: the starting token's, or else the token values the
-    /// caller put in the params. (botocore records `None` for the latter, so a run that starts
-    /// from a caller's marker and is cut by `max_items` resumes from the very beginning.)
-    fn initial_position(&self) -> Result<Position, Error> {
-        let tokens = self.model.input_tokens();
-        match self.starting_token() {
-            Some(token) => Position::decode(token, tokens).map_err(|reason| Error::InvalidToken {
-                operation: self.operation(),
-                token: preview(token),
-                reason,
-            }),
-            // P2: a URL to follow comes from a page or a token, never from a param that
-            // happens to be named `next_url`.
-            None if matches!(self.model.inner().style.advance, Advance::NextUrl { .. }) => {
-                Ok(Position::empty(tokens.len()))
-            }
-            None => Ok(Position {
-                values: tokens
-                    .iter()
-                    .map(|name| {
-                        self.params
-                            .get(name)
-                            .filter(|v| !is_absent(Some(v)))
-                            .cloned()
-                    })
-                    .collect(),
-                offset: None,
-                encoded_keys: None,
-            }),
-        }
     }
 
     /// L7: the transport failed; the resume token keeps pointing at the page that failed.

@@ -1,7 +1,9 @@
 //! The pagination styles' part of a run (SEMANTICS §8): where a position's values go in the
 //! next request (P2, P3, P9, P11), how a page moves the position (P4, P5, P10) and what else
 //! ends a listing (P7, P8). A botocore model (`Advance::Tokens`, every target a parameter, no
-//! stop rule) goes through exactly the rules it went through before (P12).
+//! stop rule) goes through exactly the rules it went through before (P12). Also where a run
+//! starts: the first request's position (a starting token's, or the caller's params: R3–R5,
+//! L1) and how many of the listing's pages come before it (K3).
 
 use std::borrow::Cow;
 
@@ -383,6 +385,38 @@ impl Run {
                 }
             },
         })
+    }
+
+    /// The position of the first request: the starting token's, or else the token values the
+    /// caller put in the params. (botocore records `None` for the latter, so a run that starts
+    /// from a caller's marker and is cut by `max_items` resumes from the very beginning.)
+    pub(super) fn initial_position(&self) -> Result<Position, Error> {
+        let tokens = self.model.input_tokens();
+        match self.starting_token() {
+            Some(token) => Position::decode(token, tokens).map_err(|reason| Error::InvalidToken {
+                operation: self.operation(),
+                token: preview(token),
+                reason,
+            }),
+            // P2: a URL to follow comes from a page or a token, never from a param that
+            // happens to be named `next_url`.
+            None if matches!(self.model.inner().style.advance, Advance::NextUrl { .. }) => {
+                Ok(Position::empty(tokens.len()))
+            }
+            None => Ok(Position {
+                values: tokens
+                    .iter()
+                    .map(|name| {
+                        self.params
+                            .get(name)
+                            .filter(|v| !is_absent(Some(v)))
+                            .cloned()
+                    })
+                    .collect(),
+                offset: None,
+                encoded_keys: None,
+            }),
+        }
     }
 
     /// The listing's pages before the one `position` fetches first, when the position says
