@@ -31,6 +31,7 @@ where
                     stop: &[],
                     total: ::core::option::Option::None,
                     continue_route: ::core::option::Option::None,
+                    check_keys: true,
                 },
             )
     }

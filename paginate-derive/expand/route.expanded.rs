@@ -27,6 +27,7 @@ impl ::paginated::Paginated for ListObjects {
                     stop: &[],
                     total: ::core::option::Option::None,
                     continue_route: ::core::option::Option::None,
+                    check_keys: true,
                 },
             )
     }

@@ -35,6 +35,7 @@ impl ::paginated::Paginated for ListResourceRecordSets {
                     stop: &[],
                     total: ::core::option::Option::None,
                     continue_route: ::core::option::Option::None,
+                    check_keys: true,
                 },
             )
     }

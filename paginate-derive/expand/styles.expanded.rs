@@ -27,6 +27,7 @@ impl ::paginated::Paginated for ListPosts {
                     stop: &["empty_page", "short_page"],
                     total: ::core::option::Option::Some("header('X-Total-Count')"),
                     continue_route: ::core::option::Option::None,
+                    check_keys: true,
                 },
             )
     }
