@@ -88,6 +88,42 @@ fn declared(model: &Inner, read: &[ReadKey]) -> Vec<String> {
     names
 }
 
+/// Whether the declaration that reads a key reads a position or a stop (an output token,
+/// `more_results`, `next_url`, `total`): keys that a listing's last page leaves out while it
+/// holds a sibling (`prevPageToken` beside no `nextPageToken`, Graph's `@odata.deltaLink` in
+/// place of `@odata.nextLink`), so only a name one edit away counts as their near miss.
+fn reads_a_position(field: &str) -> bool {
+    !matches!(field, "result_key" | "non_aggregate_keys")
+}
+
+/// True when `a` and `b`, folded (case, `_` and `-` ignored), are at most one edit apart.
+fn one_edit_apart(a: &str, b: &str) -> bool {
+    let (a, b): (Vec<char>, Vec<char>) = (
+        paginated_rules::fold(a).chars().collect(),
+        paginated_rules::fold(b).chars().collect(),
+    );
+    let (short, long) = if a.len() <= b.len() {
+        (&a, &b)
+    } else {
+        (&b, &a)
+    };
+    if long.len() - short.len() > 1 {
+        return false;
+    }
+    let prefix = short
+        .iter()
+        .zip(long.iter())
+        .take_while(|(x, y)| x == y)
+        .count();
+    if short.len() == long.len() {
+        // One substitution at most: everything after the first difference is equal.
+        short.get(prefix + 1..) == long.get(prefix + 1..) || prefix == short.len()
+    } else {
+        // One insertion: the longer one without its char at the first difference.
+        short.get(prefix..) == long.get(prefix + 1..)
+    }
+}
+
 /// The first key `model` reads that is not in `present` while a near name is (K1, K2).
 fn near_miss<'p>(
     model: &Inner,
@@ -99,8 +135,15 @@ fn near_miss<'p>(
         if present.clone().any(|k| k == read.key) {
             return None;
         }
-        let candidates = present.clone().filter(|k| !declared.iter().any(|d| d == k));
-        paginated_rules::did_you_mean(&read.key, candidates).map(|found| NearMiss {
+        let candidates = present.clone().filter(|k| {
+            let k = paginated_rules::fold(k);
+            !declared.iter().any(|d| paginated_rules::fold(d) == k)
+        });
+        let found = paginated_rules::did_you_mean(&read.key, candidates)?;
+        if reads_a_position(read.field) && !one_edit_apart(&read.key, found) {
+            return None;
+        }
+        Some(NearMiss {
             found: found.to_owned(),
             read,
         })
@@ -273,6 +316,59 @@ mod tests {
         )
         .unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(check_type(&botocore, &["data", "next"]), None);
+    }
+
+    #[test]
+    fn one_edit_apart_is_folded_and_counts_one_edit() {
+        for (a, b) in [
+            ("nxt", "next"),
+            ("next", "nxt"),
+            ("NextToken", "nextToken"),
+            ("next_token", "nextToken"),
+            ("NextMarkr", "NextMarker"),
+            ("nezt", "next"),
+            ("a", "a"),
+        ] {
+            assert!(one_edit_apart(a, b), "{a} {b}");
+        }
+        for (a, b) in [
+            ("nextPageToken", "prevPageToken"),
+            ("@odata.nextLink", "@odata.deltaLink"),
+            ("next_page_url", "prev_page_url"),
+            ("nxet", "next"),
+            ("next", "ne"),
+        ] {
+            assert!(!one_edit_apart(a, b), "{a} {b}");
+        }
+    }
+
+    #[test]
+    fn a_missing_token_beside_its_sibling_is_no_near_miss() {
+        // The last page of a Graph delta query has `@odata.deltaLink`, not `@odata.nextLink`.
+        let graph = Model::builder("ListUsersDelta")
+            .next_url("\"@odata.nextLink\"")
+            .result_key("value")
+            .build()
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(check_type(&graph, &["value", "@odata.deltaLink"]), None);
+        // YouTube's last page has `prevPageToken` and no `nextPageToken`.
+        assert_eq!(
+            check_type(
+                &model("nextPageToken", "items"),
+                &["items", "prevPageToken"]
+            ),
+            None
+        );
+        // A result key is a list the page always has: a near name there is a typo.
+        assert!(check_type(&model("next", "itemz"), &["items", "next"]).is_some());
+        // Declared names compare folded: `pageToken` is the input token `page_token`.
+        let folded = Model::builder("ListThings")
+            .input_token("page_token")
+            .output_token("next_page_tokn")
+            .result_key("items")
+            .build()
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(check_type(&folded, &["items", "pageToken"]), None);
     }
 
     #[test]
