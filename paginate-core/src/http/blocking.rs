@@ -45,8 +45,10 @@ impl BlockingHttpTransport {
     /// Retries each page request as `policy` says (feature `retry`): the same rules, waits and
     /// budget as [`RetryPolicy::layer`](super::RetryPolicy::layer) in an async `tower` stack,
     /// with the thread asleep between attempts. Each attempt is the whole exchange, the
-    /// body's reading included, limited to the policy's attempt timeout; retries share the
-    /// policy's budget with its clones (other transports given the same policy included).
+    /// body's reading included, limited to the policy's attempt timeout, which replaces the
+    /// client's own timeout for these requests (set the policy's to what you want each attempt
+    /// to take); retries share the policy's budget with its clones (other transports given the
+    /// same policy included).
     ///
     /// ```no_run
     /// use paginated::http::{BlockingHttpTransport, RetryPolicy};

@@ -200,11 +200,15 @@ pub enum HttpError {
         source: crate::ForeignUrl,
     },
 
-    /// The blocking transport was called from inside an async runtime's own thread (the body
-    /// of `#[tokio::main]` or `#[tokio::test]`, or `block_on`), where waiting for the network
-    /// would stall every task of the runtime and where reqwest's blocking client panics. No
-    /// request was sent. Use [`HttpTransport`] with `paginate_async`, or move the blocking
-    /// run off the runtime with `tokio::task::spawn_blocking` (which this transport accepts).
+    /// The blocking transport was called on an async runtime's own thread (the body of
+    /// `#[tokio::main]` or `#[tokio::test]`, `block_on`, or a thread inside
+    /// `Handle::enter`), where waiting for the network would stall the runtime and where
+    /// reqwest's blocking client panics. No request was sent. Use [`HttpTransport`] with
+    /// `paginate_async`, or move the blocking run off the runtime with
+    /// `tokio::task::spawn_blocking`, which this transport accepts. tokio does not tell an
+    /// async task (`tokio::spawn`) from a `spawn_blocking` one: from either, the request is
+    /// sent from a thread outside the runtime, and in an async task the worker thread waits
+    /// for it, as it would for any blocking call.
     #[error(
         "{operation}: the blocking HTTP transport was called on an async runtime's thread, where it would block every task (and reqwest panics); use `HttpTransport` with `paginate_async`, or run it in `tokio::task::spawn_blocking`; no request was sent"
     )]

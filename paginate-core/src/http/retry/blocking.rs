@@ -40,7 +40,9 @@ impl RetryPolicy {
                     status: received.status,
                     headers: &received.headers,
                 },
-                Err(HttpError::Request { .. }) => Outcome::Failed,
+                Err(HttpError::Request { source, .. }) if super::transient(source.as_ref()) => {
+                    Outcome::Failed
+                }
                 // Refused before anything was sent (a foreign URL, a hook): no retry cures it.
                 Err(_) => return outcome,
             };

@@ -111,6 +111,9 @@ impl Policy<reqwest::Request, reqwest::Response, BoxError> for RetryPolicy {
                 status: response.status(),
                 headers: response.headers(),
             },
+            // A failure no retry cures (a request that cannot be built, another layer's
+            // error) is handed on as it is.
+            Err(error) if !super::transient(error.as_ref()) => return None,
             Err(_) => Outcome::Failed,
         };
         match self.judge(outcome) {

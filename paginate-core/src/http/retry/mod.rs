@@ -30,8 +30,13 @@ pub use layer::{ReadBody, RetryLayer};
 /// Retries a page request that failed in a way a retry may cure, as production clients should:
 /// a `5xx`, a `429 Too Many Requests`, or no response at all (connection refused or reset, a
 /// body cut short, a timeout). Any other `4xx` is never retried: the request was wrong and
-/// will be wrong again. A request whose body cannot be cloned is not retried either (the
-/// ready transports' bodies always can).
+/// will be wrong again; nor is a failure no retry cures (a request reqwest cannot build, a
+/// redirect loop, an error of another layer). A request whose body cannot be cloned is not
+/// retried either (the ready transports' bodies always can).
+///
+/// Every method is retried, POST included: a page request reads a listing, whatever its
+/// method (DynamoDB's `Scan`, search endpoints), so sending it again changes nothing on the
+/// server. Do not put this policy in front of requests that change state.
 ///
 /// Before each retry it waits what the server asked with `Retry-After` (delta-seconds or an
 /// HTTP date), or else tower's jittered exponential backoff. A `Retry-After` longer than the
@@ -337,8 +342,9 @@ impl RetryPolicyBuilder {
                 Some("the window (ttl) must be from 1 s to 60 s")
             } else if !(0.0..=1000.0).contains(&self.budget_retry_percent) {
                 Some("retry_percent must be a number from 0 to 1000")
-            } else if i32::try_from(self.budget_min_per_sec).is_err() {
-                Some("min_per_sec must be below 2^31")
+            } else if self.budget_min_per_sec >= i32::MAX as u32 {
+                // tower asserts `min_per_sec < i32::MAX`.
+                Some("min_per_sec must be below 2^31 - 1")
             } else {
                 None
             };
@@ -402,6 +408,20 @@ pub(crate) enum Verdict {
     Stop(RetryStop),
 }
 
+/// Whether a failure with no response is one a retry may cure: no connection, a reset, a
+/// body cut short, a timeout (the attempt's, tower's `Elapsed`, or the client's). A request
+/// reqwest could not build, a redirect loop, or an error of another layer (a rate limit's, a
+/// buffer's) is not retried: sending the same request again gives the same answer.
+pub(crate) fn transient(error: &(dyn std::error::Error + 'static)) -> bool {
+    if error.is::<tower::timeout::error::Elapsed>() {
+        return true;
+    }
+    match error.downcast_ref::<reqwest::Error>() {
+        Some(error) => !error.is_builder() && !error.is_redirect(),
+        None => false,
+    }
+}
+
 /// The statuses a retry may cure, as [`HttpError::is_retryable`](super::HttpError::is_retryable)
 /// says: every `5xx`, and `429`; no other `4xx`.
 fn retryable_status(status: StatusCode) -> bool {
@@ -409,7 +429,8 @@ fn retryable_status(status: StatusCode) -> bool {
 }
 
 /// The wait a `Retry-After` header asks for (RFC 9110, section 10.2.3): delta-seconds, or an HTTP
-/// date (a date past is no wait). A value that is neither is ignored, and the backoff used.
+/// date (a date past asks for nothing: the backoff is used). A value that is neither is
+/// ignored, and the backoff used.
 /// Seconds too many for a `Duration` are the longest one, which any cap refuses.
 fn retry_after(headers: &HeaderMap, now: SystemTime) -> Option<Duration> {
     let text = headers.get(RETRY_AFTER)?.to_str().ok()?.trim();
@@ -420,7 +441,9 @@ fn retry_after(headers: &HeaderMap, now: SystemTime) -> Option<Duration> {
         );
     }
     let at = httpdate::parse_http_date(text).ok()?;
-    Some(at.duration_since(now).unwrap_or(Duration::ZERO))
+    // A date already past (a server whose clock is behind) asks for no particular wait: the
+    // backoff is used, rather than retrying at once.
+    at.duration_since(now).ok().filter(|wait| !wait.is_zero())
 }
 
 /// tower's `HasherRng`, seeded anew when cloned. tower's backoff clones its generator for each

@@ -91,10 +91,8 @@ fn retry_after_is_read_as_seconds_or_as_an_http_date() {
         "{wait:?}"
     );
     let past = httpdate::fmt_http_date(now - Duration::from_secs(60));
-    assert_eq!(
-        retry_after(&with_retry_after(&past), now),
-        Some(Duration::ZERO)
-    );
+    // A date past (a server clock behind) asks for nothing: the backoff applies.
+    assert_eq!(retry_after(&with_retry_after(&past), now), None);
     assert_eq!(retry_after(&with_retry_after("soon"), now), None);
     assert_eq!(retry_after(&with_retry_after("-1"), now), None);
     assert_eq!(retry_after(&HeaderMap::new(), now), None);
@@ -154,6 +152,8 @@ fn settings_tower_cannot_keep_are_errors_not_panics() {
         RetryPolicy::builder().budget(Duration::from_secs(10), 10, f32::NAN),
         RetryPolicy::builder().budget(Duration::from_secs(10), 10, -1.0),
         RetryPolicy::builder().budget(Duration::from_secs(10), u32::MAX, 0.2),
+        // tower asserts below `i32::MAX`: the boundary itself.
+        RetryPolicy::builder().budget(Duration::from_secs(10), i32::MAX as u32, 0.2),
         RetryPolicy::builder().backoff(Duration::from_secs(2), Duration::from_secs(1)),
         RetryPolicy::builder().jitter(f64::NAN),
         RetryPolicy::builder().attempt_timeout(Duration::ZERO),
@@ -206,4 +206,33 @@ fn the_policy_retries_exactly_the_statuses_http_error_calls_retryable() {
         };
         assert_eq!(retryable_status(status), error.is_retryable(), "{status}");
     }
+}
+
+#[test]
+fn only_failures_a_retry_may_cure_are_transient() {
+    // A request reqwest cannot build is the same on every attempt.
+    let unbuildable = reqwest::Client::new()
+        .get("http://[::1")
+        .build()
+        .expect_err("not a URL");
+    assert!(unbuildable.is_builder());
+    assert!(!transient(&unbuildable));
+    // Another layer's error (a rate limit's, a buffer's, the user's own).
+    let other = std::io::Error::other("a layer said no");
+    assert!(!transient(&other));
+}
+
+#[cfg(feature = "http-blocking")]
+#[test]
+fn a_connection_refused_is_transient() {
+    // Bind a port, free it, and connect to it.
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("a free port");
+    let refused = reqwest::blocking::Client::new()
+        .get(format!("http://127.0.0.1:{port}/"))
+        .send()
+        .expect_err("nothing listens there");
+    assert!(transient(&refused), "{refused:?}");
 }
