@@ -150,7 +150,15 @@ async fn items_async<T: nonblocking::Transport + Sync>(
     params: Value,
     config: PaginationConfig,
 ) -> Listed {
-    let mut run = model.paginate_async(api, params).config(config).items();
+    listed_async(model.paginate_async(api, params).config(config).items()).await
+}
+
+/// Everything an async run of items gives, to its end or its error.
+async fn listed_async<'a, H>(mut run: nonblocking::Items<'a, H>) -> Listed
+where
+    H: std::ops::Deref + Clone + Send + 'a,
+    H::Target: nonblocking::Transport,
+{
     let mut items = Vec::new();
     let mut error = None;
     while let Some(item) = run.next().await {

@@ -98,37 +98,20 @@ fn reads_a_position(field: &str) -> bool {
 
 /// True when `a` and `b`, folded (case, `_` and `-` ignored), are at most one edit apart.
 fn one_edit_apart(a: &str, b: &str) -> bool {
-    let (a, b): (Vec<char>, Vec<char>) = (
-        paginated_rules::fold(a).chars().collect(),
-        paginated_rules::fold(b).chars().collect(),
-    );
-    let (short, long) = if a.len() <= b.len() {
-        (&a, &b)
-    } else {
-        (&b, &a)
-    };
-    if long.len() - short.len() > 1 {
-        return false;
-    }
-    let prefix = short
-        .iter()
-        .zip(long.iter())
-        .take_while(|(x, y)| x == y)
-        .count();
-    if short.len() == long.len() {
-        // One substitution at most: everything after the first difference is equal.
-        short.get(prefix + 1..) == long.get(prefix + 1..) || prefix == short.len()
-    } else {
-        // One insertion: the longer one without its char at the first difference.
-        short.get(prefix..) == long.get(prefix + 1..)
-    }
+    use paginated_rules::{edit_distance, fold};
+    edit_distance(&fold(a), &fold(b)) <= 1
 }
 
-/// The first key `model` reads that is not in `present` while a near name is (K1, K2).
+/// The first key `model` reads that is not in `present` while a near name is (K1, K2); none
+/// for a model that does not check, or whose page is a bare array (P1: no keys to read).
 fn near_miss<'p>(
-    model: &Inner,
+    model: &Model,
     present: impl Iterator<Item = &'p str> + Clone,
 ) -> Option<NearMiss> {
+    let model = model.inner();
+    if !model.check_keys || model.whole_page() {
+        return None;
+    }
     let read = read_keys(model);
     let declared = declared(model, &read);
     read.into_iter().find_map(|read| {
@@ -154,21 +137,13 @@ fn near_miss<'p>(
 /// a key with a near name. Only pages that are objects are checked (an array page is refused
 /// on its own, L7, P1).
 pub(crate) fn check_page(model: &Model, page: &TakenPage) -> Option<NearMiss> {
-    let inner = model.inner();
-    if !inner.check_keys || inner.whole_page() {
-        return None;
-    }
     let keys = page.top_keys();
-    near_miss(inner, keys.iter().copied())
+    near_miss(model, keys.iter().copied())
 }
 
 /// K2: a key the model reads that the page type lacks while it has a field with a near name.
 pub(crate) fn check_type(model: &Model, fields: &[&'static str]) -> Option<NearMiss> {
-    let inner = model.inner();
-    if !inner.check_keys || inner.whole_page() {
-        return None;
-    }
-    near_miss(inner, fields.iter().copied())
+    near_miss(model, fields.iter().copied())
 }
 
 /// The serialized field names of `T` when it deserializes as a struct with named fields

@@ -42,7 +42,7 @@ pub use styles::{
     HEADER_NAME_PUNCTUATION, SOURCE_FUNCTIONS, Source, Stop, Target, WHOLE_PAGE, bad_header_char,
     call,
 };
-pub use suggest::{did_you_mean, did_you_mean_within, fold};
+pub use suggest::{did_you_mean, did_you_mean_within, edit_distance, fold};
 
 use expression::dotted_path_problem;
 use styles::{first_reason, source_reasons, target_reasons};

@@ -40,8 +40,9 @@ pub fn fold(name: &str) -> String {
         .collect()
 }
 
-/// Levenshtein distance, in characters, with one row of memory.
-fn edit_distance(a: &str, b: &str) -> usize {
+/// Levenshtein distance, in characters, with one row of memory (not folded: compare
+/// [`fold`]ed names for [`did_you_mean`]'s notion of near).
+pub fn edit_distance(a: &str, b: &str) -> usize {
     let b: Vec<char> = b.chars().collect();
     let mut row: Vec<usize> = (0..=b.len()).collect();
     for (i, ca) in a.chars().enumerate() {

@@ -284,25 +284,13 @@ fn traced(
     let api = std::sync::Arc::new(client(&server).headers(hook));
     let capture = Capture::default();
     let listed = tracing::subscriber::with_default(capture.clone(), || {
-        block_on(async {
-            let mut run = objects_model()
+        block_on(listed_async(
+            objects_model()
                 .paginate_async(api, photos_params())
                 .config(config)
                 .lookahead_spawned()
-                .items();
-            let (mut items, mut error) = (Vec::new(), None);
-            while let Some(item) = run.next().await {
-                match item {
-                    Ok(item) => items.push(item),
-                    Err(e) => error = Some(e),
-                }
-            }
-            Listed {
-                items,
-                error,
-                resume_token: run.resume_token(),
-            }
-        })
+                .items(),
+        ))
     });
     outcomes.push(("async, lookahead spawned", listed, Trace::of(&capture)));
     outcomes
