@@ -23,10 +23,10 @@ use crate::engine::{Run, Step};
 use crate::error::{BoxError, Error};
 use crate::full_result::FullResult;
 use crate::page::TakenPage;
-use crate::raw_page::ItemSink;
 use crate::results::PageConsumer;
 use crate::trace::{RunSpan, RunTrace};
 use crate::transport::PageRequest;
+pub(crate) use read::Readers;
 use read::{NotJson, read_reply};
 
 /// How a driver gets pages: a request is started with [`Fetch::send`] and its answer collected
@@ -124,8 +124,9 @@ impl<F: Fetch> Driver<F> {
     pub(crate) fn poll_page(
         &mut self,
         cx: &mut Context<'_>,
+        readers: Readers<'_>,
     ) -> Poll<Option<Result<TakenPage, Error>>> {
-        let page = match self.poll_taken(cx, None) {
+        let page = match self.poll_taken(cx, readers) {
             Poll::Ready(page) => page,
             Poll::Pending => return Poll::Pending,
         };
@@ -136,14 +137,14 @@ impl<F: Fetch> Driver<F> {
     }
 
     /// The next page, as the run gives it back: the one path of pages, items, search and
-    /// full results. `sink` takes its key's elements as a body is read (G8). Lookahead is
+    /// full results. `readers` read a body beside the run's pass (G8). Lookahead is
     /// left to the caller ([`Driver::look_ahead`]), once the page has been used without an
     /// error that ends the run, so that nothing is sent that a run without lookahead would
     /// not send (G7).
     fn poll_taken(
         &mut self,
         cx: &mut Context<'_>,
-        sink: Option<&mut dyn ItemSink>,
+        readers: Readers<'_>,
     ) -> Poll<Option<Result<TakenPage, Error>>> {
         let decided = match &mut self.next {
             Some(decided) => decided,
@@ -155,7 +156,7 @@ impl<F: Fetch> Driver<F> {
                 Poll::Pending => return Poll::Pending,
             };
             self.next = None;
-            // The reply is read here, with the cursor's sink, and the run takes the page read
+            // The reply is read here, with the cursor's sink or the page type, and the run takes the page read
             // (G8); a body that is not JSON is the run's to report, naming the page (L7).
             let outcome = match answer {
                 // A reply that says the request failed is no page (P10): the transport's
@@ -170,7 +171,7 @@ impl<F: Fetch> Driver<F> {
                         .into(),
                     ))
                 }
-                Ok(reply) => match read_reply(reply, self.run.model(), sink) {
+                Ok(reply) => match read_reply(reply, self.run.model(), readers) {
                     Ok((page, meta)) => self.run.accept(page, &meta),
                     Err(NotJson { reason, body }) => Err(self.run.page_not_json(reason, body)),
                 },
@@ -208,7 +209,7 @@ impl<F: Fetch> Driver<F> {
         full: &mut FullResult,
         cx: &mut Context<'_>,
     ) -> Poll<Option<Result<(), Error>>> {
-        let merged = match self.poll_taken(cx, None) {
+        let merged = match self.poll_taken(cx, Readers::None) {
             Poll::Pending => return Poll::Pending,
             Poll::Ready(None) => return Poll::Ready(None),
             Poll::Ready(Some(page)) => page.and_then(|page| full.add(&self.run, page)),
@@ -237,7 +238,11 @@ impl<F: Fetch> Driver<F> {
             if cursor.failed() {
                 return Poll::Ready(None);
             }
-            let loaded = match self.poll_taken(cx, cursor.sink()) {
+            let readers = match cursor.sink() {
+                Some(sink) => Readers::Items(sink),
+                None => Readers::None,
+            };
+            let loaded = match self.poll_taken(cx, readers) {
                 Poll::Pending => return Poll::Pending,
                 Poll::Ready(None) => return Poll::Ready(None),
                 Poll::Ready(Some(Ok(page))) => cursor.load(&self.run, page),

@@ -8,13 +8,13 @@ use std::task::{Context, Poll, Waker};
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
-use crate::driver::Driver;
+use crate::driver::{Driver, Readers};
 use crate::engine::Run;
 use crate::error::Error;
 use crate::fetch::Blocking;
 use crate::full_result::FullResult;
 use crate::model::Model;
-use crate::page::TakenPage;
+use crate::raw_page::TypedPage;
 use crate::results::{ItemCursor, PageConsumer, SearchCursor, decode_page};
 use crate::transport::Transport;
 
@@ -351,9 +351,18 @@ where
         full.finish_as(&self.driver.run)
     }
 
-    /// The next page: the shared path of pages, items, search and full results.
-    fn next_raw(&mut self) -> Option<Result<TakenPage, Error>> {
-        block_on(|cx| self.driver.poll_page(cx))
+    /// The next page, its body read on the run's own pass as `P` where it can be (G8).
+    fn next_page(&mut self) -> Option<Result<P, Error>>
+    where
+        P: DeserializeOwned + 'static,
+    {
+        let mut typed = TypedPage::<P>::new();
+        let mut readers = Some(Readers::Page(&mut typed));
+        let page = block_on(|cx| {
+            let readers = readers.take().unwrap_or(Readers::None);
+            self.driver.poll_page(cx, readers)
+        })?;
+        Some(page.and_then(|page| decode_page(&self.driver.run, page, typed.take())))
     }
 }
 
@@ -375,8 +384,7 @@ where
     type Item = Result<P, Error>;
 
     fn next(&mut self) -> Option<Self::Item> {
-        let page = self.next_raw()?;
-        Some(page.and_then(|page| decode_page(&self.driver.run, page)))
+        self.next_page()
     }
 }
 

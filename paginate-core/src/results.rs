@@ -30,11 +30,19 @@ pub(crate) trait PageConsumer {
     }
 }
 
-/// A page as the caller's type (G1); a failure names the page.
+/// A page as the caller's type (G1); a failure names the page. `read` is the page as the
+/// type, read on the run's pass over its body (G8): it is the page's when no rule has
+/// changed the page since.
 pub(crate) fn decode_page<T: DeserializeOwned + 'static>(
     run: &Run,
     page: TakenPage,
+    read: Option<T>,
 ) -> Result<T, Error> {
+    if let (Some(read), TakenPage::Body(body)) = (read, &page)
+        && !body.changed()
+    {
+        return Ok(read);
+    }
     page.into_typed()
         .map_err(|reason| deserialize_failed::<T>(run, None, reason))
 }

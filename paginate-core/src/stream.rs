@@ -12,14 +12,14 @@ use futures_core::Stream;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
-use crate::driver::Driver;
+use crate::driver::{Driver, Readers};
 use crate::engine::Run;
 use crate::error::Error;
 use crate::fetch::Async;
 use crate::full_result::FullResult;
 use crate::model::Model;
-use crate::page::TakenPage;
 use crate::pages::run_options;
+use crate::raw_page::TypedPage;
 use crate::results::{ItemCursor, SearchCursor, decode_page};
 use crate::transport::AsyncTransport;
 
@@ -224,12 +224,6 @@ where
         }
         full.finish_as(&self.driver.run)
     }
-
-    /// Polls for the next page as JSON: the shared path of pages, items, search and full
-    /// results. At most one request is in flight; dropping the stream drops it.
-    fn poll_raw(&mut self, cx: &mut Context<'_>) -> Poll<Option<Result<TakenPage, Error>>> {
-        self.driver.poll_page(cx)
-    }
 }
 
 impl<'a, H, P, I> Pages<'a, H, P, I>
@@ -251,8 +245,15 @@ where
 
     fn poll_next(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
         let this = self.get_mut();
-        this.poll_raw(cx)
-            .map(|page| page.map(|page| page.and_then(|page| decode_page(&this.driver.run, page))))
+        // The body is read on the run's own pass as `P` where it can be (G8).
+        let mut typed = TypedPage::<P>::new();
+        this.driver
+            .poll_page(cx, Readers::Page(&mut typed))
+            .map(|page| {
+                page.map(|page| {
+                    page.and_then(|page| decode_page(&this.driver.run, page, typed.take()))
+                })
+            })
     }
 }
 

@@ -7,7 +7,7 @@ use crate::body::{Content, Reply, ReplyMeta};
 use crate::error::preview;
 use crate::model::Model;
 use crate::page::TakenPage;
-use crate::raw_page::{BodyPage, ItemSink};
+use crate::raw_page::{BodyPage, ItemSink, PageSink};
 
 /// Why a body could not be read as JSON: serde_json's reason (or the UTF-8 error) and the
 /// start of the body, for [`Error::PageNotJson`](crate::Error::PageNotJson).
@@ -25,20 +25,29 @@ pub(crate) struct NotJson {
 /// [`Error::PageNotArray`](crate::Error::PageNotArray)) is told apart from one that is not
 /// JSON at all (`Err`).
 ///
-/// `sink` takes the elements of its result key's list as the body is read (G8).
+/// What reads a body beside the run's own pass (G8): an item cursor's sink, which takes the
+/// elements of its result key's list, or a run of typed pages' page type, read on the same
+/// pass.
+pub(crate) enum Readers<'a> {
+    None,
+    Items(&'a mut dyn ItemSink),
+    Page(&'a mut dyn PageSink),
+}
+
+/// `readers` read the body beside the run's pass (G8).
 pub(crate) fn read_reply(
     reply: Reply,
     model: &Model,
-    sink: Option<&mut dyn ItemSink>,
+    readers: Readers<'_>,
 ) -> Result<(TakenPage, ReplyMeta), NotJson> {
     let (content, meta) = reply.into_parts();
-    read_content(content, model, sink).map(|page| (page, meta))
+    read_content(content, model, readers).map(|page| (page, meta))
 }
 
 fn read_content(
     content: Content,
     model: &Model,
-    sink: Option<&mut dyn ItemSink>,
+    readers: Readers<'_>,
 ) -> Result<TakenPage, NotJson> {
     let body = match content {
         Content::Value(value) => return Ok(TakenPage::Value(value)),
@@ -51,6 +60,15 @@ fn read_content(
     let keys = &model.inner().result_keys;
     // A top-level key's list, or (P1) the page itself, named `""` as its slot is.
     let split = |key: &str| keys.iter().any(|k| k.is_slot() && k.top() == key);
+    let (text, sink) = match readers {
+        // A page type read on the run's pass; when that pass gives up, the run's own.
+        Readers::Page(page) => match BodyPage::read_typed(text, &split, page) {
+            Ok(page) => return Ok(TakenPage::Body(page)),
+            Err(text) => (text, None),
+        },
+        Readers::Items(sink) => (text, Some(sink)),
+        Readers::None => (text, None),
+    };
     let sink = sink.and_then(|sink| {
         let Some(key) = keys.get(sink.key()) else {
             // A cursor's key is an index that `Run::result_key_index` found in this model.
@@ -92,7 +110,7 @@ mod tests {
     }
 
     fn read(reply: Reply) -> Result<TakenPage, NotJson> {
-        read_reply(reply, &model(), None).map(|(page, _)| page)
+        read_reply(reply, &model(), Readers::None).map(|(page, _)| page)
     }
 
     fn whole_page_model() -> Model {
@@ -114,7 +132,12 @@ mod tests {
     fn p1_g8_a_bare_array_is_read_as_one_slot_for_a_whole_page_model() {
         let model = whole_page_model();
         let read = |text: &str| {
-            read_reply(Reply::body(Body::from(text.to_owned())), &model, None).map(|(p, _)| p)
+            read_reply(
+                Reply::body(Body::from(text.to_owned())),
+                &model,
+                Readers::None,
+            )
+            .map(|(p, _)| p)
         };
         let page = read(r#" [{"id": 1}, {"id": 2}] "#);
         let Ok(TakenPage::Body(page)) = page else {
@@ -145,7 +168,7 @@ mod tests {
         let model = whole_page_model();
         let mut cursor = crate::results::ItemCursor::<Message>::new(0);
         let reply = Reply::body(Body::from(r#"[{"id": 1}, {"id": 2}]"#));
-        let page = read_reply(reply, &model, Some(&mut cursor)).map(|(p, _)| p);
+        let page = read_reply(reply, &model, Readers::Items(&mut cursor)).map(|(p, _)| p);
         let Ok(TakenPage::Body(page)) = page else {
             panic!("expected a body page, got {page:?}");
         };

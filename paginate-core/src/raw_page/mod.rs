@@ -20,6 +20,9 @@ mod find;
 mod scan;
 #[cfg(test)]
 mod tests;
+mod typed_page;
+#[cfg(test)]
+mod typed_page_tests;
 
 use serde_json::Value;
 use serde_json::value::RawValue;
@@ -28,6 +31,7 @@ use crate::expr::{KeyNeed, Needs};
 use find::{last_element, nth_element};
 use scan::scan;
 pub(crate) use scan::{Checked, ItemSink};
+pub(crate) use typed_page::{PageSink, TypedPage};
 
 /// The name of the one slot of a page that is a bare array (P1): the `top()` of the path
 /// `@`, which has no identifiers. Only an array page has this slot; an object's key written
@@ -145,6 +149,30 @@ impl BodyPage {
             changed: scanned.changed,
             is_array: scanned.is_array,
         })
+    }
+
+    /// Reads `text` as [`BodyPage::read`] does, with the page type `page` reads deserialized
+    /// on the same pass; the text is given back when that pass gives up (a page that is not
+    /// an object among the reasons), for [`BodyPage::read`].
+    pub(crate) fn read_typed(
+        text: String,
+        split: &dyn Fn(&str) -> bool,
+        page: &mut dyn PageSink,
+    ) -> Result<BodyPage, String> {
+        match page.read(&text, split) {
+            Some(fields) => Ok(BodyPage {
+                text,
+                fields,
+                changed: false,
+                is_array: false,
+            }),
+            None => Err(text),
+        }
+    }
+
+    /// Whether the page no longer reads as its text: a key written twice, or a rule's edit.
+    pub(crate) fn changed(&self) -> bool {
+        self.changed
     }
 
     /// The JSON type of the page when it is not an array (P1).

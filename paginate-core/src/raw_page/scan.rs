@@ -264,6 +264,15 @@ impl<'de> Visitor<'de> for Checked {
     }
 }
 
+/// The number of elements of the list `text` is (read as [`Checked`]); `None` when it is not
+/// one.
+pub(super) fn count_list(text: &str) -> Option<usize> {
+    let mut reader = serde_json::Deserializer::from_str(text);
+    let count = reader.deserialize_seq(Count).ok()?;
+    reader.end().ok()?;
+    Some(count)
+}
+
 /// Counts the elements of a list, reading each as [`Checked`].
 struct Count;
 
