@@ -15,6 +15,7 @@
 //! cargo run --release -p paginate-bench -- dump DIR   # the canned bodies, for botocore_compare.py
 //! cargo run --release -p paginate-bench -- serve      # timings on request, for botocore_compare.py
 //! cargo run --release -p paginate-bench -- latency    # lookahead over loopback HTTP (latency/)
+//! cargo run --release -p paginate-bench --features simd -- simd  # SIMD JSON parsers (simd.rs)
 //! ```
 
 mod body;
@@ -22,6 +23,8 @@ mod cases;
 mod latency;
 mod memory;
 mod serve;
+#[cfg(feature = "simd")]
+mod simd;
 
 use std::collections::HashMap;
 use std::hint::black_box;
@@ -381,10 +384,12 @@ fn main() {
         ["latency", rest @ ..] => latency::main(rest),
         ["dump", dir] => dump(dir),
         ["serve"] => serve::serve(),
+        #[cfg(feature = "simd")]
+        ["simd"] => simd::main(),
         ["once", case, page] => once(case, page.parse().unwrap_or(100)),
         ["memory-child", what, pages] => memory::memory_child(what, pages.parse().unwrap_or(1)),
         _ => fail(
-            "usage: paginate-bench [--json FILE | memory | latency [OPTIONS] | dump DIR | serve | once CASE PAGE]",
+            "usage: paginate-bench [--json FILE | memory | latency [OPTIONS] | dump DIR | serve | once CASE PAGE | simd (feature simd)]",
         ),
     }
 }
