@@ -5,7 +5,7 @@ use paginated::blocking::Transport;
 use paginated::{PageRequest, Reply};
 use serde_json::{Map, Value, json};
 
-use crate::cases::Object;
+use crate::cases::{Object, TypedPage};
 use crate::{body, fail, model};
 
 /// Pages generated on request, so the transport holds nothing between pages.
@@ -76,6 +76,16 @@ pub(crate) fn memory_child(what: &str, pages: usize) {
             .typed::<Object>()
             .filter(Result::is_ok)
             .count(),
+        "items_body" => m
+            .paginate(&GeneratedBodies(api), json!({}))
+            .items()
+            .filter(Result::is_ok)
+            .count(),
+        "typed_pages_body" => m
+            .paginate(&GeneratedBodies(api), json!({}))
+            .typed::<TypedPage, Object>()
+            .map(|page| page.map_or(0, |p| p.contents.len()))
+            .sum(),
         "full" => match m.paginate(&api, json!({})).build_full_result() {
             Ok(full) => full["Contents"].as_array().map_or(0, Vec::len),
             Err(e) => fail(&e.to_string()),
@@ -102,6 +112,12 @@ pub(crate) fn memory() {
         ("typed_items_body", 1_000),
         ("typed_items_body", 10_000),
         ("typed_items_body", 100_000),
+        ("items_body", 1_000),
+        ("items_body", 10_000),
+        ("items_body", 100_000),
+        ("typed_pages_body", 1_000),
+        ("typed_pages_body", 10_000),
+        ("typed_pages_body", 100_000),
         ("full", 1_000),
         ("full", 10_000),
         ("full", 30_000),

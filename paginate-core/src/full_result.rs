@@ -16,7 +16,7 @@ use crate::engine::{Held, Run};
 use crate::error::Error;
 use crate::expr::Path;
 use crate::page::{TakenPage, from_text, without_position};
-use crate::raw_page::TopValue;
+use crate::raw_page::{Counting, ListWatch, TopValue};
 use crate::results::from_json;
 use crate::token::json_type;
 
@@ -93,7 +93,8 @@ struct MergedMap<'m> {
 }
 
 enum MergedValue<'m> {
-    Text(&'m str),
+    /// A list's text and its number of elements.
+    Text(&'m str, usize),
     Json(&'m Value),
 }
 
@@ -166,7 +167,7 @@ impl<'m> de::MapAccess<'m> for MergedMap<'m> {
             return Ok(None);
         };
         self.value = Some(match self.text.iter().find(|(k, _)| k == key) {
-            Some((_, list)) => MergedValue::Text(&list.0),
+            Some((_, list)) => MergedValue::Text(&list.0, list.1),
             None => MergedValue::Json(value),
         });
         seed.deserialize(de::value::BorrowedStrDeserializer::new(key))
@@ -178,9 +179,13 @@ impl<'m> de::MapAccess<'m> for MergedMap<'m> {
         seed: V,
     ) -> Result<V::Value, serde_json::Error> {
         match self.value.take() {
-            Some(MergedValue::Text(text)) => {
+            Some(MergedValue::Text(text, length)) => {
                 let mut reader = serde_json::Deserializer::from_str(text);
-                let value = seed.deserialize(&mut reader)?;
+                // The type learns the list's length, so a `Vec` is allocated once.
+                let value = seed.deserialize(Counting {
+                    inner: &mut reader,
+                    watch: ListWatch::of_length(length),
+                })?;
                 reader.end()?;
                 Ok(value)
             }
@@ -371,7 +376,7 @@ impl FullResult {
             // P1: the concatenated arrays, read from their merged text.
             let mut list = self.whole_text;
             list.close();
-            return from_text(&list.0).map_err(failed);
+            return list_from_text(&list.0, list.1).map_err(failed);
         }
         if self.text.is_empty() || is_value || run.model().inner().whole_page() {
             return from_json(self.finish(run)).map_err(|e| failed(e.to_string()));
@@ -423,6 +428,18 @@ impl FullResult {
         }
         Value::Object(self.merged)
     }
+}
+
+/// `T` from a merged list's text, told the list's `length` so that a `Vec` is allocated once;
+/// the error without its position, as [`from_text`] gives it.
+fn list_from_text<T: DeserializeOwned>(text: &str, length: usize) -> Result<T, String> {
+    let mut reader = serde_json::Deserializer::from_str(text);
+    let list = T::deserialize(Counting {
+        inner: &mut reader,
+        watch: ListWatch::of_length(length),
+    })
+    .and_then(|list| reader.end().map(|()| list));
+    list.map_err(|e| without_position(&e))
 }
 
 /// Integers stay integers while they fit; otherwise the sum is a float (Python would keep a

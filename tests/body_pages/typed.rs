@@ -224,3 +224,72 @@ fn g4_g8_typed_full_results_of_every_shape_read_as_from_a_value() {
     assert!(body.starts_with("Err("), "{body}");
     assert_eq!(body, read::<Vec<Item>>(Wire::Value));
 }
+
+/// A list that keeps the length serde told it beforehand, as a `Vec` does to allocate once.
+#[derive(Debug, PartialEq)]
+struct Told {
+    length: Option<usize>,
+    items: Vec<Value>,
+}
+
+impl<'de> serde::Deserialize<'de> for Told {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Told, D::Error> {
+        struct Visit;
+        impl<'de> serde::de::Visitor<'de> for Visit {
+            type Value = Told;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a list")
+            }
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Told, A::Error> {
+                let length = seq.size_hint();
+                let mut items = Vec::new();
+                while let Some(item) = seq.next_element()? {
+                    items.push(item);
+                }
+                Ok(Told { length, items })
+            }
+        }
+        deserializer.deserialize_seq(Visit)
+    }
+}
+
+/// G4, G8: a typed full result read from bodies is told each merged list's length, as when it
+/// is read from `Value`s, so a `Vec` of the whole listing is allocated once, not grown.
+#[test]
+fn g4_g8_a_typed_full_result_is_told_the_length_of_its_merged_lists() {
+    #[derive(Debug, PartialEq, serde::Deserialize)]
+    struct Full {
+        #[serde(rename = "Contents")]
+        contents: Told,
+    }
+    let pages = [
+        r#"{"Contents": [{"Key": "a"}, {"Key": "b"}], "NextMarker": "m1"}"#,
+        r#"{"Contents": [{"Key": "c"}], "NextMarker": "m2"}"#,
+        r#"{"Contents": [{"Key": "d"}]}"#,
+    ];
+    for wire in [paginate_tests::Wire::Body, paginate_tests::Wire::Value] {
+        let api = crate::Texts::new(wire, &texts(&pages));
+        let full = listing()
+            .paginate(&*api, json!({}))
+            .build_full_result_as::<Full>()
+            .unwrap();
+        assert_eq!(full.contents.length, Some(4), "{wire:?}");
+        assert_eq!(full.contents.items.len(), 4);
+    }
+    // A bare-array listing (P1): the concatenated pages are the list.
+    let whole = paginated::Model::builder("ListMessages")
+        .input_token("before")
+        .output_token("[-1].id")
+        .result_key("@")
+        .build()
+        .unwrap();
+    let api = crate::Texts::new(
+        paginate_tests::Wire::Body,
+        &texts(&[r#"[{"id": 1}, {"id": 2}]"#, r#"[{"id": 3}]"#, "[]"]),
+    );
+    let full = whole
+        .paginate(&*api, json!({}))
+        .build_full_result_as::<Told>()
+        .unwrap();
+    assert_eq!((full.length, full.items.len()), (Some(3), 3));
+}

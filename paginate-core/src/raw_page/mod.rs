@@ -17,6 +17,7 @@
 use std::ops::Range;
 
 mod find;
+mod list_watch;
 mod scan;
 #[cfg(test)]
 mod tests;
@@ -29,6 +30,7 @@ use serde_json::value::RawValue;
 
 use crate::expr::{KeyNeed, Needs};
 use find::{last_element, nth_element};
+pub(crate) use list_watch::{Counting, ListWatch};
 use scan::scan;
 pub(crate) use scan::{Checked, ItemSink};
 pub(crate) use typed_page::{PageSink, TypedPage};

@@ -8,7 +8,7 @@
 //! through [`TopMap`], which reads each key as a slice of the body (so its place in the text
 //! is known) and each value either as a slice too ([`RawValue`], checked as a `Value` checks
 //! it, then given to the type) or, for a result list, handed to the type directly and counted
-//! on the way ([`Counting`]): a list's end is where the next key starts, or where the object
+//! on the way ([`ListWatch`]): a list's end is where the next key starts, or where the object
 //! ends. Whatever this pass cannot follow (an escaped key, a key written twice, a page type
 //! that does not read a map, the type's own error) gives up, and the page is read as any
 //! body is: the run's pass, then the type from the text ([`BodyPage::read`](super::BodyPage)),
@@ -17,12 +17,11 @@
 use std::fmt;
 
 use serde::de::value::BorrowedStrDeserializer;
-use serde::de::{
-    self, DeserializeOwned, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor,
-};
+use serde::de::{self, DeserializeOwned, DeserializeSeed, Deserializer, MapAccess, Visitor};
 use serde_json::Value;
 use serde_json::value::RawValue;
 
+use super::list_watch::{Counted, ListWatch};
 use super::scan::{Checked, count_list};
 use super::{ItemSpans, TopValue};
 
@@ -333,7 +332,7 @@ impl<'de, A: MapAccess<'de>> MapAccess<'de> for TopMap<'_, 'de, '_, A> {
             let mut count = None;
             let value = self.map.next_value_seed(Counted {
                 seed,
-                count: &mut count,
+                watch: ListWatch::counting(&mut count),
             })?;
             self.found
                 .fields
@@ -383,174 +382,5 @@ impl<'de> Visitor<'de> for BorrowedKeyVisitor {
 
     fn visit_borrowed_str<E: de::Error>(self, key: &'de str) -> Result<BorrowedKey<'de>, E> {
         Ok(BorrowedKey(key))
-    }
-}
-
-/// The page type's seed for a result list, which counts the list's elements as the type
-/// reads them.
-struct Counted<'c, S> {
-    seed: S,
-    count: &'c mut Option<usize>,
-}
-
-impl<'de, S: DeserializeSeed<'de>> DeserializeSeed<'de> for Counted<'_, S> {
-    type Value = S::Value;
-
-    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<S::Value, D::Error> {
-        self.seed.deserialize(Counting {
-            inner: deserializer,
-            count: self.count,
-        })
-    }
-}
-
-/// A result list's deserializer: every request goes to serde_json's, and a list read element
-/// by element is counted ([`CountingSeq`]). A type that skips the list has it read as any
-/// value, so that it is counted too.
-struct Counting<'c, D> {
-    inner: D,
-    count: &'c mut Option<usize>,
-}
-
-/// `deserialize_*` methods that pass the visitor on, wrapped to count a list.
-macro_rules! counting {
-    ($($method:ident($($arg:ident: $type:ty),*))*) => {
-        $(
-            fn $method<V: Visitor<'de>>(self, $($arg: $type,)* visitor: V) -> Result<V::Value, D::Error> {
-                self.inner.$method($($arg,)* CountingVisitor { inner: visitor, count: self.count })
-            }
-        )*
-    };
-}
-
-impl<'de, D: Deserializer<'de>> Deserializer<'de> for Counting<'_, D> {
-    type Error = D::Error;
-
-    fn deserialize_ignored_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, D::Error> {
-        self.inner.deserialize_any(CountingVisitor {
-            inner: visitor,
-            count: self.count,
-        })
-    }
-
-    counting! {
-        deserialize_any() deserialize_bool() deserialize_i8() deserialize_i16()
-        deserialize_i32() deserialize_i64() deserialize_i128() deserialize_u8()
-        deserialize_u16() deserialize_u32() deserialize_u64() deserialize_u128()
-        deserialize_f32() deserialize_f64() deserialize_char() deserialize_str()
-        deserialize_string() deserialize_bytes() deserialize_byte_buf() deserialize_option()
-        deserialize_unit() deserialize_seq() deserialize_map() deserialize_identifier()
-        deserialize_unit_struct(name: &'static str)
-        deserialize_newtype_struct(name: &'static str)
-        deserialize_tuple(len: usize)
-        deserialize_tuple_struct(name: &'static str, len: usize)
-        deserialize_struct(name: &'static str, fields: &'static [&'static str])
-        deserialize_enum(name: &'static str, variants: &'static [&'static str])
-    }
-
-    fn is_human_readable(&self) -> bool {
-        self.inner.is_human_readable()
-    }
-}
-
-/// The page type's visitor of a result list: a list (also inside an `Option` or a newtype)
-/// is counted as its elements are read; anything else passes through.
-struct CountingVisitor<'c, V> {
-    inner: V,
-    count: &'c mut Option<usize>,
-}
-
-/// `visit_*` methods that pass their value on.
-macro_rules! passing {
-    ($($method:ident($type:ty))*) => {
-        $(
-            fn $method<E: de::Error>(self, v: $type) -> Result<V::Value, E> {
-                self.inner.$method(v)
-            }
-        )*
-    };
-}
-
-impl<'de, V: Visitor<'de>> Visitor<'de> for CountingVisitor<'_, V> {
-    type Value = V::Value;
-
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        self.inner.expecting(f)
-    }
-
-    fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<V::Value, A::Error> {
-        self.inner.visit_seq(CountingSeq {
-            seq,
-            seen: 0,
-            count: self.count,
-        })
-    }
-
-    fn visit_some<D: Deserializer<'de>>(self, deserializer: D) -> Result<V::Value, D::Error> {
-        self.inner.visit_some(Counting {
-            inner: deserializer,
-            count: self.count,
-        })
-    }
-
-    fn visit_newtype_struct<D: Deserializer<'de>>(
-        self,
-        deserializer: D,
-    ) -> Result<V::Value, D::Error> {
-        self.inner.visit_newtype_struct(Counting {
-            inner: deserializer,
-            count: self.count,
-        })
-    }
-
-    passing! {
-        visit_bool(bool) visit_i8(i8) visit_i16(i16) visit_i32(i32) visit_i64(i64)
-        visit_i128(i128) visit_u8(u8) visit_u16(u16) visit_u32(u32) visit_u64(u64)
-        visit_u128(u128) visit_f32(f32) visit_f64(f64) visit_char(char) visit_str(&str)
-        visit_borrowed_str(&'de str) visit_string(String) visit_bytes(&[u8])
-        visit_borrowed_bytes(&'de [u8]) visit_byte_buf(Vec<u8>)
-    }
-
-    fn visit_none<E: de::Error>(self) -> Result<V::Value, E> {
-        self.inner.visit_none()
-    }
-
-    fn visit_unit<E: de::Error>(self) -> Result<V::Value, E> {
-        self.inner.visit_unit()
-    }
-
-    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<V::Value, A::Error> {
-        self.inner.visit_map(map)
-    }
-
-    fn visit_enum<A: de::EnumAccess<'de>>(self, data: A) -> Result<V::Value, A::Error> {
-        self.inner.visit_enum(data)
-    }
-}
-
-/// A result list read element by element; its count is known once its end has been read.
-struct CountingSeq<'c, A> {
-    seq: A,
-    seen: usize,
-    count: &'c mut Option<usize>,
-}
-
-impl<'de, A: SeqAccess<'de>> SeqAccess<'de> for CountingSeq<'_, A> {
-    type Error = A::Error;
-
-    fn next_element_seed<T: DeserializeSeed<'de>>(
-        &mut self,
-        seed: T,
-    ) -> Result<Option<T::Value>, A::Error> {
-        let element = self.seq.next_element_seed(seed)?;
-        match element {
-            Some(_) => self.seen += 1,
-            None => *self.count = Some(self.seen),
-        }
-        Ok(element)
-    }
-
-    fn size_hint(&self) -> Option<usize> {
-        self.seq.size_hint()
     }
 }
