@@ -162,12 +162,26 @@ impl BodyPage {
         page: &mut dyn PageSink,
     ) -> Result<BodyPage, String> {
         match page.read(&text, split) {
-            Some(fields) => Ok(BodyPage {
-                text,
-                fields,
-                changed: false,
-                is_array: false,
-            }),
+            Some(fields) => {
+                // Every debug run (tests, fuzzing) checks the one pass against the run's own,
+                // where that reads the text at all (it also refuses what the type skipped and
+                // a `Value` cannot hold, G8).
+                #[cfg(debug_assertions)]
+                if let Some(scanned) = scan(&text, split, None) {
+                    debug_assert!(
+                        !scanned.changed
+                            && format!("{:?}", scanned.fields) == format!("{fields:?}"),
+                        "one pass found {fields:?}, the run's pass {:?}, in {text:?}",
+                        scanned.fields
+                    );
+                }
+                Ok(BodyPage {
+                    text,
+                    fields,
+                    changed: false,
+                    is_array: false,
+                })
+            }
             None => Err(text),
         }
     }
