@@ -246,8 +246,10 @@ struct Row {
     page: usize,
     paginate: Duration,
     hand: Duration,
-    /// The median of the per-round ratios paginate / hand.
+    /// The median of the per-round ratios paginate / hand, and their least and greatest.
     round_ratio: f64,
+    round_min: f64,
+    round_max: f64,
 }
 
 /// `ROUNDS` rounds alternating which side goes first (after the caller's warm-up); returns
@@ -271,12 +273,16 @@ fn measure(
         h.push(b);
         r.push(a.as_secs_f64() / b.as_secs_f64());
     }
+    let round_min = r.iter().copied().fold(f64::INFINITY, f64::min);
+    let round_max = r.iter().copied().fold(0.0, f64::max);
     Row {
         case,
         page,
         paginate: median(p),
         hand: median(h),
         round_ratio: median(r),
+        round_min,
+        round_max,
     }
 }
 
@@ -310,28 +316,30 @@ fn speed(json_out: Option<String>) {
     }
     println!("{OBJECTS} objects per run, {ROUNDS} alternating rounds");
     println!(
-        "{:<24} {:>5} {:>12} {:>12} {:>8} {:>8}",
-        "case", "page", "paginate", "by hand", "ratio", "rounds"
+        "{:<24} {:>5} {:>12} {:>12} {:>8} {:>8} {:>13}",
+        "case", "page", "paginate", "by hand", "ratio", "rounds", "rounds"
     );
     println!(
-        "{:<24} {:>5} {:>12} {:>12} {:>8} {:>8}",
-        "", "", "(median)", "(median)", "medians", "median"
+        "{:<24} {:>5} {:>12} {:>12} {:>8} {:>8} {:>13}",
+        "", "", "(median)", "(median)", "medians", "median", "(min-max)"
     );
     let mut json_rows = Vec::new();
     for r in &rows {
         let ratio = r.paginate.as_secs_f64() / r.hand.as_secs_f64();
         println!(
-            "{:<24} {:>5} {:>10.2}ms {:>10.2}ms {:>7.3}x {:>7.3}x",
+            "{:<24} {:>5} {:>10.2}ms {:>10.2}ms {:>7.3}x {:>7.3}x {:>13}",
             r.case,
             r.page,
             r.paginate.as_secs_f64() * 1e3,
             r.hand.as_secs_f64() * 1e3,
             ratio,
-            r.round_ratio
+            r.round_ratio,
+            format!("{:.2}-{:.2}", r.round_min, r.round_max)
         );
         json_rows.push(json!({"case": r.case, "page": r.page, "objects": OBJECTS,
                               "paginate_s": r.paginate.as_secs_f64(), "hand_s": r.hand.as_secs_f64(),
-                              "ratio": ratio, "round_ratio": r.round_ratio}));
+                              "ratio": ratio, "round_ratio": r.round_ratio,
+                              "round_min": r.round_min, "round_max": r.round_max}));
     }
     if let Some(path) = json_out
         && let Err(e) = std::fs::write(&path, Value::Array(json_rows).to_string())
