@@ -22,15 +22,16 @@ use std::pin::Pin;
 use std::task::{Context, Poll, ready};
 
 use futures_core::Stream;
-use futures_util::stream::{FuturesUnordered, StreamExt, StreamFuture};
 use serde_json::Value;
 
 use crate::error::Error;
 use crate::model::Model;
 use crate::nonblocking::{Items, Pages, Search};
 use crate::transport::AsyncTransport;
+use queue::{Indexed, ReadyQueue};
 
 mod checkpoint;
+mod queue;
 
 pub use checkpoint::{FanCheckpoint, RunCheckpoint};
 
@@ -129,7 +130,7 @@ where
 }
 
 /// Where a run stands. A waiting run keeps its stream here; an active run's stream is in the
-/// fan-out's ready queue ([`FanOut::active`]).
+/// fan-out's ready queue.
 enum RunState<S> {
     /// Not polled yet: its checkpoint is the token it was given, `start`.
     Waiting { stream: S, start: Option<String> },
@@ -221,10 +222,9 @@ enum RunState<S> {
 pub struct FanOut<S> {
     /// Every run's state, by index.
     runs: Vec<RunState<S>>,
-    /// The active runs, each a future of its next element. Only the members that woke are
-    /// polled, and a member that hands out an element is pushed back at the end of the ready
-    /// queue, so one with buffered elements does not starve the others.
-    active: FuturesUnordered<StreamFuture<Indexed<S>>>,
+    /// The active runs: only the members that woke are polled, and a member that hands out
+    /// an element goes to the back of the queue (see `queue`).
+    ready: ReadyQueue<S>,
     /// No run before this index is waiting: runs are let in in index order.
     next_waiting: usize,
     /// The requests of the runs that are not active (waiting or done), so that
@@ -235,25 +235,11 @@ pub struct FanOut<S> {
     given: u64,
 }
 
-/// An active member with its run index, as the ready queue holds it.
-struct Indexed<S> {
-    run: usize,
-    stream: S,
-}
-
-impl<S: Stream + Unpin> Stream for Indexed<S> {
-    type Item = S::Item;
-
-    fn poll_next(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<S::Item>> {
-        Pin::new(&mut self.get_mut().stream).poll_next(cx)
-    }
-}
-
 impl<S> fmt::Debug for FanOut<S> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("FanOut")
             .field("runs", &self.runs.len())
-            .field("active", &self.active.len())
+            .field("active", &self.ready.len())
             .field("concurrency", &self.concurrency)
             .field("max_items", &self.max_items)
             .field("given", &self.given)
@@ -310,7 +296,7 @@ impl<S: Member> FanOut<S> {
         FanOut {
             concurrency: runs.len().max(1),
             runs,
-            active: FuturesUnordered::new(),
+            ready: ReadyQueue::new(),
             next_waiting: 0,
             settled_sent,
             max_items: None,
@@ -374,7 +360,7 @@ impl<S: Member> FanOut<S> {
                 RunState::Done { resume: None } => RunCheckpoint::Done,
             })
             .collect();
-        for member in self.active.iter().filter_map(StreamFuture::get_ref) {
+        for member in self.ready.members() {
             if let (Some(slot), Some(token)) =
                 (runs.get_mut(member.run), member.stream.resume_token())
             {
@@ -390,9 +376,8 @@ impl<S: Member> FanOut<S> {
     /// nothing.
     pub fn requests_sent(&self) -> u64 {
         let active: u64 = self
-            .active
-            .iter()
-            .filter_map(StreamFuture::get_ref)
+            .ready
+            .members()
             .map(|member| member.stream.requests_sent())
             .sum();
         self.settled_sent + active
@@ -401,7 +386,7 @@ impl<S: Member> FanOut<S> {
     /// Lets waiting runs in, in index order, until `concurrency` of them are active: each
     /// run is passed over once in the fan-out's life, so this is O(1) per run let in.
     fn activate(&mut self) {
-        while self.active.len() < self.concurrency && self.next_waiting < self.runs.len() {
+        while self.ready.len() < self.concurrency && self.next_waiting < self.runs.len() {
             let run = self.next_waiting;
             self.next_waiting += 1;
             let Some(state) = self.runs.get_mut(run) else {
@@ -410,7 +395,7 @@ impl<S: Member> FanOut<S> {
             match std::mem::replace(state, RunState::Active) {
                 RunState::Waiting { stream, .. } => {
                     self.settled_sent = self.settled_sent.saturating_sub(stream.requests_sent());
-                    self.active.push(Indexed { run, stream }.into_future());
+                    self.ready.insert(run, stream);
                 }
                 other => *state = other,
             }
@@ -445,7 +430,7 @@ where
         // A run that ends lets a waiting one in, which the ready queue polls at once.
         loop {
             self.activate();
-            let Some((polled, member)) = ready!(Pin::new(&mut self.active).poll_next(cx)) else {
+            let Some((polled, member)) = ready!(self.ready.poll_next(cx)) else {
                 // Nothing active after `activate`: nothing waits either.
                 return Poll::Ready(None);
             };
@@ -453,8 +438,8 @@ where
             match polled {
                 Some(Ok(value)) => {
                     let page_done = member.stream.page_done();
-                    // To the back of the ready queue: the others' turn first.
-                    self.active.push(member.into_future());
+                    // To the back of the queue: the others' turn first.
+                    self.ready.requeue(member);
                     self.given += 1;
                     return Poll::Ready(Some(Ok(Tagged {
                         run,
