@@ -15,10 +15,12 @@
 //! cargo run --release -p paginate-bench -- dump DIR   # the canned bodies, for botocore_compare.py
 //! cargo run --release -p paginate-bench -- serve      # timings on request, for botocore_compare.py
 //! cargo run --release -p paginate-bench -- latency    # lookahead over loopback HTTP (latency/)
+//! cargo run --release -p paginate-bench -- fanout     # fan-out against a JoinSet loop (fanout.rs)
 //! ```
 
 mod body;
 mod cases;
+mod fanout;
 mod latency;
 mod memory;
 mod serve;
@@ -379,12 +381,14 @@ fn main() {
         ["--json", path] => speed(Some((*path).to_owned())),
         ["memory"] => memory::memory(),
         ["latency", rest @ ..] => latency::main(rest),
+        ["fanout", rest @ ..] => fanout::main(rest),
+        ["fanout-server"] => fanout::serve(),
         ["dump", dir] => dump(dir),
         ["serve"] => serve::serve(),
         ["once", case, page] => once(case, page.parse().unwrap_or(100)),
         ["memory-child", what, pages] => memory::memory_child(what, pages.parse().unwrap_or(1)),
         _ => fail(
-            "usage: paginate-bench [--json FILE | memory | latency [OPTIONS] | dump DIR | serve | once CASE PAGE]",
+            "usage: paginate-bench [--json FILE | memory | latency [OPTIONS] | fanout [--rounds N] [--spawned] | dump DIR | serve | once CASE PAGE]",
         ),
     }
 }
