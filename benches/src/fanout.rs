@@ -17,8 +17,9 @@
 //! work per object) over one shared keep-alive `reqwest::Client`:
 //!
 //! - paginate: one [`FanOut`] of `Items` runs over the ready [`HttpTransport`],
-//!   `.concurrency(32)`, each run `.typed::<Object>()`; with `--spawned`, each run
-//!   `.lookahead_spawned()` (its next request a task of the runtime);
+//!   `.concurrency(32)`, each run `.typed::<Object>()`; with `--lookahead`, each run
+//!   `.lookahead()` (its next request sent while its page is handed out), with `--spawned`,
+//!   `.lookahead_spawned()` (that request a task of the runtime);
 //! - by hand: a tokio `JoinSet` with at most 32 tasks, each listing one tenant (request, read
 //!   the body, `serde_json::from_slice` into a page of `Object`s, consume them, next marker),
 //!   a new task spawned as one ends.
@@ -33,8 +34,8 @@
 //! hand side's, reported as the median with the lowest and highest.
 //!
 //! ```text
-//! cargo run --release -p paginate-bench -- fanout [--rounds 9] [--concurrency 32] [--spawned] \
-//!     [--only paginate|hand]
+//! cargo run --release -p paginate-bench -- fanout [--rounds 9] [--concurrency 32] \
+//!     [--lookahead | --spawned] [--only paginate|hand]
 //! ```
 //!
 //! `--concurrency 1` lists one tenant at a time on both sides: what paginate costs per page
@@ -133,6 +134,26 @@ impl Tally {
     }
 }
 
+/// Whether paginate's runs request their next page ahead.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Ahead {
+    No,
+    /// `lookahead()`: polled with the run.
+    Polled,
+    /// `lookahead_spawned()`: a task of the runtime.
+    Spawned,
+}
+
+impl Ahead {
+    fn describe(self) -> &'static str {
+        match self {
+            Ahead::No => "",
+            Ahead::Polled => ", runs with lookahead",
+            Ahead::Spawned => ", runs with lookahead_spawned",
+        }
+    }
+}
+
 /// What both sides share: the model, the transport, the client, the runtime.
 struct Setup {
     model: Model,
@@ -140,13 +161,13 @@ struct Setup {
     client: reqwest::Client,
     base: String,
     runtime: tokio::runtime::Runtime,
-    spawned: bool,
+    ahead: Ahead,
     /// Runs in flight at most, on both sides.
     concurrency: usize,
 }
 
 impl Setup {
-    fn new(addr: SocketAddr, spawned: bool, concurrency: usize) -> Result<Setup, String> {
+    fn new(addr: SocketAddr, ahead: Ahead, concurrency: usize) -> Result<Setup, String> {
         // botocore's ListObjects pagination, on the server's route.
         let model = Model::builder("ListObjects")
             .more_results("IsTruncated")
@@ -170,7 +191,7 @@ impl Setup {
             client,
             base,
             runtime,
-            spawned,
+            ahead,
             concurrency,
         })
     }
@@ -180,15 +201,15 @@ impl Setup {
         model: Model,
         http: Arc<HttpTransport>,
         (runs, concurrency): (usize, usize),
-        spawned: bool,
+        ahead: Ahead,
         keep_keys: bool,
     ) -> Result<Tally, String> {
         let members = (0..runs).map(|tenant| {
             let pages = model.paginate_async(http.clone(), json!({"runs": runs, "tenant": tenant}));
-            let pages = if spawned {
-                pages.lookahead_spawned()
-            } else {
-                pages
+            let pages = match ahead {
+                Ahead::No => pages,
+                Ahead::Polled => pages.lookahead(),
+                Ahead::Spawned => pages.lookahead_spawned(),
             };
             pages.items().typed::<Object>()
         });
@@ -231,7 +252,7 @@ impl Setup {
                 model,
                 http,
                 (runs, self.concurrency),
-                self.spawned,
+                self.ahead,
                 keep_keys,
             ))
         } else {
@@ -381,14 +402,15 @@ struct Row {
     hand_cpu: Duration,
 }
 
-/// `paginate-bench fanout [--rounds N] [--spawned]`.
+/// `paginate-bench fanout [--rounds N] [--concurrency N] [--lookahead | --spawned] [--only SIDE]`.
 pub(crate) fn main(args: &[&str]) {
-    let (mut rounds, mut spawned, mut only) = (9usize, false, None);
+    let (mut rounds, mut ahead, mut only) = (9usize, Ahead::No, None);
     let mut concurrency = CONCURRENCY;
     let mut args = args.iter();
     while let Some(&flag) = args.next() {
         match flag {
-            "--spawned" => spawned = true,
+            "--lookahead" => ahead = Ahead::Polled,
+            "--spawned" => ahead = Ahead::Spawned,
             "--only" => only = args.next().map(|side| *side == "paginate"),
             "--concurrency" => match args.next().and_then(|r| r.parse().ok()) {
                 Some(n) if n > 0 => concurrency = n,
@@ -402,7 +424,7 @@ pub(crate) fn main(args: &[&str]) {
         }
     }
     let server = ServerChild::start().unwrap_or_else(|e| fail(&e));
-    let setup = Setup::new(server.addr, spawned, concurrency).unwrap_or_else(|e| fail(&e));
+    let setup = Setup::new(server.addr, ahead, concurrency).unwrap_or_else(|e| fail(&e));
     let expected: Vec<Tally> = RUNS.iter().map(|&runs| check(&setup, runs)).collect();
     if let Some(paginate) = only {
         // For a profiler: one side alone, every configuration, `rounds` times.
@@ -440,23 +462,19 @@ pub(crate) fn main(args: &[&str]) {
         }
     }
     drop(server);
-    print_table(&rows, &expected, rounds, (spawned, concurrency));
+    print_table(&rows, &expected, rounds, (ahead, concurrency));
 }
 
 fn print_table(
     rows: &[Row],
     expected: &[Tally],
     rounds: usize,
-    (spawned, concurrency): (bool, usize),
+    (ahead, concurrency): (Ahead, usize),
 ) {
     println!(
         "fan-out over loopback HTTP, no latency: pages of {PER_PAGE}, concurrency {concurrency}, \
          {rounds} alternating rounds, typed items{}",
-        if spawned {
-            ", runs with lookahead_spawned"
-        } else {
-            ""
-        }
+        ahead.describe()
     );
     println!(
         "{:>5} {:>9} {:>6} {:>8} {:>12} {:>12} {:>8} {:>15} {:>10} {:>10}",

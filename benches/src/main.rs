@@ -388,7 +388,7 @@ fn main() {
         ["once", case, page] => once(case, page.parse().unwrap_or(100)),
         ["memory-child", what, pages] => memory::memory_child(what, pages.parse().unwrap_or(1)),
         _ => fail(
-            "usage: paginate-bench [--json FILE | memory | latency [OPTIONS] | fanout [--rounds N] [--spawned] | dump DIR | serve | once CASE PAGE]",
+            "usage: paginate-bench [--json FILE | memory | latency [OPTIONS] | fanout [OPTIONS] | dump DIR | serve | once CASE PAGE]",
         ),
     }
 }
