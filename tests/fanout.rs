@@ -8,11 +8,14 @@
 //! mixed in one fan-out.
 //!
 //! `PROPTEST_CASES=5000 cargo test -p paginate-tests --test fanout` runs more chains.
-//! `derived` fans out derived requests with typed items and a page size per run.
+//! `derived` fans out derived requests with typed items and a page size per run; `wakes` counts
+//! the polls per element as the runs grow.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 #[path = "fanout/derived.rs"]
 mod derived;
+#[path = "fanout/wakes.rs"]
+mod wakes;
 
 use std::collections::{BTreeMap, BTreeSet, HashSet};
 use std::sync::{Arc, Mutex};

@@ -15,11 +15,13 @@
 //! cargo run --release -p paginate-bench -- dump DIR   # the canned bodies, for botocore_compare.py
 //! cargo run --release -p paginate-bench -- serve      # timings on request, for botocore_compare.py
 //! cargo run --release -p paginate-bench -- latency    # lookahead over loopback HTTP (latency/)
+//! cargo run --release -p paginate-bench -- fanout     # fan-out against a JoinSet loop (fanout.rs)
 //! cargo run --release -p paginate-bench --features simd -- simd  # SIMD JSON parsers (simd.rs)
 //! ```
 
 mod body;
 mod cases;
+mod fanout;
 mod latency;
 mod memory;
 mod serve;
@@ -390,6 +392,8 @@ fn main() {
         ["--json", path] => speed(Some((*path).to_owned())),
         ["memory"] => memory::memory(),
         ["latency", rest @ ..] => latency::main(rest),
+        ["fanout", rest @ ..] => fanout::main(rest),
+        ["fanout-server"] => fanout::serve(),
         ["dump", dir] => dump(dir),
         ["serve"] => serve::serve(),
         #[cfg(feature = "simd")]
@@ -397,7 +401,7 @@ fn main() {
         ["once", case, page] => once(case, page.parse().unwrap_or(100)),
         ["memory-child", what, pages] => memory::memory_child(what, pages.parse().unwrap_or(1)),
         _ => fail(
-            "usage: paginate-bench [--json FILE | memory | latency [OPTIONS] | dump DIR | serve | once CASE PAGE | simd (feature simd)]",
+            "usage: paginate-bench [--json FILE | memory | latency [OPTIONS] | fanout [OPTIONS] | dump DIR | serve | once CASE PAGE | simd (feature simd)]",
         ),
     }
 }

@@ -19,7 +19,7 @@ use std::fmt;
 use std::future::poll_fn;
 use std::ops::Deref;
 use std::pin::Pin;
-use std::task::{Context, Poll};
+use std::task::{Context, Poll, ready};
 
 use futures_core::Stream;
 use serde_json::Value;
@@ -28,8 +28,10 @@ use crate::error::Error;
 use crate::model::Model;
 use crate::nonblocking::{Items, Pages, Search};
 use crate::transport::AsyncTransport;
+use queue::{Indexed, ReadyQueue};
 
 mod checkpoint;
+mod queue;
 
 pub use checkpoint::{FanCheckpoint, RunCheckpoint};
 
@@ -127,29 +129,12 @@ where
     }
 }
 
-/// A member and how far it has got.
-struct MemberRun<S> {
-    stream: Option<S>,
-    state: MemberState,
-    /// The requests the member had sent when it was dropped (once it is done).
-    sent: u64,
-}
-
-impl<S: Member> MemberRun<S> {
-    /// Ends the member, keeping where it stood and what it sent.
-    fn finish(&mut self) {
-        let stream = self.stream.take();
-        self.sent += stream.as_ref().map_or(0, Member::requests_sent);
-        let resume = stream.and_then(|s| s.resume_token());
-        self.state = MemberState::Done { resume };
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-enum MemberState {
+/// Where a run stands. A waiting run keeps its stream here; an active run's stream is in the
+/// fan-out's ready queue.
+enum RunState<S> {
     /// Not polled yet: its checkpoint is the token it was given, `start`.
-    Waiting { start: Option<String> },
-    /// Being polled.
+    Waiting { stream: S, start: Option<String> },
+    /// In the ready queue, being polled when it wakes.
     Active,
     /// Finished; after an error, `resume` is where it stood (the page that failed).
     Done { resume: Option<String> },
@@ -235,18 +220,26 @@ enum MemberState {
 /// # Ok(()) }
 /// ```
 pub struct FanOut<S> {
-    slots: Vec<MemberRun<S>>,
+    /// Every run's state, by index.
+    runs: Vec<RunState<S>>,
+    /// The active runs: only the members that woke are polled, and a member that hands out
+    /// an element goes to the back of the queue (see `queue`).
+    ready: ReadyQueue<S>,
+    /// No run before this index is waiting: runs are let in in index order.
+    next_waiting: usize,
+    /// The requests of the runs that are not active (waiting or done), so that
+    /// [`FanOut::requests_sent`] counts finished runs too.
+    settled_sent: u64,
     concurrency: usize,
     max_items: Option<u64>,
     given: u64,
-    /// Where the round-robin over active members goes on.
-    cursor: usize,
 }
 
 impl<S> fmt::Debug for FanOut<S> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("FanOut")
-            .field("runs", &self.slots.len())
+            .field("runs", &self.runs.len())
+            .field("active", &self.ready.len())
             .field("concurrency", &self.concurrency)
             .field("max_items", &self.max_items)
             .field("given", &self.given)
@@ -281,27 +274,33 @@ impl<S: Member> FanOut<S> {
     /// A fan-out over `runs`, run `i` being `runs[i]`, all of them fetching at once unless
     /// [`FanOut::concurrency`] says otherwise.
     pub fn new(runs: Vec<S>) -> FanOut<S> {
-        let slots: Vec<MemberRun<S>> = runs
+        let runs: Vec<RunState<S>> = runs
             .into_iter()
-            .map(|stream| MemberRun {
-                state: MemberState::Waiting {
-                    start: stream.resume_token(),
-                },
-                stream: Some(stream),
-                sent: 0,
+            .map(|stream| RunState::Waiting {
+                start: stream.resume_token(),
+                stream,
             })
             .collect();
-        FanOut::from_slots(slots)
+        FanOut::from_runs(runs)
     }
 
     /// All runs fetching at once until told otherwise.
-    fn from_slots(slots: Vec<MemberRun<S>>) -> FanOut<S> {
+    fn from_runs(runs: Vec<RunState<S>>) -> FanOut<S> {
+        let settled_sent = runs
+            .iter()
+            .map(|run| match run {
+                RunState::Waiting { stream, .. } => stream.requests_sent(),
+                RunState::Active | RunState::Done { .. } => 0,
+            })
+            .sum();
         FanOut {
-            concurrency: slots.len().max(1),
-            slots,
+            concurrency: runs.len().max(1),
+            runs,
+            ready: ReadyQueue::new(),
+            next_waiting: 0,
+            settled_sent,
             max_items: None,
             given: 0,
-            cursor: 0,
         }
     }
 
@@ -312,24 +311,19 @@ impl<S: Member> FanOut<S> {
         checkpoint: &FanCheckpoint,
         mut make: impl FnMut(usize, Option<String>) -> S,
     ) -> FanOut<S> {
-        let slots: Vec<MemberRun<S>> = checkpoint
+        let runs: Vec<RunState<S>> = checkpoint
             .runs()
             .iter()
             .enumerate()
             .map(|(i, run)| match run.starting_token() {
-                Some(token) => MemberRun {
-                    stream: Some(make(i, token.clone())),
-                    state: MemberState::Waiting { start: token },
-                    sent: 0,
+                Some(token) => RunState::Waiting {
+                    stream: make(i, token.clone()),
+                    start: token,
                 },
-                None => MemberRun {
-                    stream: None,
-                    state: MemberState::Done { resume: None },
-                    sent: 0,
-                },
+                None => RunState::Done { resume: None },
             })
             .collect();
-        FanOut::from_slots(slots)
+        FanOut::from_runs(runs)
     }
 
     /// At most `n` runs fetch at once (at least 1); the others wait their turn. Each run has
@@ -353,21 +347,26 @@ impl<S: Member> FanOut<S> {
     /// Where every run stands now: done, or the token that resumes it after what this
     /// fan-out has handed out of it (R8).
     pub fn checkpoint(&self) -> FanCheckpoint {
-        let runs = self
-            .slots
+        let mut runs: Vec<RunCheckpoint> = self
+            .runs
             .iter()
-            .map(|slot| match &slot.state {
-                MemberState::Waiting { start } => RunCheckpoint::Resume(start.clone()),
-                MemberState::Active => match slot.stream.as_ref().map(Member::resume_token) {
-                    Some(Some(token)) => RunCheckpoint::Resume(Some(token)),
-                    _ => RunCheckpoint::Done,
-                },
-                MemberState::Done {
+            .map(|run| match run {
+                RunState::Waiting { start, .. } => RunCheckpoint::Resume(start.clone()),
+                // Filled in from the ready queue below.
+                RunState::Active => RunCheckpoint::Done,
+                RunState::Done {
                     resume: Some(token),
                 } => RunCheckpoint::Resume(Some(token.clone())),
-                MemberState::Done { resume: None } => RunCheckpoint::Done,
+                RunState::Done { resume: None } => RunCheckpoint::Done,
             })
             .collect();
+        for member in self.ready.members() {
+            if let (Some(slot), Some(token)) =
+                (runs.get_mut(member.run), member.stream.resume_token())
+            {
+                *slot = RunCheckpoint::Resume(Some(token));
+            }
+        }
         FanCheckpoint::new(runs)
     }
 
@@ -376,27 +375,40 @@ impl<S: Member> FanOut<S> {
     /// checkpoint counts from 0, and a run it does not build (done in the checkpoint) sends
     /// nothing.
     pub fn requests_sent(&self) -> u64 {
-        self.slots
-            .iter()
-            .map(|slot| slot.sent + slot.stream.as_ref().map_or(0, Member::requests_sent))
-            .sum()
+        let active: u64 = self
+            .ready
+            .members()
+            .map(|member| member.stream.requests_sent())
+            .sum();
+        self.settled_sent + active
     }
 
-    /// Makes waiting runs active until `concurrency` of them are.
+    /// Lets waiting runs in, in index order, until `concurrency` of them are active: each
+    /// run is passed over once in the fan-out's life, so this is O(1) per run let in.
     fn activate(&mut self) {
-        let mut active = self
-            .slots
-            .iter()
-            .filter(|s| s.state == MemberState::Active)
-            .count();
-        for slot in &mut self.slots {
-            if active >= self.concurrency {
+        while self.ready.len() < self.concurrency && self.next_waiting < self.runs.len() {
+            let run = self.next_waiting;
+            self.next_waiting += 1;
+            let Some(state) = self.runs.get_mut(run) else {
                 break;
+            };
+            match std::mem::replace(state, RunState::Active) {
+                RunState::Waiting { stream, .. } => {
+                    self.settled_sent = self.settled_sent.saturating_sub(stream.requests_sent());
+                    self.ready.insert(run, stream);
+                }
+                other => *state = other,
             }
-            if matches!(slot.state, MemberState::Waiting { .. }) {
-                slot.state = MemberState::Active;
-                active += 1;
-            }
+        }
+    }
+
+    /// Ends a member, keeping where it stood and what it sent.
+    fn finish(&mut self, member: Indexed<S>) {
+        self.settled_sent += member.stream.requests_sent();
+        if let Some(state) = self.runs.get_mut(member.run) {
+            *state = RunState::Done {
+                resume: member.stream.resume_token(),
+            };
         }
     }
 }
@@ -415,53 +427,32 @@ where
         if self.max_items.is_some_and(|max| self.given >= max) {
             return Poll::Ready(None);
         }
-        let count = self.slots.len();
-        // Each pass polls the active runs round-robin; a run that ends lets a waiting one in,
-        // which the next pass polls.
+        // A run that ends lets a waiting one in, which the ready queue polls at once.
         loop {
             self.activate();
-            let mut any_active = false;
-            let mut ended = false;
-            for step in 0..count {
-                let run = (self.cursor + step) % count;
-                let slot = &mut self.slots[run];
-                if slot.state != MemberState::Active {
-                    continue;
-                }
-                any_active = true;
-                let polled = match slot.stream.as_mut() {
-                    Some(stream) => Pin::new(stream).poll_next(cx),
-                    None => Poll::Ready(None),
-                };
-                match polled {
-                    Poll::Pending => {}
-                    Poll::Ready(Some(Ok(value))) => {
-                        let page_done = slot.stream.as_ref().is_some_and(Member::page_done);
-                        self.cursor = (run + 1) % count;
-                        self.given += 1;
-                        return Poll::Ready(Some(Ok(Tagged {
-                            run,
-                            value,
-                            page_done,
-                        })));
-                    }
-                    Poll::Ready(Some(Err(error))) => {
-                        // L7: the failed run keeps its position; the others go on.
-                        slot.finish();
-                        self.cursor = (run + 1) % count;
-                        return Poll::Ready(Some(Err(RunFailed { run, error })));
-                    }
-                    Poll::Ready(None) => {
-                        slot.finish();
-                        ended = true;
-                    }
-                }
-            }
-            if !any_active {
+            let Some((polled, member)) = ready!(self.ready.poll_next(cx)) else {
+                // Nothing active after `activate`: nothing waits either.
                 return Poll::Ready(None);
-            }
-            if !ended {
-                return Poll::Pending;
+            };
+            let run = member.run;
+            match polled {
+                Some(Ok(value)) => {
+                    let page_done = member.stream.page_done();
+                    // To the back of the queue: the others' turn first.
+                    self.ready.requeue(member);
+                    self.given += 1;
+                    return Poll::Ready(Some(Ok(Tagged {
+                        run,
+                        value,
+                        page_done,
+                    })));
+                }
+                Some(Err(error)) => {
+                    // L7: the failed run keeps its position; the others go on.
+                    self.finish(member);
+                    return Poll::Ready(Some(Err(RunFailed { run, error })));
+                }
+                None => self.finish(member),
             }
         }
     }

@@ -1,0 +1,196 @@
+//! What a fan-out costs per element as the runs grow: only the members that woke are polled.
+//!
+//! Every request of every run is a gate that stays pending until the test opens it (and wakes
+//! the waker it was last polled with), one gate at a time, oldest first. The fan-out is polled
+//! by hand with a waker that does nothing, so the counts are exact: how many times request
+//! futures were polled and how many times member streams were polled, divided by the elements
+//! handed out. Both stay below a constant for 8, 64 and 512 runs, all fetching at once or
+//! 32 at a time; a fan-out that polls every active member on every wake costs as many polls
+//! per element as there are runs in flight. And runs whose elements are in hand take turns.
+
+use std::collections::VecDeque;
+use std::future::poll_fn;
+use std::pin::Pin;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+use std::task::{Context, Poll, Waker};
+
+use futures_core::Stream;
+use paginated::fanout::{FanOut, Member};
+use paginated::{Model, PageRequest, Reply, nonblocking};
+use serde_json::{Value, json};
+
+/// Pages per run and items per page.
+const PAGES: u64 = 3;
+const PER_PAGE: u64 = 2;
+
+/// One request's gate: pending until opened.
+#[derive(Debug, Default)]
+struct Gate {
+    open: AtomicBool,
+    waker: Mutex<Option<Waker>>,
+}
+
+/// The gates of every request not yet opened, and how often request futures were polled.
+#[derive(Debug, Default)]
+struct Gated {
+    closed: Mutex<VecDeque<Arc<Gate>>>,
+    polls: AtomicU64,
+}
+
+impl Gated {
+    /// Opens the oldest closed gate and wakes its request; false if none is closed.
+    fn open_one(&self) -> bool {
+        let Some(gate) = self.closed.lock().unwrap().pop_front() else {
+            return false;
+        };
+        gate.open.store(true, Ordering::SeqCst);
+        let waker = gate.waker.lock().unwrap().take();
+        waker.expect("a closed gate was polled").wake();
+        true
+    }
+}
+
+impl nonblocking::Transport for Gated {
+    type Error = std::io::Error;
+
+    async fn fetch(&self, request: PageRequest<'_>) -> Result<Reply, std::io::Error> {
+        let params = request.params();
+        let run = params["Run"].as_u64().unwrap_or(0);
+        let page: u64 = params
+            .get("Marker")
+            .and_then(Value::as_str)
+            .map_or(0, |m| m.parse().unwrap());
+        let gate = Arc::new(Gate::default());
+        self.closed.lock().unwrap().push_back(gate.clone());
+        poll_fn(|cx| {
+            self.polls.fetch_add(1, Ordering::SeqCst);
+            if gate.open.load(Ordering::SeqCst) {
+                return Poll::Ready(());
+            }
+            *gate.waker.lock().unwrap() = Some(cx.waker().clone());
+            Poll::Pending
+        })
+        .await;
+        let items: Vec<String> = (0..PER_PAGE)
+            .map(|i| format!("r{run}-p{page}-{i}"))
+            .collect();
+        let mut out = json!({ "Items": items });
+        if page + 1 < PAGES {
+            out["Marker"] = json!((page + 1).to_string());
+        }
+        Ok(Reply::value(out))
+    }
+}
+
+/// A member whose polls are counted.
+struct Counted<S> {
+    stream: S,
+    polls: Arc<AtomicU64>,
+}
+
+impl<S: Stream + Unpin> Stream for Counted<S> {
+    type Item = S::Item;
+
+    fn poll_next(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<S::Item>> {
+        let this = self.get_mut();
+        this.polls.fetch_add(1, Ordering::SeqCst);
+        Pin::new(&mut this.stream).poll_next(cx)
+    }
+}
+
+impl<S: Member> Member for Counted<S> {
+    fn resume_token(&self) -> Option<String> {
+        self.stream.resume_token()
+    }
+
+    fn page_done(&self) -> bool {
+        self.stream.page_done()
+    }
+
+    fn requests_sent(&self) -> u64 {
+        self.stream.requests_sent()
+    }
+}
+
+/// Polls per element handed out: (request futures, member streams).
+fn polls_per_element(runs: u64, concurrency: usize) -> (f64, f64) {
+    let model = Model::builder("List")
+        .input_token("Marker")
+        .output_token("Marker")
+        .result_key("Items")
+        .build()
+        .unwrap();
+    let gated = Gated::default();
+    let member_polls = Arc::new(AtomicU64::new(0));
+    let mut fan: FanOut<_> = (0..runs)
+        .map(|run| Counted {
+            stream: model.paginate_async(&gated, json!({ "Run": run })).items(),
+            polls: member_polls.clone(),
+        })
+        .collect::<FanOut<_>>()
+        .concurrency(concurrency);
+    let mut cx = Context::from_waker(Waker::noop());
+    let mut seen = Vec::new();
+    loop {
+        match Pin::new(&mut fan).poll_next(&mut cx) {
+            Poll::Ready(Some(item)) => seen.push(item.unwrap().value),
+            Poll::Ready(None) => break,
+            Poll::Pending => assert!(gated.open_one(), "pending with no request to answer"),
+        }
+    }
+    let elements = runs * PAGES * PER_PAGE;
+    assert_eq!(seen.len() as u64, elements);
+    assert!(fan.checkpoint().is_done());
+    assert_eq!(fan.requests_sent(), runs * PAGES);
+    let per_element = |polls: u64| polls as f64 / elements as f64;
+    (
+        per_element(gated.polls.load(Ordering::SeqCst)),
+        per_element(member_polls.load(Ordering::SeqCst)),
+    )
+}
+
+#[test]
+fn polls_per_element_do_not_grow_with_the_runs() {
+    for runs in [8, 64, 512] {
+        for concurrency in [runs as usize, 32] {
+            let (requests, members) = polls_per_element(runs, concurrency);
+            // A request is polled at most three times (pending when its run asks for the
+            // next page, again once its run is parked to wait for a wake, then ready) for a
+            // page of two elements; a member once per element and at most twice more per page
+            // while its request is pending. A fan-out that polls every active member on every
+            // wake makes both grow with the runs in flight.
+            assert!(
+                requests <= 1.5 && members <= 2.5,
+                "{runs} runs, {concurrency} at a time: {requests:.2} request polls and \
+                 {members:.2} member polls per element"
+            );
+        }
+    }
+}
+
+/// Fairness: a member with elements in hand goes to the back of the queue after each one, so
+/// two runs whose pages are all ready at once take turns element by element.
+#[test]
+fn runs_with_elements_in_hand_take_turns() {
+    let model = Model::builder("List")
+        .input_token("Marker")
+        .output_token("Marker")
+        .result_key("Items")
+        .build()
+        .unwrap();
+    let ready = nonblocking::from_fn(|request| async move {
+        let run = request.params()["Run"].as_u64().unwrap_or(0);
+        let items: Vec<String> = (0..5).map(|i| format!("r{run}-{i}")).collect();
+        Ok::<_, std::io::Error>(json!({ "Items": items }))
+    });
+    let mut fan: FanOut<_> = (0..2)
+        .map(|run| model.paginate_async(&ready, json!({ "Run": run })).items())
+        .collect();
+    let mut cx = Context::from_waker(Waker::noop());
+    let mut runs = Vec::new();
+    while let Poll::Ready(Some(item)) = Pin::new(&mut fan).poll_next(&mut cx) {
+        runs.push(item.unwrap().run);
+    }
+    assert_eq!(runs, [0, 1, 0, 1, 0, 1, 0, 1, 0, 1]);
+}
