@@ -142,6 +142,11 @@ enum RunState<S> {
 
 /// Many runs at once, merged into one `Stream` of [`Tagged`] results; see the module docs.
 ///
+/// Runs take turns a page at a time: a run hands out the rest of its page in one go, and as
+/// soon as it is done the run is asked for its next page, so its request goes out while the
+/// other runs' pages are handed out, as a task per run would send it. Only runs that woke are
+/// polled, so an element costs the same with 8 runs or 1,000.
+///
 /// A run's error is handed out as a [`RunFailed`] naming the run, and only that run stops:
 /// the stream goes on with the others, and [`FanOut::checkpoint`] keeps the failed run's
 /// position so that a resume retries it.
@@ -438,8 +443,8 @@ where
             match polled {
                 Some(Ok(value)) => {
                     let page_done = member.stream.page_done();
-                    // To the back of the queue: the others' turn first.
-                    self.ready.requeue(member);
+                    // A run's turn lasts a page; then its next request goes out at once.
+                    self.ready.requeue(member, page_done);
                     self.given += 1;
                     return Poll::Ready(Some(Ok(Tagged {
                         run,

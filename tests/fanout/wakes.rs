@@ -169,28 +169,39 @@ fn polls_per_element_do_not_grow_with_the_runs() {
     }
 }
 
-/// Fairness: a member with elements in hand goes to the back of the queue after each one, so
-/// two runs whose pages are all ready at once take turns element by element.
+/// Fairness: runs take turns a page at a time. A run hands out its page in one go, and once
+/// it is done the run is asked for its next page at once (so that its request goes out while
+/// the others' pages are handed out); a page it already has in hand then waits its turn,
+/// behind the others, after its first element.
 #[test]
-fn runs_with_elements_in_hand_take_turns() {
+fn runs_take_turns_a_page_at_a_time() {
     let model = Model::builder("List")
         .input_token("Marker")
-        .output_token("Marker")
+        .output_token("Next")
         .result_key("Items")
         .build()
         .unwrap();
+    // Two pages of three items per run, all ready at once.
     let ready = nonblocking::from_fn(|request| async move {
         let run = request.params()["Run"].as_u64().unwrap_or(0);
-        let items: Vec<String> = (0..5).map(|i| format!("r{run}-{i}")).collect();
-        Ok::<_, std::io::Error>(json!({ "Items": items }))
+        let second = request.params().contains_key("Marker");
+        let page = u64::from(second);
+        let items: Vec<String> = (0..3).map(|i| format!("r{run}-p{page}-{i}")).collect();
+        let next = (!second).then_some("m");
+        Ok::<_, std::io::Error>(json!({ "Items": items, "Next": next }))
     });
     let mut fan: FanOut<_> = (0..2)
         .map(|run| model.paginate_async(&ready, json!({ "Run": run })).items())
         .collect();
     let mut cx = Context::from_waker(Waker::noop());
-    let mut runs = Vec::new();
+    let mut seen = Vec::new();
     while let Poll::Ready(Some(item)) = Pin::new(&mut fan).poll_next(&mut cx) {
-        runs.push(item.unwrap().run);
+        let item = item.unwrap();
+        seen.push(item.value.as_str().unwrap_or_default().to_owned());
     }
-    assert_eq!(runs, [0, 1, 0, 1, 0, 1, 0, 1, 0, 1]);
+    let expected = [
+        "r0-p0-0", "r0-p0-1", "r0-p0-2", "r0-p1-0", "r1-p0-0", "r1-p0-1", "r1-p0-2", "r1-p1-0",
+        "r0-p1-1", "r0-p1-2", "r1-p1-1", "r1-p1-2",
+    ];
+    assert_eq!(seen, expected);
 }

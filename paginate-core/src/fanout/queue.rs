@@ -2,12 +2,14 @@
 //!
 //! A member whose element is not ready is parked in futures' `FuturesUnordered` as a
 //! `StreamFuture`, which polls it again only once its waker fires: a wake costs the same with
-//! 8 runs or 1,000. A member that has just handed out an element is not parked again (that
-//! would allocate a task per element) but goes to the back of a round-robin of members
-//! with an element likely in hand, polled directly whenever no parked member is ready. So a
-//! member with buffered elements does not starve the others: it waits behind every member
-//! that woke and every member ahead of it in the round-robin, and when it has nothing more
-//! in hand it is parked. Every step is O(1) in the number of runs.
+//! 8 runs or 1,000. Members take turns a page at a time: a member hands out the rest of its
+//! page in one go (its turn), and once its page is done it is polled once more at once, so
+//! that its next request goes out while the others' pages are handed out, as a task per run
+//! would send it. If that poll already has an element (a page that was in hand), the element
+//! is handed out and the member goes to the back of a round-robin of members with elements in
+//! hand (not parked again, which would allocate a task per element), polled directly whenever
+//! no parked member is ready. So no member starves the others for more than a page, and
+//! every step is O(1) in the number of runs.
 
 use std::collections::VecDeque;
 use std::pin::Pin;
@@ -34,10 +36,18 @@ impl<S: Stream + Unpin> Stream for Indexed<S> {
 /// What a member said when polled (an element, an error or its end), and the member.
 pub(super) type Said<S> = (Option<<S as Stream>::Item>, Indexed<S>);
 
-/// The active members: parked until woken, or in the round-robin.
+/// The active members: the one whose turn it is, the one whose page is just done, those
+/// parked until woken, and those in the round-robin.
 pub(super) struct ReadyQueue<S> {
     parked: FuturesUnordered<StreamFuture<Indexed<S>>>,
     in_hand: VecDeque<Indexed<S>>,
+    /// The member handing out its page, polled first until its page is done.
+    turn: Option<Indexed<S>>,
+    /// The member whose page is done, polled once more before anything else, so that its next
+    /// request goes out at once.
+    next_page: Option<Indexed<S>>,
+    /// Whether the member polled last was `next_page`.
+    polled_next_page: bool,
 }
 
 impl<S> ReadyQueue<S> {
@@ -45,12 +55,18 @@ impl<S> ReadyQueue<S> {
         ReadyQueue {
             parked: FuturesUnordered::new(),
             in_hand: VecDeque::new(),
+            turn: None,
+            next_page: None,
+            polled_next_page: false,
         }
     }
 
     /// How many members are active.
     pub(super) fn len(&self) -> usize {
-        self.parked.len() + self.in_hand.len()
+        self.parked.len()
+            + self.in_hand.len()
+            + usize::from(self.turn.is_some())
+            + usize::from(self.next_page.is_some())
     }
 }
 
@@ -64,9 +80,18 @@ impl<S: Stream + Unpin> ReadyQueue<S> {
         self.parked.push(member.into_future());
     }
 
-    /// A member that has just handed out an element goes to the back of the round-robin.
-    pub(super) fn requeue(&mut self, member: Indexed<S>) {
-        self.in_hand.push_back(member);
+    /// A member that has just handed out an element: once its page is done (`page_done`) it
+    /// is polled once more at once, for its next page; an element of a page it had in hand
+    /// when so polled begins its next turn, behind the others; any other element continues
+    /// its turn.
+    pub(super) fn requeue(&mut self, member: Indexed<S>, page_done: bool) {
+        if page_done {
+            self.next_page = Some(member);
+        } else if self.polled_next_page {
+            self.in_hand.push_back(member);
+        } else {
+            self.turn = Some(member);
+        }
     }
 
     /// Every active member, in no particular order.
@@ -75,27 +100,53 @@ impl<S: Stream + Unpin> ReadyQueue<S> {
             .iter()
             .filter_map(StreamFuture::get_ref)
             .chain(&self.in_hand)
+            .chain(&self.turn)
+            .chain(&self.next_page)
+    }
+
+    /// Polls `member` directly: what it said, or `None` when it waits (for its page, the
+    /// request sent), and it is parked, to be polled once more with the parked set's waker.
+    fn poll_member(&mut self, mut member: Indexed<S>, cx: &mut Context<'_>) -> Option<Said<S>> {
+        match Pin::new(&mut member).poll_next(cx) {
+            Poll::Ready(said) => Some((said, member)),
+            Poll::Pending => {
+                self.parked.push(member.into_future());
+                None
+            }
+        }
     }
 
     /// The next member with something to say (an element, an error or its end), taken out
     /// of the queue with what it said; `None` when no member is active.
     pub(super) fn poll_next(&mut self, cx: &mut Context<'_>) -> Poll<Option<Said<S>>> {
+        self.polled_next_page = false;
+        if let Some(member) = self.next_page.take() {
+            self.polled_next_page = true;
+            if let Some(said) = self.poll_member(member, cx) {
+                return Poll::Ready(Some(said));
+            }
+            self.polled_next_page = false;
+        }
+        if let Some(member) = self.turn.take()
+            && let Some(said) = self.poll_member(member, cx)
+        {
+            return Poll::Ready(Some(said));
+        }
         loop {
             // The members that woke first.
             if let Poll::Ready(Some(said)) = Pin::new(&mut self.parked).poll_next(cx) {
                 return Poll::Ready(Some(said));
             }
-            let Some(mut member) = self.in_hand.pop_front() else {
+            let Some(member) = self.in_hand.pop_front() else {
                 return match self.parked.is_empty() {
                     true => Poll::Ready(None),
                     false => Poll::Pending,
                 };
             };
-            match Pin::new(&mut member).poll_next(cx) {
-                Poll::Ready(said) => return Poll::Ready(Some((said, member))),
-                // Parked: the next turn of the loop polls it once more, with a waker of
-                // the parked set's own, so that only its wake brings it back.
-                Poll::Pending => self.parked.push(member.into_future()),
+            // Parked if it waits: the next turn of the loop polls it once more, with a waker
+            // of the parked set's own, so that only its wake brings it back.
+            if let Some(said) = self.poll_member(member, cx) {
+                return Poll::Ready(Some(said));
             }
         }
     }
