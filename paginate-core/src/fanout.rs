@@ -227,8 +227,8 @@ enum RunState<S> {
 pub struct FanOut<S> {
     /// Every run's state, by index.
     runs: Vec<RunState<S>>,
-    /// The active runs: only the members that woke are polled, and a member that hands out
-    /// an element goes to the back of the queue (see `queue`).
+    /// The active runs: only the members that woke are polled, and runs take turns a page at
+    /// a time (see `queue`).
     ready: ReadyQueue<S>,
     /// No run before this index is waiting: runs are let in in index order.
     next_waiting: usize,
