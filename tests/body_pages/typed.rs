@@ -293,3 +293,46 @@ fn g4_g8_a_typed_full_result_is_told_the_length_of_its_merged_lists() {
         .unwrap();
     assert_eq!((full.length, full.items.len()), (Some(3), 3));
 }
+
+/// G8: a typed page is read on the run's pass, so what its type skips inside a result list is
+/// checked as serde_json checks what it skips (syntax), as for typed items; an expression that
+/// reads such a value where a `Value` cannot hold it (a number out of range) is an error naming
+/// the page, never a `null` that would end the listing early.
+#[test]
+fn g8_a_typed_page_checks_what_its_type_skips_as_serde_does_and_a_token_read_there_fails() {
+    let out_of_range =
+        r#"{"Contents": [{"Key": "a", "Extra": 1e400}, {"Key": "b"}], "NextMarker": "m"}"#;
+    let api = crate::Texts::new(
+        paginate_tests::Wire::Body,
+        &texts(&[out_of_range, r#"{"Contents": [{"Key": "c"}]}"#]),
+    );
+    let pages: Vec<Listing> = listing()
+        .paginate(&*api, json!({}))
+        .typed::<Listing, Item>()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    let keys: Vec<&str> = pages
+        .iter()
+        .flat_map(|p| &p.contents)
+        .map(|i| i.key.as_str())
+        .collect();
+    assert_eq!(keys, ["a", "b", "c"]);
+
+    // The token is read from the last element, which holds the number out of range.
+    let by_last_key = paginate_tests::model(
+        "ListObjects",
+        json!({"input_token": "Marker", "output_token": "Contents[-1].Key", "result_key": "Contents"}),
+    );
+    let last_unreadable = r#"{"Contents": [{"Key": "a"}, {"Key": "b", "Extra": 1e400}]}"#;
+    let api = crate::Texts::new(paginate_tests::Wire::Body, &texts(&[last_unreadable]));
+    let first = by_last_key
+        .paginate(&*api, json!({}))
+        .typed::<Listing, Item>()
+        .next()
+        .unwrap();
+    let error = first.unwrap_err();
+    assert!(
+        error.to_string().contains("page 1"),
+        "the error names the page: {error}"
+    );
+}
