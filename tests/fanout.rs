@@ -9,7 +9,7 @@
 //!
 //! `PROPTEST_CASES=5000 cargo test -p paginate-tests --test fanout` runs more chains.
 //! `derived` fans out derived requests with typed items and a page size per run; `wakes` counts
-//! the polls per element as the runs grow.
+//! the polls per element as the runs grow and checks that runs take turns a page at a time.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 #[path = "fanout/derived.rs"]

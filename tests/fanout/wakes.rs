@@ -6,7 +6,7 @@
 //! futures were polled and how many times member streams were polled, divided by the elements
 //! handed out. Both stay below a constant for 8, 64 and 512 runs, all fetching at once or
 //! 32 at a time; a fan-out that polls every active member on every wake costs as many polls
-//! per element as there are runs in flight. And runs whose elements are in hand take turns.
+//! per element as there are runs in flight. And runs take turns a page at a time.
 
 use std::collections::VecDeque;
 use std::future::poll_fn;
