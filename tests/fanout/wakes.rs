@@ -205,3 +205,128 @@ fn runs_take_turns_a_page_at_a_time() {
     ];
     assert_eq!(seen, expected);
 }
+
+/// Runs of pages whose answers are all in hand at once (an in-process transport, a run whose
+/// lookahead answer is in) still take turns: a run's next page, got as soon as its page is
+/// handed out, sends it behind the others, even though that element ends a page too.
+#[test]
+fn runs_of_pages_in_hand_take_turns() {
+    let model = Model::builder("List")
+        .input_token("Marker")
+        .output_token("Next")
+        .result_key("Items")
+        .build()
+        .unwrap();
+    // Four pages of one item per run, all ready at once.
+    let ready = nonblocking::from_fn(|request| async move {
+        let run = request.params()["Run"].as_u64().unwrap_or(0);
+        let page: u64 = request
+            .params()
+            .get("Marker")
+            .and_then(|m| m.as_str()?.parse().ok())
+            .unwrap_or(0);
+        let next = (page < 3).then(|| (page + 1).to_string());
+        Ok::<_, std::io::Error>(json!({ "Items": [format!("r{run}-p{page}")], "Next": next }))
+    });
+    let expected = [
+        "r0-p0", "r0-p1", "r1-p0", "r1-p1", "r0-p2", "r0-p3", "r1-p2", "r1-p3",
+    ];
+    let mut cx = Context::from_waker(Waker::noop());
+    let mut pages: FanOut<_> = (0..2)
+        .map(|run| model.paginate_async(&ready, json!({ "Run": run })))
+        .collect();
+    let mut seen = Vec::new();
+    while let Poll::Ready(Some(page)) = Pin::new(&mut pages).poll_next(&mut cx) {
+        seen.push(page.unwrap().value["Items"][0].as_str().unwrap().to_owned());
+    }
+    assert_eq!(seen, expected, "pages");
+    let mut items: FanOut<_> = (0..2)
+        .map(|run| model.paginate_async(&ready, json!({ "Run": run })).items())
+        .collect();
+    let mut seen = Vec::new();
+    while let Poll::Ready(Some(item)) = Pin::new(&mut items).poll_next(&mut cx) {
+        seen.push(item.unwrap().value.as_str().unwrap().to_owned());
+    }
+    assert_eq!(seen, expected, "items of one-item pages");
+}
+
+/// A member scripted poll by poll: `per_page` elements a page, `total` in all; with
+/// `pending_first`, every element comes after a poll that is pending and wakes the member at
+/// once (its answer arrives right after).
+struct Scripted {
+    name: &'static str,
+    polls: usize,
+    given: usize,
+    per_page: usize,
+    pending_first: bool,
+    total: usize,
+}
+
+impl Stream for Scripted {
+    type Item = Result<String, paginated::Error>;
+
+    fn poll_next(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
+        let this = self.get_mut();
+        this.polls += 1;
+        if this.given == this.total {
+            return Poll::Ready(None);
+        }
+        if this.pending_first && this.polls % 2 == 1 {
+            cx.waker().wake_by_ref();
+            return Poll::Pending;
+        }
+        this.given += 1;
+        Poll::Ready(Some(Ok(format!("{}{}", this.name, this.given))))
+    }
+}
+
+impl Member for Scripted {
+    fn resume_token(&self) -> Option<String> {
+        None
+    }
+    fn page_done(&self) -> bool {
+        self.given.is_multiple_of(self.per_page)
+    }
+    fn requests_sent(&self) -> u64 {
+        0
+    }
+}
+
+/// A member with elements in hand is not kept waiting for as long as another keeps waking:
+/// the members that woke and those with elements in hand take turns.
+#[test]
+fn a_run_with_elements_in_hand_is_not_starved_by_runs_that_keep_waking() {
+    let ready = Scripted {
+        name: "a",
+        polls: 0,
+        given: 0,
+        per_page: 2,
+        pending_first: false,
+        total: 6,
+    };
+    let waking = Scripted {
+        name: "b",
+        polls: 0,
+        given: 0,
+        per_page: 1,
+        pending_first: true,
+        total: 40,
+    };
+    let mut fan = FanOut::new(vec![ready, waking]);
+    let mut cx = Context::from_waker(Waker::noop());
+    let mut seen = Vec::new();
+    while let Poll::Ready(Some(item)) = Pin::new(&mut fan).poll_next(&mut cx) {
+        seen.push(item.unwrap().value);
+    }
+    assert_eq!(seen.len(), 46);
+    // Every element of `a` comes within a few of `b`'s after the one before it.
+    let a_at: Vec<usize> = (0..seen.len())
+        .filter(|&i| seen[i].starts_with('a'))
+        .collect();
+    assert_eq!(a_at.len(), 6);
+    let longest_wait = a_at.windows(2).map(|w| w[1] - w[0] - 1).max().unwrap();
+    assert!(
+        longest_wait <= 2,
+        "a waited {longest_wait} elements of b: {seen:?}"
+    );
+}

@@ -7,9 +7,9 @@
 //! that its next request goes out while the others' pages are handed out, as a task per run
 //! would send it. If that poll already has an element (a page that was in hand), the element
 //! is handed out and the member goes to the back of a round-robin of members with elements in
-//! hand (not parked again, which would allocate a task per element), polled directly whenever
-//! no parked member is ready. So no member starves the others for more than a page, and
-//! every step is O(1) in the number of runs.
+//! hand (not parked again, which would allocate a task per element), polled directly, in
+//! turns with the members that woke. So no member waits for more than a page of each other
+//! member, and every step is O(1) in the number of runs.
 
 use std::collections::VecDeque;
 use std::pin::Pin;
@@ -48,6 +48,10 @@ pub(super) struct ReadyQueue<S> {
     next_page: Option<Indexed<S>>,
     /// Whether the member polled last was `next_page`.
     polled_next_page: bool,
+    /// Whether the round-robin is served before the parked set next time: after a member that
+    /// woke has had its turn, so that members with elements in hand are not kept waiting for
+    /// as long as some parked member keeps waking.
+    in_hand_first: bool,
 }
 
 impl<S> ReadyQueue<S> {
@@ -58,6 +62,7 @@ impl<S> ReadyQueue<S> {
             turn: None,
             next_page: None,
             polled_next_page: false,
+            in_hand_first: false,
         }
     }
 
@@ -85,10 +90,13 @@ impl<S: Stream + Unpin> ReadyQueue<S> {
     /// when so polled begins its next turn, behind the others; any other element continues
     /// its turn.
     pub(super) fn requeue(&mut self, member: Indexed<S>, page_done: bool) {
-        if page_done {
-            self.next_page = Some(member);
-        } else if self.polled_next_page {
+        if self.polled_next_page {
+            // Its next turn, behind the others', even when this element ends a page too (a
+            // run of pages, a page of one item): else a run whose pages are all in hand would
+            // keep the head until its end.
             self.in_hand.push_back(member);
+        } else if page_done {
+            self.next_page = Some(member);
         } else {
             self.turn = Some(member);
         }
@@ -133,8 +141,18 @@ impl<S: Stream + Unpin> ReadyQueue<S> {
             return Poll::Ready(Some(said));
         }
         loop {
-            // The members that woke first.
+            if self.in_hand_first {
+                self.in_hand_first = false;
+                if let Some(member) = self.in_hand.pop_front() {
+                    if let Some(said) = self.poll_member(member, cx) {
+                        return Poll::Ready(Some(said));
+                    }
+                    continue;
+                }
+            }
+            // The members that woke, taking turns with the round-robin.
             if let Poll::Ready(Some(said)) = Pin::new(&mut self.parked).poll_next(cx) {
+                self.in_hand_first = !self.in_hand.is_empty();
                 return Poll::Ready(Some(said));
             }
             let Some(member) = self.in_hand.pop_front() else {

@@ -9,10 +9,10 @@
 //! is known) and each value either as a slice too ([`RawValue`], checked as a `Value` checks
 //! it, then given to the type) or, for a result list, handed to the type directly and counted
 //! on the way ([`ListWatch`]): a list's end is where the next key starts, or where the object
-//! ends. Whatever this pass cannot follow (an escaped key, a key written twice, a page type
-//! that does not read a map, the type's own error) gives up, and the page is read as any
-//! body is: the run's pass, then the type from the text ([`BodyPage::read`](super::BodyPage)),
-//! which also gives the type's error its usual wording.
+//! ends. Whatever this pass cannot follow (an escaped key, a key written twice, serde_json's
+//! own raw-value marker as a key, a page type that does not read a map, the type's own error)
+//! gives up, and the page is read as any body is: the run's pass, then the type from the text
+//! ([`BodyPage::read`](super::BodyPage)), which also gives the type's error its usual wording.
 
 use std::fmt;
 
@@ -313,8 +313,10 @@ impl<'de, A: MapAccess<'de>> MapAccess<'de> for TopMap<'_, 'de, '_, A> {
         let Some(BorrowedKey(key)) = self.map.next_key()? else {
             return Ok(None);
         };
-        // A key written twice: the run's own pass knows which value counts.
-        if self.found.fields.iter().any(|(k, _)| k == key) {
+        // A key written twice: the run's own pass knows which value counts. A key of
+        // serde_json's own (its raw-value marker) means something else to a `Value`'s visitor
+        // than the text says.
+        if self.found.fields.iter().any(|(k, _)| k == key) || key.starts_with("$serde_json::") {
             return Err(give_up());
         }
         let start = offset_in(self.found.text, key)

@@ -154,6 +154,14 @@ fn g8_what_one_pass_cannot_follow_gives_it_up() {
     gives_up(r#"{"Items": [{"id": 1}]} trailing"#);
     gives_up(r#"{"Items": [{"id": 1}], "Next": 1e400}"#);
     gives_up("not json");
+    // serde_json's raw-value marker as a key: a `Value`'s visitor would read the value's text
+    // as JSON (`[1, 2]`), where the page is an object holding a string.
+    let marker = r#"{"$serde_json::private::RawValue": "[1, 2]"}"#;
+    gives_up(marker);
+    assert!(
+        one_pass::<Value>(marker).is_none(),
+        "a `Value` read {marker}"
+    );
     // A page type that is not a map.
     let mut typed = TypedPage::<Vec<Item>>::new();
     assert!(BodyPage::read_typed(r#"{"Items": []}"#.to_owned(), &split, &mut typed).is_err());
