@@ -5,7 +5,7 @@
 //!
 //! Three groups, each run per page size (100 and 1,000) in `ROUNDS` rounds whose order
 //! alternates (forward, then backward), every variant over the same bodies, each page's bytes
-//! copied into a `Vec` first as [`body`] does (simd-json parses in place: that copy is the one
+//! copied into a `Vec` first as [`mod@body`] does (simd-json parses in place: that copy is the one
 //! it needs):
 //!
 //! - typed items: a `TypedPage` per page with serde_json, sonic-rs and simd-json's serde;
@@ -15,7 +15,7 @@
 //! - a `Value` transport: `from_str` into a serde_json `Value` (the workspace's features, so
 //!   `preserve_order`) with serde_json and with sonic-rs, no copy, beside paginate's `items`.
 //!
-//! The hand loops walk the listing by marker as [`body`]'s do. At warm-up every variant of a
+//! The hand loops walk the listing by marker as [`mod@body`]'s do. At warm-up every variant of a
 //! group must give as many items, and the same ones (equal values, or equal keys for the
 //! parsers' own value types). Reported: medians of per-round ratios with their min–max,
 //! serde_json ÷ each and paginate ÷ each, and an estimate of paginate's end-to-end gain were
