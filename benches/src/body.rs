@@ -11,7 +11,7 @@ use serde::Deserialize;
 use serde_json::{Map, Value, json};
 
 use crate::cases::{Object, TypedPage, consume, next_marker, take_contents};
-use crate::{Canned, fail};
+use crate::{Canned, fail, same_results, sink};
 
 /// [`Canned`]'s bodies, answered as bodies.
 pub(crate) struct Bodies<'a>(pub(crate) &'a Canned);
@@ -172,10 +172,6 @@ fn paginate_items_into(m: &Model, api: &Canned, sink: impl FnMut(Value)) -> usiz
 
 // ---------------------------------------------------------------- the cases
 
-fn sink<T>(item: T) {
-    black_box(item);
-}
-
 pub(crate) fn typed_items(m: &Model, api: &Canned) -> usize {
     paginate_typed_items_into(m, api, sink)
 }
@@ -210,28 +206,15 @@ pub(crate) fn hand_typed_pages(api: &Canned) -> usize {
 
 // ---------------------------------------------------------------- warm-up checks
 
-fn same<T: PartialEq + std::fmt::Debug>(what: &str, ours: &[T], hand: &[T]) -> Result<(), String> {
-    if ours.len() != hand.len() {
-        return Err(format!(
-            "{what}: paginate gave {} results, the hand-written loop {}",
-            ours.len(),
-            hand.len()
-        ));
-    }
-    match ours.iter().zip(hand).position(|(a, b)| a != b) {
-        None => Ok(()),
-        Some(i) => Err(format!(
-            "{what}: result {i} differs: paginate {:?}, the hand-written loop {:?}",
-            ours[i], hand[i]
-        )),
-    }
-}
+/// The two sides of a case, as [`same_results`] names them.
+const OURS: &str = "paginate";
+const HAND: &str = "the hand-written loop";
 
 pub(crate) fn check_typed_items(m: &Model, api: &Canned) -> Result<(), String> {
     let (mut ours, mut hand) = (Vec::new(), Vec::new());
     paginate_typed_items_into(m, api, |o| ours.push(o));
     hand_typed_items_into(api, |o| hand.push(o));
-    same("typed items", &ours, &hand)
+    same_results("typed items", (OURS, &ours), (HAND, &hand))
 }
 
 pub(crate) fn check_typed_full(m: &Model, api: &Canned) -> Result<(), String> {
@@ -239,19 +222,23 @@ pub(crate) fn check_typed_full(m: &Model, api: &Canned) -> Result<(), String> {
         paginate_typed_full_result(m, api),
         hand_typed_full_result(api),
     );
-    same("typed full result", &ours.contents, &hand.contents)
+    same_results(
+        "typed full result",
+        (OURS, &ours.contents),
+        (HAND, &hand.contents),
+    )
 }
 
 pub(crate) fn check_items(m: &Model, api: &Canned) -> Result<(), String> {
     let (mut ours, mut hand) = (Vec::new(), Vec::new());
     paginate_items_into(m, api, |v| ours.push(v));
     hand_items_into(api, |v| hand.push(v));
-    same("items", &ours, &hand)
+    same_results("items", (OURS, &ours), (HAND, &hand))
 }
 
 pub(crate) fn check_typed_pages(m: &Model, api: &Canned) -> Result<(), String> {
     let (mut ours, mut hand) = (Vec::new(), Vec::new());
     paginate_typed_pages_into(m, api, |p| ours.push(p));
     hand_typed_pages_into(api, |p| hand.push(p));
-    same("typed pages", &ours, &hand)
+    same_results("typed pages", (OURS, &ours), (HAND, &hand))
 }

@@ -55,7 +55,7 @@ use serde::Deserialize;
 use serde_json::json;
 use tokio::task::JoinSet;
 
-use crate::fail;
+use crate::{error_chain, fail};
 use server::ServerChild;
 pub(crate) use server::serve;
 
@@ -302,18 +302,6 @@ async fn list_tenant(
             None => return Err(format!("{url}: truncated page without a marker")),
         };
     }
-}
-
-/// An error with its causes, one after the other.
-fn error_chain(error: &dyn std::error::Error) -> String {
-    let mut text = error.to_string();
-    let mut source = error.source();
-    while let Some(cause) = source {
-        text.push_str(": ");
-        text.push_str(&cause.to_string());
-        source = cause.source();
-    }
-    text
 }
 
 // ---------------------------------------------------------------- measuring

@@ -236,6 +236,46 @@ fn median<T: PartialOrd + Copy>(mut samples: Vec<T>) -> T {
     samples[samples.len() / 2]
 }
 
+/// Takes a result the way a consumer would, so that nothing producing it is optimized away.
+pub(crate) fn sink<T>(item: T) {
+    black_box(item);
+}
+
+/// Checks that two sides of a case gave equal results, each side named by its `(name,
+/// results)`.
+pub(crate) fn same_results<T: PartialEq + std::fmt::Debug>(
+    what: &str,
+    (first, firsts): (&str, &[T]),
+    (second, seconds): (&str, &[T]),
+) -> Result<(), String> {
+    if firsts.len() != seconds.len() {
+        return Err(format!(
+            "{what}: {first} gave {} results, {second} {}",
+            firsts.len(),
+            seconds.len()
+        ));
+    }
+    match firsts.iter().zip(seconds).position(|(a, b)| a != b) {
+        None => Ok(()),
+        Some(i) => Err(format!(
+            "{what}: result {i} differs: {first} {:?}, {second} {:?}",
+            firsts[i], seconds[i]
+        )),
+    }
+}
+
+/// An error with its causes, one after the other.
+pub(crate) fn error_chain(error: &dyn std::error::Error) -> String {
+    let mut text = error.to_string();
+    let mut source = error.source();
+    while let Some(cause) = source {
+        text.push_str(": ");
+        text.push_str(&cause.to_string());
+        source = cause.source();
+    }
+    text
+}
+
 /// Times one call.
 pub(crate) fn time(f: impl FnOnce() -> usize) -> (Duration, usize) {
     let start = Instant::now();

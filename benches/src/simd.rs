@@ -29,15 +29,13 @@
 //!     cargo run --release -p paginate-bench --features simd -- simd
 //! ```
 
-use std::hint::black_box;
-
 use paginated::Model;
 use serde_json::Value;
 use simd_json::prelude::*;
 use sonic_rs::{JsonValueMutTrait as _, JsonValueTrait as _};
 
 use crate::cases::{self, Object, TypedPage, next_marker, take_contents};
-use crate::{Canned, OBJECTS, body, fail, median, model, time};
+use crate::{Canned, OBJECTS, body, fail, median, model, same_results, sink, time};
 
 const ROUNDS: usize = 31;
 
@@ -154,11 +152,11 @@ fn sonic_native(api: &Canned, mut sink: impl FnMut(sonic_rs::Value)) -> Result<u
     Ok(n)
 }
 
-/// Untyped items as simd-json's owned values.
-fn simd_owned(api: &Canned, mut sink: impl FnMut(simd_json::OwnedValue)) -> Result<usize, String> {
-    let mut n = 0;
-    walk(api, |bytes| {
-        let mut page = simd_json::to_owned_value(bytes).map_err(|e| format!("simd-json: {e}"))?;
+/// The items and the next marker of a page parsed into one of simd-json's value types, which
+/// share their methods but no trait that would let one generic function take both.
+macro_rules! simd_page_items {
+    ($page:expr, $sink:expr, $n:expr) => {{
+        let mut page = $page.map_err(|e| format!("simd-json: {e}"))?;
         let more = page.get_bool("IsTruncated") == Some(true);
         let named = page
             .get_str("NextMarker")
@@ -170,10 +168,18 @@ fn simd_owned(api: &Canned, mut sink: impl FnMut(simd_json::OwnedValue)) -> Resu
         };
         let next = named.or_else(|| items.last()?.get_str("Key").map(str::to_owned));
         for item in items {
-            sink(item);
-            n += 1;
+            $sink(item);
+            $n += 1;
         }
         Ok(next.filter(|_| more))
+    }};
+}
+
+/// Untyped items as simd-json's owned values.
+fn simd_owned(api: &Canned, mut sink: impl FnMut(simd_json::OwnedValue)) -> Result<usize, String> {
+    let mut n = 0;
+    walk(api, |bytes| {
+        simd_page_items!(simd_json::to_owned_value(bytes), sink, n)
     })?;
     Ok(n)
 }
@@ -185,23 +191,7 @@ fn simd_borrowed(
 ) -> Result<usize, String> {
     let mut n = 0;
     walk(api, |bytes| {
-        let mut page =
-            simd_json::to_borrowed_value(bytes).map_err(|e| format!("simd-json: {e}"))?;
-        let more = page.get_bool("IsTruncated") == Some(true);
-        let named = page
-            .get_str("NextMarker")
-            .filter(|m| !m.is_empty())
-            .map(str::to_owned);
-        let items = match page.remove("Contents") {
-            Ok(Some(contents)) => contents.into_array().unwrap_or_default(),
-            _ => Vec::new(),
-        };
-        let next = named.or_else(|| items.last()?.get_str("Key").map(str::to_owned));
-        for item in items {
-            sink(item);
-            n += 1;
-        }
-        Ok(next.filter(|_| more))
+        simd_page_items!(simd_json::to_borrowed_value(bytes), sink, n)
     })?;
     Ok(n)
 }
@@ -236,10 +226,6 @@ fn sonic_text(text: &str) -> Result<Value, String> {
 }
 
 // ---------------------------------------------------------------- the variants
-
-fn sink<T>(item: T) {
-    black_box(item);
-}
 
 fn counted(n: Result<usize, String>) -> usize {
     n.unwrap_or_else(|e| fail(&e))
@@ -342,21 +328,13 @@ const GROUPS: &[Group] = &[
 
 // ---------------------------------------------------------------- warm-up checks
 
-fn same<T: PartialEq + std::fmt::Debug>(what: &str, want: &[T], got: &[T]) -> Result<(), String> {
-    if want.len() != got.len() {
-        return Err(format!(
-            "{what}: {} items, serde_json {}",
-            got.len(),
-            want.len()
-        ));
-    }
-    match want.iter().zip(got).position(|(a, b)| a != b) {
-        None => Ok(()),
-        Some(i) => Err(format!(
-            "{what}: item {i} differs: {:?}, serde_json {:?}",
-            got[i], want[i]
-        )),
-    }
+/// Checks that a parser's results (`got`) equal serde_json's (`want`).
+fn versus_serde<T: PartialEq + std::fmt::Debug>(
+    what: &str,
+    want: &[T],
+    got: &[T],
+) -> Result<(), String> {
+    same_results(what, ("this parser", got), ("serde_json", want))
 }
 
 fn check_typed(m: &Model, api: &Canned) -> Result<(), String> {
@@ -369,7 +347,7 @@ fn check_typed(m: &Model, api: &Canned) -> Result<(), String> {
     ] {
         let mut got = Vec::new();
         typed(api, parse, |o| got.push(o))?;
-        same(what, &want, &got)?;
+        versus_serde(what, &want, &got)?;
     }
     Ok(())
 }
@@ -391,27 +369,27 @@ fn check_items(m: &Model, api: &Canned) -> Result<(), String> {
     ] {
         let mut got = Vec::new();
         values(api, parse, |v| got.push(v))?;
-        same(what, &want, &got)?;
+        versus_serde(what, &want, &got)?;
     }
     let keys: Vec<Option<String>> = want.iter().map(key_of).collect();
     let mut got = Vec::new();
     sonic_native(api, |v| {
         got.push(v.get("Key").and_then(|k| k.as_str()).map(str::to_owned));
     })?;
-    same("sonic-rs own Value (keys)", &keys, &got)?;
+    versus_serde("sonic-rs own Value (keys)", &keys, &got)?;
     got.clear();
     simd_owned(api, |v| got.push(v.get_str("Key").map(str::to_owned)))?;
-    same("simd-json OwnedValue (keys)", &keys, &got)?;
+    versus_serde("simd-json OwnedValue (keys)", &keys, &got)?;
     got.clear();
     simd_borrowed(api, |v| got.push(v.get_str("Key").map(str::to_owned)))?;
-    same("simd-json BorrowedValue (keys)", &keys, &got)
+    versus_serde("simd-json BorrowedValue (keys)", &keys, &got)
 }
 
 fn check_text(_: &Model, api: &Canned) -> Result<(), String> {
     let (mut want, mut got) = (Vec::new(), Vec::new());
     from_text(api, serde_text, |v| want.push(v))?;
     from_text(api, sonic_text, |v| got.push(v))?;
-    same("sonic-rs from_str Value", &want, &got)
+    versus_serde("sonic-rs from_str Value", &want, &got)
 }
 
 // ---------------------------------------------------------------- rounds and report

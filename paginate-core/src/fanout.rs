@@ -144,8 +144,10 @@ enum RunState<S> {
 ///
 /// Runs take turns a page at a time: a run hands out the rest of its page in one go, and as
 /// soon as it is done the run is asked for its next page, so its request goes out while the
-/// other runs' pages are handed out, as a task per run would send it. Only runs that woke are
-/// polled, so an element costs the same with 8 runs or 1,000.
+/// other runs' pages are handed out, as a task per run would send it; a page the run already
+/// has when so asked (an in-process transport, say) comes after the others' turns, its first
+/// element aside. Only runs that woke are polled, so an element costs the same with 8 runs or
+/// 1,000.
 ///
 /// A run's error is handed out as a [`RunFailed`] naming the run, and only that run stops:
 /// the stream goes on with the others, and [`FanOut::checkpoint`] keeps the failed run's

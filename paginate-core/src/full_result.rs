@@ -15,8 +15,8 @@ use serde_json::{Map, Value};
 use crate::engine::{Held, Run};
 use crate::error::Error;
 use crate::expr::Path;
-use crate::page::{TakenPage, from_text, without_position};
-use crate::raw_page::{Counting, ListWatch, TopValue};
+use crate::page::{TakenPage, from_text, seed_from_text, without_position};
+use crate::raw_page::{Counted, ListWatch, TopValue};
 use crate::results::from_json;
 use crate::token::json_type;
 
@@ -179,16 +179,14 @@ impl<'m> de::MapAccess<'m> for MergedMap<'m> {
         seed: V,
     ) -> Result<V::Value, serde_json::Error> {
         match self.value.take() {
-            Some(MergedValue::Text(text, length)) => {
-                let mut reader = serde_json::Deserializer::from_str(text);
-                // The type learns the list's length, so a `Vec` is allocated once.
-                let value = seed.deserialize(Counting {
-                    inner: &mut reader,
+            // The type learns the list's length, so a `Vec` is allocated once.
+            Some(MergedValue::Text(text, length)) => seed_from_text(
+                Counted {
+                    seed,
                     watch: ListWatch::of_length(length),
-                })?;
-                reader.end()?;
-                Ok(value)
-            }
+                },
+                text,
+            ),
             Some(MergedValue::Json(value)) => seed.deserialize(value),
             None => Err(de::Error::custom("a value was asked for before its key")),
         }
@@ -433,13 +431,11 @@ impl FullResult {
 /// `T` from a merged list's text, told the list's `length` so that a `Vec` is allocated once;
 /// the error without its position, as [`from_text`] gives it.
 fn list_from_text<T: DeserializeOwned>(text: &str, length: usize) -> Result<T, String> {
-    let mut reader = serde_json::Deserializer::from_str(text);
-    let list = T::deserialize(Counting {
-        inner: &mut reader,
+    let whole = Counted {
+        seed: std::marker::PhantomData::<T>,
         watch: ListWatch::of_length(length),
-    })
-    .and_then(|list| reader.end().map(|()| list));
-    list.map_err(|e| without_position(&e))
+    };
+    seed_from_text(whole, text).map_err(|e| without_position(&e))
 }
 
 /// Integers stay integers while they fit; otherwise the sum is a float (Python would keep a

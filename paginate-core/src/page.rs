@@ -5,7 +5,7 @@
 
 use std::any::TypeId;
 
-use serde::de::DeserializeOwned;
+use serde::de::{DeserializeOwned, DeserializeSeed};
 use serde_json::Value;
 
 use crate::expr::{Expr, KeyNeed, Needs, Path};
@@ -190,6 +190,19 @@ pub(crate) enum SearchFailed {
 /// (read through `serde_json::from_value`) has no way to say.
 pub(crate) fn from_text<T: DeserializeOwned>(text: &str) -> Result<T, String> {
     serde_json::from_str(text).map_err(|e| without_position(&e))
+}
+
+/// What `seed` reads of `text`, the whole of it (only whitespace may follow), as
+/// [`from_text`] reads a `T`: the one way a seed is read from text, for the values a page read
+/// in one pass hands its type and the lists of a merged full result.
+pub(crate) fn seed_from_text<'de, S: DeserializeSeed<'de>>(
+    seed: S,
+    text: &'de str,
+) -> Result<S::Value, serde_json::Error> {
+    let mut reader = serde_json::Deserializer::from_str(text);
+    let value = seed.deserialize(&mut reader)?;
+    reader.end()?;
+    Ok(value)
 }
 
 /// serde_json's message without the position it appends.

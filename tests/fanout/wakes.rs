@@ -113,14 +113,32 @@ impl<S: Member> Member for Counted<S> {
     }
 }
 
-/// Polls per element handed out: (request futures, member streams).
-fn polls_per_element(runs: u64, concurrency: usize) -> (f64, f64) {
-    let model = Model::builder("List")
+/// The model of every run here: items at `Items`, the next marker read from `next`.
+fn list(next: &str) -> Model {
+    Model::builder("List")
         .input_token("Marker")
-        .output_token("Marker")
+        .output_token(next)
         .result_key("Items")
         .build()
-        .unwrap();
+        .unwrap()
+}
+
+/// What `fan` hands out while it is ready, polled with a waker that does nothing.
+fn ready_values<S, T>(fan: &mut FanOut<S>) -> Vec<T>
+where
+    S: Member<Item = Result<T, paginated::Error>>,
+{
+    let mut cx = Context::from_waker(Waker::noop());
+    let mut seen = Vec::new();
+    while let Poll::Ready(Some(element)) = Pin::new(&mut *fan).poll_next(&mut cx) {
+        seen.push(element.unwrap().value);
+    }
+    seen
+}
+
+/// Polls per element handed out: (request futures, member streams).
+fn polls_per_element(runs: u64, concurrency: usize) -> (f64, f64) {
+    let model = list("Marker");
     let gated = Gated::default();
     let member_polls = Arc::new(AtomicU64::new(0));
     let mut fan: FanOut<_> = (0..runs)
@@ -175,12 +193,7 @@ fn polls_per_element_do_not_grow_with_the_runs() {
 /// behind the others, after its first element.
 #[test]
 fn runs_take_turns_a_page_at_a_time() {
-    let model = Model::builder("List")
-        .input_token("Marker")
-        .output_token("Next")
-        .result_key("Items")
-        .build()
-        .unwrap();
+    let model = list("Next");
     // Two pages of three items per run, all ready at once.
     let ready = nonblocking::from_fn(|request| async move {
         let run = request.params()["Run"].as_u64().unwrap_or(0);
@@ -193,12 +206,7 @@ fn runs_take_turns_a_page_at_a_time() {
     let mut fan: FanOut<_> = (0..2)
         .map(|run| model.paginate_async(&ready, json!({ "Run": run })).items())
         .collect();
-    let mut cx = Context::from_waker(Waker::noop());
-    let mut seen = Vec::new();
-    while let Poll::Ready(Some(item)) = Pin::new(&mut fan).poll_next(&mut cx) {
-        let item = item.unwrap();
-        seen.push(item.value.as_str().unwrap_or_default().to_owned());
-    }
+    let seen: Vec<Value> = ready_values(&mut fan);
     let expected = [
         "r0-p0-0", "r0-p0-1", "r0-p0-2", "r0-p1-0", "r1-p0-0", "r1-p0-1", "r1-p0-2", "r1-p1-0",
         "r0-p1-1", "r0-p1-2", "r1-p1-1", "r1-p1-2",
@@ -211,12 +219,7 @@ fn runs_take_turns_a_page_at_a_time() {
 /// handed out, sends it behind the others, even though that element ends a page too.
 #[test]
 fn runs_of_pages_in_hand_take_turns() {
-    let model = Model::builder("List")
-        .input_token("Marker")
-        .output_token("Next")
-        .result_key("Items")
-        .build()
-        .unwrap();
+    let model = list("Next");
     // Four pages of one item per run, all ready at once.
     let ready = nonblocking::from_fn(|request| async move {
         let run = request.params()["Run"].as_u64().unwrap_or(0);
@@ -231,22 +234,16 @@ fn runs_of_pages_in_hand_take_turns() {
     let expected = [
         "r0-p0", "r0-p1", "r1-p0", "r1-p1", "r0-p2", "r0-p3", "r1-p2", "r1-p3",
     ];
-    let mut cx = Context::from_waker(Waker::noop());
     let mut pages: FanOut<_> = (0..2)
         .map(|run| model.paginate_async(&ready, json!({ "Run": run })))
         .collect();
-    let mut seen = Vec::new();
-    while let Poll::Ready(Some(page)) = Pin::new(&mut pages).poll_next(&mut cx) {
-        seen.push(page.unwrap().value["Items"][0].as_str().unwrap().to_owned());
-    }
-    assert_eq!(seen, expected, "pages");
+    let seen: Vec<Value> = ready_values(&mut pages);
+    let first_items: Vec<&Value> = seen.iter().map(|page| &page["Items"][0]).collect();
+    assert_eq!(first_items, expected, "pages");
     let mut items: FanOut<_> = (0..2)
         .map(|run| model.paginate_async(&ready, json!({ "Run": run })).items())
         .collect();
-    let mut seen = Vec::new();
-    while let Poll::Ready(Some(item)) = Pin::new(&mut items).poll_next(&mut cx) {
-        seen.push(item.unwrap().value.as_str().unwrap().to_owned());
-    }
+    let seen: Vec<Value> = ready_values(&mut items);
     assert_eq!(seen, expected, "items of one-item pages");
 }
 
@@ -312,12 +309,7 @@ fn a_run_with_elements_in_hand_is_not_starved_by_runs_that_keep_waking() {
         pending_first: true,
         total: 40,
     };
-    let mut fan = FanOut::new(vec![ready, waking]);
-    let mut cx = Context::from_waker(Waker::noop());
-    let mut seen = Vec::new();
-    while let Poll::Ready(Some(item)) = Pin::new(&mut fan).poll_next(&mut cx) {
-        seen.push(item.unwrap().value);
-    }
+    let seen: Vec<String> = ready_values(&mut FanOut::new(vec![ready, waking]));
     assert_eq!(seen.len(), 46);
     // Every element of `a` comes within a few of `b`'s after the one before it.
     let a_at: Vec<usize> = (0..seen.len())

@@ -18,6 +18,8 @@ use paginated::Model;
 use paginated::http::{BlockingHttpTransport, HttpTransport};
 use serde_json::{Value, json};
 
+use crate::error_chain;
+
 /// What the consumer does with each page once it has read it.
 #[derive(Debug, Clone, Copy)]
 pub(super) enum Work {
@@ -394,16 +396,4 @@ fn read(page: &Value) -> usize {
         n += 1;
     }
     n
-}
-
-/// An error with its causes, one after the other.
-fn error_chain(error: &dyn std::error::Error) -> String {
-    let mut text = error.to_string();
-    let mut source = error.source();
-    while let Some(cause) = source {
-        text.push_str(": ");
-        text.push_str(&cause.to_string());
-        source = cause.source();
-    }
-    text
 }

@@ -12,6 +12,7 @@
 //! member, and every step is O(1) in the number of runs.
 
 use std::collections::VecDeque;
+use std::mem;
 use std::pin::Pin;
 use std::task::{Context, Poll};
 
@@ -128,12 +129,11 @@ impl<S: Stream + Unpin> ReadyQueue<S> {
     /// of the queue with what it said; `None` when no member is active.
     pub(super) fn poll_next(&mut self, cx: &mut Context<'_>) -> Poll<Option<Said<S>>> {
         self.polled_next_page = false;
-        if let Some(member) = self.next_page.take() {
+        if let Some(member) = self.next_page.take()
+            && let Some(said) = self.poll_member(member, cx)
+        {
             self.polled_next_page = true;
-            if let Some(said) = self.poll_member(member, cx) {
-                return Poll::Ready(Some(said));
-            }
-            self.polled_next_page = false;
+            return Poll::Ready(Some(said));
         }
         if let Some(member) = self.turn.take()
             && let Some(said) = self.poll_member(member, cx)
@@ -141,17 +141,11 @@ impl<S: Stream + Unpin> ReadyQueue<S> {
             return Poll::Ready(Some(said));
         }
         loop {
-            if self.in_hand_first {
-                self.in_hand_first = false;
-                if let Some(member) = self.in_hand.pop_front() {
-                    if let Some(said) = self.poll_member(member, cx) {
-                        return Poll::Ready(Some(said));
-                    }
-                    continue;
-                }
-            }
             // The members that woke, taking turns with the round-robin.
-            if let Poll::Ready(Some(said)) = Pin::new(&mut self.parked).poll_next(cx) {
+            let in_hand_first = mem::take(&mut self.in_hand_first) && !self.in_hand.is_empty();
+            if !in_hand_first
+                && let Poll::Ready(Some(said)) = Pin::new(&mut self.parked).poll_next(cx)
+            {
                 self.in_hand_first = !self.in_hand.is_empty();
                 return Poll::Ready(Some(said));
             }

@@ -54,9 +54,9 @@ impl<'de, S: DeserializeSeed<'de>> DeserializeSeed<'de> for Counted<'_, S> {
 /// A result list's deserializer: every request goes to serde_json's, and a list read element
 /// by element is counted ([`CountingSeq`]). A type that skips the list has it read as any
 /// value, so that it is counted too.
-pub(crate) struct Counting<'c, D> {
-    pub(crate) inner: D,
-    pub(crate) watch: ListWatch<'c>,
+struct Counting<'c, D> {
+    inner: D,
+    watch: ListWatch<'c>,
 }
 
 /// `deserialize_*` methods that pass the visitor on, wrapped to count a list.

@@ -30,7 +30,7 @@ use serde_json::value::RawValue;
 
 use crate::expr::{KeyNeed, Needs};
 use find::{last_element, nth_element};
-pub(crate) use list_watch::{Counting, ListWatch};
+pub(crate) use list_watch::{Counted, ListWatch};
 use scan::scan;
 pub(crate) use scan::{Checked, ItemSink};
 pub(crate) use typed_page::{PageSink, TypedPage};
@@ -42,6 +42,9 @@ pub(crate) const WHOLE: &str = "";
 
 /// Where a value lies in the body's text.
 type Span = Range<usize>;
+
+/// JSON's whitespace: what may stand between a value and the punctuation around it.
+const JSON_SPACE: [char; 4] = [' ', '\t', '\n', '\r'];
 
 /// One top-level value of a body page.
 #[derive(Debug, Clone)]
@@ -301,9 +304,7 @@ impl BodyPage {
     pub(crate) fn whole_interior(&self, items: &ItemSpans) -> Option<&str> {
         let list = self.text_of(&items.list);
         let inner = list.strip_prefix('[')?.strip_suffix(']')?;
-        items
-            .whole()
-            .then(|| inner.trim_matches([' ', '\t', '\n', '\r']))
+        items.whole().then(|| inner.trim_matches(JSON_SPACE))
     }
 
     /// Element `at` of the elements kept of a list, as JSON.

@@ -23,7 +23,8 @@ use serde_json::value::RawValue;
 
 use super::list_watch::{Counted, ListWatch};
 use super::scan::{Checked, count_list};
-use super::{ItemSpans, TopValue};
+use super::{ItemSpans, JSON_SPACE, TopValue};
+use crate::page::seed_from_text;
 
 /// Reads a body as a page type in one pass, beside the page's slots.
 pub(crate) trait PageSink {
@@ -101,32 +102,27 @@ fn offset_in(text: &str, part: &str) -> Option<usize> {
     (start + part.len() <= text.len()).then_some(start)
 }
 
-fn is_space(byte: u8) -> bool {
-    matches!(byte, b' ' | b'\t' | b'\n' | b'\r')
-}
-
 impl Found<'_, '_> {
-    /// Closes the open list, which ends right before `stop` (`,` then the next key, or the
-    /// object's `}`), whitespace aside.
+    /// Closes the open list, which ends right before `stop` (the `,` before the next key, or
+    /// the object's `}`), whitespace aside.
     fn close_open(&mut self, stop: usize) -> Option<()> {
         let Some(open) = self.open.take() else {
             return Some(());
         };
-        let bytes = self.text.as_bytes();
-        let mut end = stop;
-        while end > open.start && is_space(bytes[end - 1]) {
-            end -= 1;
-        }
-        if end <= open.start || bytes[end - 1] != b']' {
+        let list = self
+            .text
+            .get(open.start..stop)?
+            .trim_end_matches(JSON_SPACE);
+        if !list.ends_with(']') {
             return None;
         }
-        let list = self.text.get(open.start..end)?;
         let count = match open.count {
             Some(count) => count,
             // The type read the list other than element by element (a raw value, say).
             None => count_list(list)?,
         };
         let (_, slot) = self.fields.get_mut(open.slot)?;
+        let end = open.start + list.len();
         *slot = TopValue::Items(ItemSpans::new(open.start..end, count, false));
         Some(())
     }
@@ -134,47 +130,24 @@ impl Found<'_, '_> {
     /// A key read at `at` (its text, without the quotes): the open list ends before the
     /// comma before it. Returns where the key's value starts.
     fn key_at(&mut self, key: &str, at: usize) -> Option<usize> {
-        let bytes = self.text.as_bytes();
-        if at == 0 || bytes[at - 1] != b'"' {
-            return None;
-        }
+        let before = self.text.get(..at)?.strip_suffix('"')?;
         if self.open.is_some() {
-            let mut comma = at - 1;
-            while comma > 0 && is_space(bytes[comma - 1]) {
-                comma -= 1;
-            }
-            if comma == 0 || bytes[comma - 1] != b',' {
-                return None;
-            }
-            self.close_open(comma - 1)?;
+            let comma = before.trim_end_matches(JSON_SPACE).strip_suffix(',')?;
+            self.close_open(comma.len())?;
         }
-        let mut start = at + key.len();
-        if bytes.get(start) != Some(&b'"') {
-            return None;
-        }
-        start += 1;
-        while bytes.get(start).copied().is_some_and(is_space) {
-            start += 1;
-        }
-        if bytes.get(start) != Some(&b':') {
-            return None;
-        }
-        start += 1;
-        while bytes.get(start).copied().is_some_and(is_space) {
-            start += 1;
-        }
-        Some(start)
+        let after = self.text.get(at + key.len()..)?.strip_prefix('"')?;
+        let value = after
+            .trim_start_matches(JSON_SPACE)
+            .strip_prefix(':')?
+            .trim_start_matches(JSON_SPACE);
+        Some(self.text.len() - value.len())
     }
 
     /// The slots, once the whole text has been read: the open list ends before the object's
     /// closing brace.
     fn finish(mut self) -> Option<Vec<(String, TopValue)>> {
-        let trimmed = self.text.trim_end_matches([' ', '\t', '\n', '\r']);
-        let brace = trimmed.len().checked_sub(1)?;
-        if self.text.as_bytes().get(brace) != Some(&b'}') {
-            return None;
-        }
-        self.close_open(brace)?;
+        let object = self.text.trim_end_matches(JSON_SPACE).strip_suffix('}')?;
+        self.close_open(object.len())?;
         Some(self.fields)
     }
 }
@@ -357,10 +330,7 @@ impl<'de, A: MapAccess<'de>> MapAccess<'de> for TopMap<'_, 'de, '_, A> {
             TopValue::Raw(at..at + raw.len())
         };
         self.found.fields.push((key.to_owned(), slot));
-        let mut reader = serde_json::Deserializer::from_str(raw);
-        let value = seed.deserialize(&mut reader).map_err(de::Error::custom)?;
-        reader.end().map_err(de::Error::custom)?;
-        Ok(value)
+        seed_from_text(seed, raw).map_err(de::Error::custom)
     }
 }
 
